@@ -1,0 +1,8 @@
+// The one explicit registry of probes (as ESLint's lib/rules/index.js): nothing is discovered by
+// scanning the file system, so a rule naming an unknown probe is an error at load time.
+import type { Probe } from '../engine/types.js';
+import { identityProbe } from './identity/identity.js';
+
+export const PROBES: readonly Probe[] = [identityProbe];
+
+export const PROBE_MAP: ReadonlyMap<string, Probe> = new Map(PROBES.map((p) => [p.id, p]));

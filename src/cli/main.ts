@@ -1,0 +1,133 @@
+// The `baomi` command line. The only place that decides exit codes:
+// 0 clean and complete · 1 findings · 2 usage/config/input error · 3 no findings but incomplete.
+import { Command, CommanderError, Option } from 'commander';
+import { generateKeyFiles, KeyError, loadPublicKey } from '../sign/keys.js';
+import { verifyReportFile } from '../report/sign.js';
+import { rulesListCommand, rulesShowCommand, rulesValidateCommand } from './rules.js';
+import { scanCommand, type ScanFlags } from './scan.js';
+import { toolVersion, UsageError } from './common.js';
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('baomi')
+    .description('保密检查 — inspect a computer (live, or its disk offline) for secrecy-rule violations')
+    .version(toolVersion(), '-V, --version')
+    .option('--verbose', 'log progress to stderr')
+    .option('--log-json', 'log as JSON lines (pino) to stderr')
+    .option('--debug', 'debug logs; show stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('scan')
+    .description('scan this machine (live) or a mounted disk (--root) and write a signed report')
+    .option('--profile <profile>', 'machine class: classified | intranet | nonclassified (default: classified, the strictest)')
+    .option('--root <dir>', 'scan the disk mounted at DIR offline (read-only) instead of this machine')
+    .option('--rules <path>', 'add a rule file or folder (repeatable); a rule with a built-in id replaces it', collect)
+    .option('--only <ids>', 'run only these rule ids (comma-separated)')
+    .option('--ledger <file>', "the unit's register of approved media (台账)")
+    .option('--paths <dir...>', 'folders to walk for documents (live scans)')
+    .option('--out <dir>', 'where to write the report files', 'baomi-reports')
+    .addOption(new Option('--format <format>', 'what to print on stdout').choices(['text', 'json']).default('text'))
+    .option('--key <file>', 'Ed25519 private key (PEM) to sign with (default: your key in the config dir, created on first use)')
+    .addOption(new Option('--lang <lang>', 'report language (default from LANG)').choices(['zh', 'en']))
+    .option('--unit <name>', 'unit (单位) name for the report')
+    .option('--department <name>', 'department (部门) for the report')
+    .option('--probe-timeout <ms>', "override every probe's time budget (ms)")
+    .action(async (opts: ScanFlags, cmd: Command) => {
+      setExit(await scanCommand({ ...cmd.optsWithGlobals(), ...opts }));
+    });
+
+  program
+    .command('verify')
+    .description("check reports' signatures; with --pubkey also that they were signed by that key")
+    .argument('<files...>', 'report .json files (the .json.sig beside each)')
+    .option('--pubkey <file>', 'public key (PEM) the reports must be signed with')
+    .action(async (files: string[], opts: { pubkey?: string }) => {
+      let key;
+      try {
+        key = opts.pubkey !== undefined ? await loadPublicKey(opts.pubkey) : undefined;
+      } catch (err) {
+        if (err instanceof KeyError) throw new UsageError(err.message);
+        throw err;
+      }
+      let allOk = true;
+      for (const f of files) {
+        const r = await verifyReportFile(f, key);
+        allOk &&= r.ok;
+        process.stdout.write(r.ok ? `OK    ${f}  ${r.keyId}\n` : `FAIL  ${f}  ${r.reason}\n`);
+      }
+      if (!key) {
+        process.stdout.write('note: checked against the key each report carries: this proves the file is intact, not who signed it; give --pubkey to check origin\n');
+      }
+      setExit(allOk ? 0 : 1);
+    });
+
+  const keys = program.command('keys').description('manage signing keys');
+  keys
+    .command('generate')
+    .description('create an Ed25519 key pair: DIR/baomi.key (private, 0600) and DIR/baomi.pub')
+    .requiredOption('--out <dir>', 'folder for the key files')
+    .option('--force', 'overwrite an existing key')
+    .action(async (opts: { out: string; force?: boolean }) => {
+      try {
+        const k = await generateKeyFiles(opts.out, Boolean(opts.force));
+        process.stdout.write(`${k.keyId}\nprivate key: ${k.privatePath}\npublic key:  ${k.publicPath}\n`);
+      } catch (err) {
+        if (err instanceof KeyError) throw new UsageError(err.message);
+        throw err;
+      }
+      setExit(0);
+    });
+
+  const rules = program.command('rules').description('list, show and validate rules');
+  rules
+    .command('list')
+    .description('list the rules (built-in plus --rules)')
+    .option('--rules <path>', 'add a rule file or folder (repeatable)', collect)
+    .option('--profile <profile>', 'only rules of this machine class')
+    .addOption(new Option('--lang <lang>').choices(['zh', 'en']))
+    .action(async (opts: { rules?: string[]; profile?: string; lang?: string }) => setExit(await rulesListCommand(opts)));
+  rules
+    .command('show')
+    .description('show one rule as YAML')
+    .argument('<id>')
+    .option('--rules <path>', 'add a rule file or folder (repeatable)', collect)
+    .action(async (id: string, opts: { rules?: string[] }) => setExit(await rulesShowCommand(id, opts)));
+  rules
+    .command('validate')
+    .description('check rule files (every problem, with file and line); exit 2 when any')
+    .argument('<paths...>')
+    .action(async (paths: string[]) => setExit(await rulesValidateCommand(paths)));
+
+  return program;
+}
+
+/** Run the CLI; resolves to the exit code (never calls process.exit itself). */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.executeSubCommandAsync') return err.exitCode;
+      return 2; // commander already printed the message
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`baomi: ${err.message}\n`);
+      for (const d of err.details) process.stderr.write(`  ${d}\n`);
+      return 2;
+    }
+    process.stderr.write(`baomi: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+    if (debug) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+    else process.stderr.write('baomi: run again with --debug for details\n');
+    return 2;
+  }
+}

@@ -1,0 +1,166 @@
+// `baomi scan`: load rules, open the target, run the probes, write the signed report.
+import { randomUUID } from 'node:crypto';
+import { hostname as hostHostname } from 'node:os';
+import { stat, realpath } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
+import { PROBE_MAP } from '../checks/index.js';
+import { BUILTIN_RULES_DIR, formatProblem, loadRules, rulesDigest, selectRules } from '../engine/rules.js';
+import { runScan } from '../engine/run.js';
+import { PROFILES, type Profile } from '../engine/types.js';
+import { buildReport, exitCodeOf } from '../report/build.js';
+import { writeSignedReport } from '../report/sign.js';
+import { renderText } from '../report/text.js';
+import { prettyJson } from '../report/json.js';
+import { KeyError, keyIdOf, publicKeyBase64, resolveSigningKey } from '../sign/keys.js';
+import { createPublicKey } from 'node:crypto';
+import { FsTarget } from '../target/fs-target.js';
+import { TargetError } from '../target/types.js';
+import { makeLogger, pickLang, toolVersion, UsageError, useColour, type GlobalOptions } from './common.js';
+
+export interface ScanFlags extends GlobalOptions {
+  profile?: string;
+  root?: string;
+  rules?: string[];
+  only?: string;
+  ledger?: string;
+  paths?: string[];
+  out: string;
+  format: string;
+  key?: string;
+  lang?: string;
+  unit?: string;
+  department?: string;
+  probeTimeout?: string;
+}
+
+export function parseProfile(p: string | undefined): { profile: Profile; assumed: boolean } {
+  if (p === undefined) return { profile: 'classified', assumed: true };
+  const aliases: Record<string, Profile> = {
+    涉密: 'classified', 内网: 'intranet', 工作网: 'intranet', 非涉密: 'nonclassified', 互联网: 'nonclassified',
+  };
+  const v = aliases[p] ?? p;
+  if (!(PROFILES as readonly string[]).includes(v)) {
+    throw new UsageError(`--profile must be one of ${PROFILES.join(', ')} (or 涉密 / 内网 / 非涉密), not "${p}"`);
+  }
+  return { profile: v as Profile, assumed: false };
+}
+
+/** True when `inner` is `outer` or inside it (both real paths). */
+function isInside(inner: string, outer: string): boolean {
+  return inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
+}
+
+/** The report must never be written onto the disk under inspection. */
+async function checkOutDir(out: string, root: string): Promise<void> {
+  let probe = resolve(out);
+  // The out dir may not exist yet: check its nearest existing ancestor.
+  for (;;) {
+    try {
+      await stat(probe);
+      break;
+    } catch {
+      const up = resolve(probe, '..');
+      if (up === probe) return;
+      probe = up;
+    }
+  }
+  const realOut = await realpath(probe);
+  const realRoot = await realpath(root);
+  if (realRoot !== '/' && isInside(realOut, realRoot)) {
+    throw new UsageError(`--out ${out} is on the inspected disk (${root}); write reports elsewhere (e.g. the kit's own stick)`);
+  }
+}
+
+export async function scanCommand(flags: ScanFlags): Promise<number> {
+  const log = makeLogger(flags);
+  const lang = pickLang(flags.lang);
+  const { profile, assumed } = parseProfile(flags.profile);
+  if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`--format must be text or json, not "${flags.format}"`);
+  let probeTimeoutMs: number | undefined;
+  if (flags.probeTimeout !== undefined) {
+    probeTimeoutMs = Number(flags.probeTimeout);
+    if (!Number.isInteger(probeTimeoutMs) || probeTimeoutMs <= 0) throw new UsageError(`--probe-timeout must be a positive number of ms`);
+  }
+  for (const [flag, p] of [['--ledger', flags.ledger], ...(flags.paths ?? []).map((x) => ['--paths', x])] as Array<[string, string | undefined]>) {
+    if (p === undefined) continue;
+    try {
+      await stat(p);
+    } catch {
+      throw new UsageError(`${flag} ${p}: no such file or directory`);
+    }
+  }
+
+  const loaded = await loadRules(
+    [{ path: BUILTIN_RULES_DIR, builtin: true }, ...(flags.rules ?? []).map((p) => ({ path: p, builtin: false }))],
+    PROBE_MAP,
+  );
+  for (const w of loaded.warnings) log.warn(w);
+  if (loaded.problems.length > 0) {
+    throw new UsageError(`${loaded.problems.length} problem(s) in rule files; nothing was scanned`, loaded.problems.map(formatProblem));
+  }
+  const only = flags.only?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (only) {
+    const known = new Set(loaded.rules.map((r) => r.id));
+    const unknown = only.filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new UsageError(`--only: unknown rule id(s): ${unknown.join(', ')}`);
+  }
+  const rules = selectRules(loaded.rules, profile, only);
+
+  const mode = flags.root !== undefined ? 'offline' : 'live';
+  const root = flags.root !== undefined ? resolve(flags.root) : '/';
+  let target: FsTarget;
+  try {
+    target = await FsTarget.open(mode, root);
+  } catch (err) {
+    if (err instanceof TargetError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (target.os.family === 'unknown') {
+    log.warn(`could not recognise the operating system under ${root} (no Windows/System32/config, no etc/os-release); probes cannot run`);
+  }
+  await checkOutDir(flags.out, root);
+
+  let signing;
+  try {
+    signing = await resolveSigningKey(flags.key);
+  } catch (err) {
+    if (err instanceof KeyError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (signing.created) process.stderr.write(`baomi: created a signing key at ${signing.path} (public key beside it as baomi.pub)\n`);
+  const publicKey = createPublicKey(signing.key);
+
+  const startedAt = new Date();
+  const run = await runScan({
+    target,
+    rules,
+    probes: PROBE_MAP,
+    options: { profile, ...(flags.ledger ? { ledger: flags.ledger } : {}), ...(flags.paths ? { paths: flags.paths } : {}) },
+    log,
+    ...(probeTimeoutMs !== undefined ? { probeTimeoutMs } : {}),
+  });
+  const finishedAt = new Date();
+  const report = buildReport({
+    run,
+    target,
+    rules,
+    rulesDigest: rulesDigest(rules),
+    ruleFiles: loaded.files,
+    profile,
+    profileAssumed: assumed,
+    scanId: randomUUID(),
+    startedAt,
+    finishedAt,
+    toolVersion: toolVersion(),
+    signer: { keyId: keyIdOf(publicKey), publicKey: publicKeyBase64(publicKey) },
+    scanner: { hostname: hostHostname(), platform: `${process.platform}-${process.arch}`, node: process.version },
+    ...(flags.unit !== undefined ? { unit: flags.unit } : {}),
+    ...(flags.department !== undefined ? { department: flags.department } : {}),
+    ...(only ? { only } : {}),
+  });
+  const written = await writeSignedReport(report, flags.out, signing.key, lang);
+  if (flags.format === 'json') process.stdout.write(prettyJson(report));
+  else process.stdout.write(renderText(report, { lang, colour: useColour(process.stdout) }));
+  process.stderr.write(`baomi: report ${written.jsonPath} (signature ${written.sigPath}, text ${written.txtPath})\n`);
+  return exitCodeOf(report);
+}

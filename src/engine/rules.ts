@@ -1,0 +1,328 @@
+// Rule loading: YAML files → validated rules. Every problem in every file is collected (with file,
+// line and field) before anything runs, so an officer fixing a rule file sees all of them at once.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { canonicalJson } from '../report/json.js';
+import { compileRegex, leafOperators } from './match.js';
+import type { Condition, FieldCondition, Probe, Profile, Rule } from './types.js';
+
+/** The folder of built-in rules shipped with the tool (`<package>/rules`). */
+export const BUILTIN_RULES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'rules');
+
+export interface RuleProblem {
+  file: string;
+  line: number;
+  column: number;
+  /** Field path inside the file, e.g. `rules[2].match.all[0].regex`. */
+  field: string;
+  message: string;
+}
+
+export interface LoadedRules {
+  rules: Rule[];
+  problems: RuleProblem[];
+  warnings: string[];
+  /** Rule files read, in order. */
+  files: string[];
+}
+
+export function formatProblem(p: RuleProblem): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.field ? p.field + ': ' : ''}${p.message}`;
+}
+
+let validateFile: ValidateFunction | undefined;
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+const paramValidators = new Map<string, ValidateFunction>();
+
+function fileValidator(): ValidateFunction {
+  if (validateFile === undefined) {
+    const schema = JSON.parse(readFileSync(join(BUILTIN_RULES_DIR, 'schema.json'), 'utf8')) as object;
+    validateFile = ajv.compile(schema);
+  }
+  return validateFile;
+}
+
+function paramsValidator(probe: Probe): ValidateFunction | undefined {
+  if (probe.paramsSchema === undefined) return undefined;
+  let v = paramValidators.get(probe.id);
+  if (v === undefined) {
+    v = ajv.compile(probe.paramsSchema);
+    paramValidators.set(probe.id, v);
+  }
+  return v;
+}
+
+/** `/rules/3/match/all/0` → ['rules', 3, 'match', 'all', 0] */
+function pointerToPath(pointer: string): Array<string | number> {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function pathToField(path: ReadonlyArray<string | number>): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? p : `.${p}`;
+  return out;
+}
+
+/** Locates fields of one parsed YAML document by path, for line numbers. */
+class Locator {
+  constructor(
+    private readonly doc: Document,
+    private readonly lc: LineCounter,
+  ) {}
+
+  /** Position of the node at `path` (or of the key named `key` inside it). */
+  at(path: ReadonlyArray<string | number>, key?: string): { line: number; column: number } {
+    let node: unknown = this.doc.contents;
+    let best: unknown = node;
+    for (const p of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((it) => isScalar(it.key) && it.key.value === p);
+        if (pair === undefined) break;
+        best = pair.key ?? best;
+        node = pair.value;
+        if (isNode(node)) best = node;
+      } else if (isSeq(node) && typeof p === 'number') {
+        node = node.items[p];
+        if (isNode(node)) best = node;
+        else break;
+      } else {
+        break;
+      }
+    }
+    if (key !== undefined && isMap(node)) {
+      const pair = node.items.find((it) => isScalar(it.key) && it.key.value === key);
+      if (pair && isNode(pair.key)) best = pair.key;
+    }
+    const range = isNode(best) ? (best as Node).range : undefined;
+    const pos = this.lc.linePos(range ? range[0] : 0);
+    return { line: pos.line, column: pos.col };
+  }
+}
+
+function ajvMessage(e: ErrorObject): { message: string; key?: string } {
+  switch (e.keyword) {
+    case 'required':
+      return { message: `missing required field "${String(e.params['missingProperty'])}"` };
+    case 'additionalProperties':
+      return {
+        message: `unknown field "${String(e.params['additionalProperty'])}"`,
+        key: String(e.params['additionalProperty']),
+      };
+    case 'enum':
+      return { message: `must be one of ${(e.params['allowedValues'] as unknown[]).map(String).join(', ')}` };
+    case 'pattern':
+      return { message: `${e.message ?? 'does not match'} (value does not have the expected form)` };
+    default:
+      return { message: e.message ?? e.keyword };
+  }
+}
+
+/** Keep the most useful ajv errors: drop the `if`/`anyOf` wrappers that only repeat a deeper error. */
+function usefulErrors(errors: ErrorObject[]): ErrorObject[] {
+  const out = errors.filter((e) => e.keyword !== 'if');
+  // For `severity` (anyOf string | map) report one readable message instead of three.
+  const seen = new Set<string>();
+  const result: ErrorObject[] = [];
+  for (const e of out) {
+    if (/\/severity(\/|$)/.test(e.instancePath) && e.keyword !== 'anyOf') continue;
+    const k = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    result.push(e.keyword === 'anyOf' && /\/severity$/.test(e.instancePath)
+      ? { ...e, message: 'must be high, medium, low or info, or a map of profile → severity' }
+      : e);
+  }
+  return result;
+}
+
+interface ParsedFile {
+  file: string;
+  builtin: boolean;
+  rules: Array<{ raw: Record<string, unknown>; index: number; line: number }>;
+  locator: Locator;
+}
+
+/** Parse and schema-check one file; problems are pushed, valid rules returned. */
+function parseRuleFile(file: string, text: string, builtin: boolean, problems: RuleProblem[]): ParsedFile | undefined {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const err of doc.errors) {
+      const pos = lc.linePos(err.pos[0]);
+      problems.push({ file, line: pos.line, column: pos.col, field: '', message: `YAML: ${err.message.split('\n')[0]}` });
+    }
+    return undefined;
+  }
+  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const locator = new Locator(doc, lc);
+  const validate = fileValidator();
+  if (!validate(data)) {
+    for (const e of usefulErrors(validate.errors ?? [])) {
+      const path = pointerToPath(e.instancePath);
+      const { message, key } = ajvMessage(e);
+      const pos = locator.at(path, key);
+      const field = pathToField(key !== undefined ? [...path, key] : path);
+      problems.push({ file, ...pos, field, message });
+    }
+    return undefined;
+  }
+  const rules = (data as { rules: Record<string, unknown>[] }).rules.map((raw, index) => ({
+    raw,
+    index,
+    line: locator.at(['rules', index]).line,
+  }));
+  return { file, builtin, rules, locator };
+}
+
+/** Walk a condition, checking what the schema cannot: regexes compile, leaves have an operator. */
+function checkCondition(
+  cond: Condition,
+  path: Array<string | number>,
+  report: (path: Array<string | number>, message: string, key?: string) => void,
+): void {
+  for (const k of ['all', 'any', 'none'] as const) {
+    if (k in cond) {
+      (cond as Record<typeof k, Condition[]>)[k].forEach((c, i) => checkCondition(c, [...path, k, i], report));
+      return;
+    }
+  }
+  if ('not' in cond) {
+    checkCondition(cond.not, [...path, 'not'], report);
+    return;
+  }
+  const leaf = cond as FieldCondition;
+  if (leafOperators(leaf).length === 0) {
+    report(path, `condition on "${leaf.field}" has no operator (equals, in, regex, exists, gt, gte, lt, lte)`);
+  }
+  if (leaf.flags !== undefined && leaf.regex === undefined) report(path, `"flags" without "regex"`, 'flags');
+  if (leaf.regex !== undefined) {
+    try {
+      compileRegex(leaf.regex, leaf.flags);
+    } catch (err) {
+      report([...path, 'regex'], `invalid regex: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** Files named by a path: the file itself, or every *.yaml/*.yml in a folder (sorted, recursive). */
+export async function ruleFilesAt(path: string): Promise<string[]> {
+  const s = await stat(path);
+  if (!s.isDirectory()) return [path];
+  const out: string[] = [];
+  for (const ent of (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = join(path, ent.name);
+    if (ent.isDirectory()) out.push(...(await ruleFilesAt(p)));
+    else if (/\.ya?ml$/i.test(ent.name)) out.push(p);
+  }
+  return out;
+}
+
+export interface RuleSource {
+  path: string;
+  builtin: boolean;
+}
+
+/**
+ * Load rules from the given sources (built-in first, then custom). A custom rule whose id is a
+ * built-in id replaces the built-in (with a warning); duplicate ids within the built-ins or
+ * within the custom files are errors, as are unknown probes and params their probe rejects.
+ */
+export async function loadRules(sources: RuleSource[], probes: ReadonlyMap<string, Probe>): Promise<LoadedRules> {
+  const problems: RuleProblem[] = [];
+  const warnings: string[] = [];
+  const files: string[] = [];
+  const parsed: ParsedFile[] = [];
+  for (const src of sources) {
+    let paths: string[];
+    try {
+      paths = await ruleFilesAt(src.path);
+    } catch (err) {
+      problems.push({ file: src.path, line: 0, column: 0, field: '', message: `cannot read: ${(err as Error).message}` });
+      continue;
+    }
+    if (paths.length === 0) warnings.push(`${src.path}: no rule files (*.yaml, *.yml) found`);
+    for (const file of paths) {
+      const shown = displayPath(file);
+      files.push(shown);
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        problems.push({ file: shown, line: 0, column: 0, field: '', message: `cannot read: ${(err as Error).message}` });
+        continue;
+      }
+      const pf = parseRuleFile(shown, text, src.builtin, problems);
+      if (pf) parsed.push(pf);
+    }
+  }
+
+  const byId = new Map<string, Rule>();
+  const firstSeen = new Map<string, { file: string; line: number; builtin: boolean }>();
+  for (const pf of parsed) {
+    for (const { raw, index, line } of pf.rules) {
+      const at = (path: Array<string | number>, message: string, key?: string): void => {
+        const full: Array<string | number> = ['rules', index, ...path];
+        problems.push({ file: pf.file, ...pf.locator.at(full, key), field: pathToField(key ? [...full, key] : full), message });
+      };
+      const rule = { ...(raw as unknown as Rule), source: { file: pf.file, line, builtin: pf.builtin } };
+      const probe = probes.get(rule.probe);
+      if (probe === undefined) {
+        at(['probe'], `unknown probe "${rule.probe}" (known: ${[...probes.keys()].sort().join(', ')})`);
+      } else {
+        const v = paramsValidator(probe);
+        if (v && !v(rule.params ?? {})) {
+          for (const e of v.errors ?? []) {
+            const { message, key } = ajvMessage(e);
+            at(['params', ...pointerToPath(e.instancePath)], message, key);
+          }
+        }
+      }
+      checkCondition(rule.match, ['match'], at);
+      if (typeof rule.severity === 'object') {
+        for (const p of rule.profiles) {
+          if (rule.severity[p] === undefined) at(['severity'], `no severity for profile "${p}" listed in profiles`);
+        }
+      }
+      const prev = firstSeen.get(rule.id);
+      if (prev !== undefined) {
+        if (prev.builtin && !pf.builtin) {
+          warnings.push(`${pf.file}:${line}: rule "${rule.id}" replaces the built-in rule of the same id (${prev.file}:${prev.line})`);
+        } else {
+          at(['id'], `duplicate rule id "${rule.id}" (first defined at ${prev.file}:${prev.line})`);
+          continue;
+        }
+      }
+      firstSeen.set(rule.id, { file: pf.file, line, builtin: pf.builtin });
+      byId.set(rule.id, rule);
+    }
+  }
+  return { rules: problems.length === 0 ? [...byId.values()] : [], problems, warnings, files };
+}
+
+function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+/** Rules that apply to a profile, optionally narrowed to some ids. */
+export function selectRules(rules: Rule[], profile: Profile, only?: string[]): Rule[] {
+  return rules.filter((r) => r.profiles.includes(profile) && (only === undefined || only.includes(r.id)));
+}
+
+/** Digest of a rule set (`sha256:` + hex over the canonical JSON of the rules, source left out). */
+export function rulesDigest(rules: Rule[]): string {
+  const data = rules
+    .map(({ source: _source, ...r }) => r)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return 'sha256:' + createHash('sha256').update(canonicalJson(data)).digest('hex');
+}

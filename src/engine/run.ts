@@ -1,0 +1,227 @@
+// Scheduling and evaluation: run each probe the selected rules need (once per distinct params),
+// concurrently and each within its time budget; then match every rule against its probe's
+// observations. Probe failures become statuses and coverage gaps, never an empty "clean" result.
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { canonicalJson } from '../report/json.js';
+import type { Target } from '../target/types.js';
+import { fieldValues, matches } from './match.js';
+import type {
+  CoverageItem,
+  Finding,
+  Observation,
+  Probe,
+  ProbeRun,
+  Profile,
+  Rule,
+  ScanOptions,
+  Severity,
+} from './types.js';
+
+/** The probe that always runs: the report's `machine` comes from it. */
+export const IDENTITY_PROBE = 'identity';
+
+export interface RunOutput {
+  probes: ProbeRun[];
+  findings: Finding[];
+  coverage: CoverageItem[];
+  inventory: Record<string, unknown>;
+  /** Observations of the identity probe (first one), for the report's `machine`. */
+  identity: Observation | undefined;
+}
+
+interface Job {
+  probe: Probe;
+  params: Record<string, unknown>;
+  paramsKey: string;
+  rules: Rule[];
+}
+
+interface JobResult {
+  run: ProbeRun;
+  observations: Observation[];
+  coverage: CoverageItem[];
+  inventory?: Record<string, unknown>;
+}
+
+export function severityFor(rule: Rule, profile: Profile): Severity {
+  if (typeof rule.severity === 'string') return rule.severity;
+  return rule.severity[profile] ?? 'info';
+}
+
+/** Group rules into probe runs: one per (probe, canonical params). Identity always runs. */
+export function planJobs(rules: Rule[], probes: ReadonlyMap<string, Probe>): Job[] {
+  const jobs = new Map<string, Job>();
+  const add = (probe: Probe, params: Record<string, unknown>, rule?: Rule): void => {
+    const paramsKey = canonicalJson(params);
+    const k = `${probe.id}\u0000${paramsKey}`;
+    let job = jobs.get(k);
+    if (job === undefined) {
+      job = { probe, params, paramsKey, rules: [] };
+      jobs.set(k, job);
+    }
+    if (rule) job.rules.push(rule);
+  };
+  const identity = probes.get(IDENTITY_PROBE);
+  if (identity) add(identity, {});
+  for (const r of rules) {
+    const p = probes.get(r.probe);
+    if (p === undefined) throw new Error(`rule ${r.id}: unknown probe ${r.probe}`); // loadRules prevents this
+    add(p, r.params ?? {}, r);
+  }
+  return [...jobs.values()];
+}
+
+class ProbeTimeout extends Error {}
+
+async function runJob(
+  job: Job,
+  target: Target,
+  options: ScanOptions,
+  log: Logger,
+  timeoutOverrideMs: number | undefined,
+): Promise<JobResult> {
+  const { probe, params } = job;
+  const base: Omit<ProbeRun, 'status' | 'durationMs' | 'observations'> = {
+    id: probe.id,
+    ...(job.paramsKey !== '{}' ? { params } : {}),
+    rules: job.rules.map((r) => r.id),
+  };
+  const started = performance.now();
+  const elapsed = (): number => Math.round(performance.now() - started);
+  if (!probe.platforms.includes(target.os.family)) {
+    const msg = target.os.family === 'unknown'
+      ? 'the operating system of the target could not be detected'
+      : `no collector for ${target.os.family} targets`;
+    return { run: { ...base, status: 'not-applicable', durationMs: 0, message: msg, observations: 0 }, observations: [], coverage: [] };
+  }
+  if (!probe.modes.includes(target.mode)) {
+    return {
+      run: { ...base, status: 'not-applicable', durationMs: 0, message: `runs only on ${probe.modes.join('/')} targets, this scan is ${target.mode}`, observations: 0 },
+      observations: [],
+      coverage: [],
+    };
+  }
+  const budget = timeoutOverrideMs ?? probe.timeoutMs;
+  const ac = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      ac.abort(new ProbeTimeout());
+      reject(new ProbeTimeout());
+    }, budget);
+  });
+  try {
+    const res = await Promise.race([
+      probe.collect({ target, signal: ac.signal, log: log.child({ probe: probe.id }), options }, params),
+      timeout,
+    ]);
+    if (res.status === 'not-applicable') {
+      return { run: { ...base, status: 'not-applicable', durationMs: elapsed(), message: res.reason, observations: 0 }, observations: [], coverage: [] };
+    }
+    const coverage = (res.coverage ?? []).map((c) => ({ probe: probe.id, ...c }));
+    return {
+      run: { ...base, status: 'ok', durationMs: elapsed(), observations: res.observations.length },
+      observations: res.observations,
+      coverage,
+      ...(res.inventory ? { inventory: res.inventory } : {}),
+    };
+  } catch (err) {
+    if (err instanceof ProbeTimeout) {
+      log.warn({ probe: probe.id, budget }, 'probe timed out');
+      return { run: { ...base, status: 'timeout', durationMs: elapsed(), message: `did not finish within ${budget} ms`, observations: 0 }, observations: [], coverage: [] };
+    }
+    log.debug({ probe: probe.id, err }, 'probe failed');
+    return { run: { ...base, status: 'error', durationMs: elapsed(), message: (err as Error)?.message ?? String(err), observations: 0 }, observations: [], coverage: [] };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A key for the machine that survives re-installs of the tool: machine id, else board UUID, else hostname. */
+export function machineKey(identity: Observation | undefined): string {
+  if (!identity) return 'unknown-machine';
+  for (const f of ['machineId', 'hardware.uuid', 'hardware.serial', 'hostname']) {
+    const v = fieldValues(identity, f)[0];
+    if (typeof v === 'string' && v.trim() !== '') return `${f}:${v.trim().toLowerCase()}`;
+  }
+  return 'unknown-machine';
+}
+
+function pick(obs: Observation, fields: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    const vs = fieldValues(obs, f);
+    if (vs.length === 1) out[f] = vs[0];
+    else if (vs.length > 1) out[f] = vs;
+  }
+  return out;
+}
+
+/** Stable finding id: same machine + rule + identifying evidence → same id in every scan. */
+export function findingId(machine: string, ruleId: string, keyValues: Record<string, unknown>): string {
+  const h = createHash('sha256').update(`${machine}\u0000${ruleId}\u0000${canonicalJson(keyValues)}`).digest('hex');
+  return `F-${h.slice(0, 20)}`;
+}
+
+export interface RunArgs {
+  target: Target;
+  rules: Rule[];
+  probes: ReadonlyMap<string, Probe>;
+  options: ScanOptions;
+  log: Logger;
+  /** Overrides every probe's own time budget (ms). */
+  probeTimeoutMs?: number;
+  /** How many probes may run at once. */
+  concurrency?: number;
+}
+
+export async function runScan(args: RunArgs): Promise<RunOutput> {
+  const jobs = planJobs(args.rules, args.probes);
+  const results: JobResult[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await runJob(jobs[i]!, args.target, args.options, args.log, args.probeTimeoutMs);
+    }
+  };
+  const n = Math.max(1, Math.min(args.concurrency ?? 8, jobs.length));
+  await Promise.all(Array.from({ length: n }, worker));
+
+  const identityIdx = jobs.findIndex((j) => j.probe.id === IDENTITY_PROBE);
+  const identity = identityIdx >= 0 ? results[identityIdx]!.observations[0] : undefined;
+  const mkey = machineKey(identity);
+
+  const findings: Finding[] = [];
+  const coverage: CoverageItem[] = [];
+  const inventory: Record<string, unknown> = {};
+  jobs.forEach((job, i) => {
+    const res = results[i]!;
+    coverage.push(...res.coverage);
+    if (res.inventory) {
+      for (const [k, v] of Object.entries(res.inventory)) inventory[k] = v;
+    }
+    for (const rule of job.rules) {
+      const keyFields = rule.key ?? job.probe.identity;
+      for (const obs of res.observations) {
+        if (!matches(obs, rule.match)) continue;
+        findings.push({
+          id: findingId(mkey, rule.id, pick(obs, keyFields)),
+          ruleId: rule.id,
+          severity: severityFor(rule, args.options.profile),
+          title: rule.title,
+          basis: rule.basis,
+          probe: job.probe.id,
+          evidence: rule.evidence ? pick(obs, rule.evidence) : obs,
+          remediation: rule.remediation,
+        });
+      }
+    }
+  });
+  const order: Record<Severity, number> = { high: 0, medium: 1, low: 2, info: 3 };
+  findings.sort((a, b) => order[a.severity] - order[b.severity] || a.ruleId.localeCompare(b.ruleId) || a.id.localeCompare(b.id));
+  // Two observations with the same identifying evidence are one finding (e.g. the same device seen twice).
+  const unique = findings.filter((f, i) => i === 0 || f.id !== findings[i - 1]!.id);
+  return { probes: jobs.map((_, i) => results[i]!.run), findings: unique, coverage, inventory, identity };
+}

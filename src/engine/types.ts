@@ -1,0 +1,146 @@
+// Contracts between probes, rules, the engine and the report. Probes gather facts and judge
+// nothing; rules judge observations and know nothing of how they were gathered.
+import type { Logger } from 'pino';
+import type { Mode, OsFamily, Target } from '../target/types.js';
+
+/** A JSON-serialisable fact a probe observed (one USB device, one adapter, one file…). */
+export type Observation = Record<string, unknown>;
+
+/** Something the probe could not read or judge: listed in the report, never silently clean. */
+export interface CoverageItem {
+  /** Probe that could not look (filled in by the engine when the probe leaves it out). */
+  probe?: string;
+  /** Target path concerned, when there is one. */
+  path?: string;
+  /** Short machine-readable kind: `unreadable`, `corrupt`, `too-large`, `missing-tool`, `not-recorded`… */
+  kind: string;
+  /** Human explanation (English; the text report prints it as is). */
+  reason: string;
+  /** True when this gap means a rule could not be fully judged (makes the scan incomplete). */
+  blocking?: boolean;
+}
+
+/** What a probe returns when it could look (an empty `observations` then means "looked, found none"). */
+export interface ProbeOk {
+  status: 'ok';
+  observations: Observation[];
+  /** Facts worth keeping in the report even when no rule fires (adapters, devices…), keyed by name. */
+  inventory?: Record<string, unknown>;
+  coverage?: CoverageItem[];
+}
+
+export interface ProbeNotApplicable {
+  status: 'not-applicable';
+  reason: string;
+}
+
+export type ProbeResult = ProbeOk | ProbeNotApplicable;
+
+/** Options of the scan that some probes need (a ledger, paths to walk, how much evidence to keep). */
+export interface ScanOptions {
+  profile: Profile;
+  ledger?: string;
+  paths?: string[];
+  evidence?: 'minimal' | 'full';
+}
+
+export interface ProbeContext {
+  target: Target;
+  /** Aborted when the probe's time budget runs out: long loops must check it. */
+  signal: AbortSignal;
+  log: Logger;
+  options: ScanOptions;
+}
+
+export interface Probe {
+  /** `<area>.<name>`, e.g. `identity`, `usb.history`. */
+  id: string;
+  description: string;
+  /** Target OS families it has collectors for; others are `not-applicable`. */
+  platforms: readonly OsFamily[];
+  modes: readonly Mode[];
+  /** JSON Schema for the rule's `params` of this probe, checked when rules load. */
+  paramsSchema?: Record<string, unknown>;
+  /** Observation fields that identify one item; they make a finding's id stable across scans. */
+  identity: readonly string[];
+  /** Default time budget (ms). */
+  timeoutMs: number;
+  collect(ctx: ProbeContext, params: Record<string, unknown>): Promise<ProbeResult>;
+}
+
+export type Profile = 'classified' | 'intranet' | 'nonclassified';
+export const PROFILES: readonly Profile[] = ['classified', 'intranet', 'nonclassified'];
+
+export type Severity = 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low', 'info'];
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+/** A leaf test on one observation field; several operators in one leaf must all hold. */
+export interface FieldCondition {
+  field: string;
+  equals?: unknown;
+  in?: unknown[];
+  regex?: string;
+  flags?: string;
+  exists?: boolean;
+  gt?: number | string;
+  gte?: number | string;
+  lt?: number | string;
+  lte?: number | string;
+}
+
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { none: Condition[] }
+  | { not: Condition }
+  | FieldCondition;
+
+/** A rule as loaded from YAML (after validation). */
+export interface Rule {
+  id: string;
+  title: Bilingual;
+  /** One severity, or one per profile (a rule may be a violation on one class and inventory on another). */
+  severity: Severity | Partial<Record<Profile, Severity>>;
+  profiles: Profile[];
+  basis: string;
+  probe: string;
+  params?: Record<string, unknown>;
+  match: Condition;
+  /** Observation fields that identify an item (default: the probe's `identity`). */
+  key?: string[];
+  /** Observation fields copied into the finding's evidence (default: the whole observation). */
+  evidence?: string[];
+  remediation: Bilingual;
+  /** Where it came from: file and line, for messages. */
+  source: { file: string; line: number; builtin: boolean };
+}
+
+export interface Finding {
+  id: string;
+  ruleId: string;
+  severity: Severity;
+  title: Bilingual;
+  basis: string;
+  probe: string;
+  evidence: Record<string, unknown>;
+  remediation: Bilingual;
+}
+
+export type ProbeStatus = 'ok' | 'not-applicable' | 'error' | 'timeout';
+
+export interface ProbeRun {
+  id: string;
+  /** Present when rules ran this probe with non-empty params. */
+  params?: Record<string, unknown>;
+  status: ProbeStatus;
+  durationMs: number;
+  message?: string;
+  observations: number;
+  /** Rule ids that needed this run. */
+  rules: string[];
+}

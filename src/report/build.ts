@@ -1,0 +1,85 @@
+// Report assembly: engine output + scan facts → the report object (no I/O here).
+import type { RunOutput } from '../engine/run.js';
+import { SEVERITIES, type Profile, type Rule, type Severity } from '../engine/types.js';
+import type { Target } from '../target/types.js';
+import { REPORT_SCHEMA, type Report } from './types.js';
+
+export interface BuildArgs {
+  run: RunOutput;
+  target: Target;
+  rules: Rule[];
+  rulesDigest: string;
+  ruleFiles: string[];
+  profile: Profile;
+  profileAssumed: boolean;
+  scanId: string;
+  startedAt: Date;
+  finishedAt: Date;
+  toolVersion: string;
+  signer: { keyId: string; publicKey: string };
+  scanner: Report['scan']['scanner'];
+  unit?: string;
+  department?: string;
+  only?: string[];
+}
+
+/** Why a scan is incomplete: a probe a rule needs errored or timed out, or a blocking gap. */
+export function incompleteReasons(run: RunOutput): string[] {
+  const out: string[] = [];
+  for (const p of run.probes) {
+    if (p.status === 'error' || p.status === 'timeout') {
+      out.push(`probe ${p.id} ${p.status === 'error' ? 'failed' : 'timed out'}: ${p.message ?? ''}`.trim());
+    }
+  }
+  for (const c of run.coverage) {
+    if (c.blocking) out.push(`${c.probe ?? 'scan'}: ${c.reason}${c.path ? ` (${c.path})` : ''}`);
+  }
+  return out;
+}
+
+export function buildReport(a: BuildArgs): Report {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of a.run.findings) bySeverity[f.severity]++;
+  const incomplete = incompleteReasons(a.run);
+  const machine: Record<string, unknown> = { ...(a.run.identity ?? {}) };
+  if (machine['hostname'] === undefined) machine['hostname'] = null;
+  return {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'baomi', version: a.toolVersion },
+    scan: {
+      id: a.scanId,
+      startedAt: a.startedAt.toISOString(),
+      finishedAt: a.finishedAt.toISOString(),
+      profile: a.profile,
+      profileAssumed: a.profileAssumed,
+      mode: a.target.mode,
+      root: a.target.root,
+      os: { family: a.target.os.family, detectedFrom: a.target.os.detectedFrom },
+      scanner: a.scanner,
+      ...(a.only ? { only: a.only } : {}),
+    },
+    signer: { alg: 'Ed25519', keyId: a.signer.keyId, publicKey: a.signer.publicKey },
+    machine,
+    ...(a.unit !== undefined ? { unit: a.unit } : {}),
+    ...(a.department !== undefined ? { department: a.department } : {}),
+    rules: { count: a.rules.length, digest: a.rulesDigest, ids: a.rules.map((r) => r.id).sort(), files: a.ruleFiles },
+    probes: a.run.probes,
+    findings: a.run.findings,
+    inventory: a.run.inventory,
+    coverage: a.run.coverage,
+    summary: { findings: a.run.findings.length, bySeverity, complete: incomplete.length === 0, incomplete },
+  };
+}
+
+/** Exit code of a scan: 1 findings, 3 no findings but incomplete, 0 clean and complete. */
+export function exitCodeOf(report: Report): 0 | 1 | 3 {
+  if (report.summary.findings > 0) return 1;
+  return report.summary.complete ? 0 : 3;
+}
+
+/** `<hostname>-<UTC time>` with characters unsafe in file names replaced. */
+export function reportBaseName(report: Report): string {
+  const host = String(report.machine['hostname'] ?? 'unknown-host').replace(/[^\p{L}\p{N}._-]+/gu, '_') || 'unknown-host';
+  const t = report.scan.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${host}-${t}`;
+}

@@ -1,0 +1,42 @@
+// The report document (`baomi.report/1`): one per machine scan, JSON, signed as written.
+import type { CoverageItem, Finding, ProbeRun, Profile, Severity } from '../engine/types.js';
+import type { Mode } from '../target/types.js';
+
+export const REPORT_SCHEMA = 'baomi.report/1';
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  tool: { name: 'baomi'; version: string };
+  scan: {
+    id: string;
+    startedAt: string;
+    finishedAt: string;
+    profile: Profile;
+    /** True when the profile was not given and the strictest was assumed. */
+    profileAssumed: boolean;
+    mode: Mode;
+    /** Host path of the inspected root (`/` when live). */
+    root: string;
+    /** How the target's OS was recognised. */
+    os: { family: string; detectedFrom: string | null };
+    /** Host that ran the scan (differs from the machine when scanning offline from a kit). */
+    scanner: { hostname: string; platform: string; node: string };
+    only?: string[];
+  };
+  signer: { alg: 'Ed25519'; keyId: string; publicKey: string };
+  machine: Record<string, unknown>;
+  unit?: string;
+  department?: string;
+  rules: { count: number; digest: string; ids: string[]; files: string[] };
+  probes: ProbeRun[];
+  findings: Finding[];
+  inventory: Record<string, unknown>;
+  coverage: CoverageItem[];
+  summary: {
+    findings: number;
+    bySeverity: Record<Severity, number>;
+    complete: boolean;
+    /** Why the scan is incomplete (probes that failed or timed out, blocking coverage gaps). */
+    incomplete: string[];
+  };
+}

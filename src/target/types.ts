@@ -1,0 +1,105 @@
+// The Target: the machine under inspection, seen read-only. Every file access of a probe goes
+// through it, so a probe cannot tell (and must not care) whether it reads a live system or a
+// disk mounted from a boot kit, except through `mode` and `os`.
+
+/** How the machine is being inspected. */
+export type Mode = 'live' | 'offline';
+
+/** Operating-system family of the target, detected from its root, never from the host. */
+export type OsFamily = 'linux' | 'windows' | 'unknown';
+
+export interface TargetOs {
+  family: OsFamily;
+  /** What the detection was based on, e.g. `/etc/os-release` or `/Windows/System32/config`. */
+  detectedFrom: string | null;
+}
+
+/** What a directory entry is, after `lstat` (symlinks are not followed). */
+export type EntryKind = 'file' | 'dir' | 'symlink' | 'other';
+
+export interface DirEntry {
+  name: string;
+  kind: EntryKind;
+}
+
+export interface FileStat {
+  kind: EntryKind;
+  size: number;
+  mtime: string;
+  mtimeMs: number;
+  mode: number;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+}
+
+export interface ExecOptions {
+  /** Kill the command after this many ms (default 10 s). */
+  timeoutMs?: number;
+  /** Cap on captured stdout/stderr bytes each (default 16 MiB). */
+  maxBuffer?: number;
+  env?: Record<string, string>;
+}
+
+/** A read-only open file: positional reads only. */
+export interface TargetFile {
+  size: number;
+  read(position: number, length: number): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+export interface Target {
+  readonly mode: Mode;
+  /** Host path of the target's root (`/` when live). */
+  readonly root: string;
+  readonly os: TargetOs;
+  /**
+   * Host path for a target-absolute path, resolved inside the root like a chroot: `..` stops at
+   * the root, symlinks (absolute or relative) are resolved inside the root. `followLast: false`
+   * leaves a final symlink unresolved (for lstat). Throws TargetError on loops (ELOOP).
+   */
+  resolve(path: string, opts?: { followLast?: boolean }): Promise<string>;
+  exists(path: string): Promise<boolean>;
+  stat(path: string): Promise<FileStat>;
+  lstat(path: string): Promise<FileStat>;
+  readDir(path: string): Promise<DirEntry[]>;
+  /** Whole file, refused (TargetError E_TOO_LARGE) when bigger than `maxBytes` (default 64 MiB). */
+  readFile(path: string, opts?: { maxBytes?: number }): Promise<Buffer>;
+  /** Whole file decoded as UTF-8 (BOM stripped). */
+  readText(path: string, opts?: { maxBytes?: number }): Promise<string>;
+  open(path: string): Promise<TargetFile>;
+  /** Target paths matching a pattern whose segments may hold `*` and `?` (no `**`). */
+  glob(pattern: string): Promise<string[]>;
+  /** Run a program on the live machine. Offline targets throw TargetError E_NOT_LIVE. */
+  exec(file: string, args: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
+}
+
+export type TargetErrorCode =
+  | 'E_NOT_FOUND'
+  | 'E_LOOP'
+  | 'E_NOT_DIR'
+  | 'E_IS_DIR'
+  | 'E_TOO_LARGE'
+  | 'E_ACCESS'
+  | 'E_NOT_LIVE'
+  | 'E_EXEC'
+  | 'E_IO'
+  | 'E_ROOT';
+
+/** An expected failure of a target access, carrying the target-absolute path. */
+export class TargetError extends Error {
+  override readonly name = 'TargetError';
+  constructor(
+    readonly code: TargetErrorCode,
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
