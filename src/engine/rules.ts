@@ -80,28 +80,26 @@ class Locator {
     private readonly lc: LineCounter,
   ) {}
 
-  /** Position of the node at `path` (or of the key named `key` inside it). */
+  /**
+   * Position of the field at `path`: the key of a map entry (where `field: value` is written),
+   * the item of a sequence, or the key named `key` inside the node at `path`.
+   */
   at(path: ReadonlyArray<string | number>, key?: string): { line: number; column: number } {
     let node: unknown = this.doc.contents;
     let best: unknown = node;
-    for (const p of path) {
+    for (const p of key !== undefined ? [...path, key] : path) {
       if (isMap(node)) {
         const pair = node.items.find((it) => isScalar(it.key) && it.key.value === p);
         if (pair === undefined) break;
-        best = pair.key ?? best;
+        best = isNode(pair.key) ? pair.key : best;
         node = pair.value;
-        if (isNode(node)) best = node;
       } else if (isSeq(node) && typeof p === 'number') {
         node = node.items[p];
-        if (isNode(node)) best = node;
-        else break;
+        if (!isNode(node)) break;
+        best = node;
       } else {
         break;
       }
-    }
-    if (key !== undefined && isMap(node)) {
-      const pair = node.items.find((it) => isScalar(it.key) && it.key.value === key);
-      if (pair && isNode(pair.key)) best = pair.key;
     }
     const range = isNode(best) ? (best as Node).range : undefined;
     const pos = this.lc.linePos(range ? range[0] : 0);
@@ -148,7 +146,7 @@ function usefulErrors(errors: ErrorObject[]): ErrorObject[] {
 interface ParsedFile {
   file: string;
   builtin: boolean;
-  rules: Array<{ raw: Record<string, unknown>; index: number; line: number }>;
+  rules: Array<{ raw: Record<string, unknown>; index: number; line: number; schemaOk: boolean }>;
   locator: Locator;
 }
 
@@ -166,6 +164,7 @@ function parseRuleFile(file: string, text: string, builtin: boolean, problems: R
   const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
   const locator = new Locator(doc, lc);
   const validate = fileValidator();
+  const schemaFailed = new Set<number>();
   if (!validate(data)) {
     for (const e of usefulErrors(validate.errors ?? [])) {
       const path = pointerToPath(e.instancePath);
@@ -173,14 +172,14 @@ function parseRuleFile(file: string, text: string, builtin: boolean, problems: R
       const pos = locator.at(path, key);
       const field = pathToField(key !== undefined ? [...path, key] : path);
       problems.push({ file, ...pos, field, message });
+      if (path[0] === 'rules' && typeof path[1] === 'number') schemaFailed.add(path[1]);
     }
-    return undefined;
   }
-  const rules = (data as { rules: Record<string, unknown>[] }).rules.map((raw, index) => ({
-    raw,
-    index,
-    line: locator.at(['rules', index]).line,
-  }));
+  // Semantic checks still run on every rule-shaped item, so one pass reports every problem.
+  const list = (data as { rules?: unknown } | null)?.rules;
+  const rules = (Array.isArray(list) ? list : [])
+    .map((raw: unknown, index: number) => ({ raw: raw as Record<string, unknown>, index, line: locator.at(['rules', index]).line, schemaOk: !schemaFailed.has(index) }))
+    .filter((r) => r.raw !== null && typeof r.raw === 'object' && !Array.isArray(r.raw));
   return { file, builtin, rules, locator };
 }
 
@@ -190,9 +189,12 @@ function checkCondition(
   path: Array<string | number>,
   report: (path: Array<string | number>, message: string, key?: string) => void,
 ): void {
+  // Runs on rules that may also have schema errors: look only at what has the expected shape.
+  if (cond === null || typeof cond !== 'object' || Array.isArray(cond)) return;
   for (const k of ['all', 'any', 'none'] as const) {
     if (k in cond) {
-      (cond as Record<typeof k, Condition[]>)[k].forEach((c, i) => checkCondition(c, [...path, k, i], report));
+      const list = (cond as Record<string, unknown>)[k];
+      if (Array.isArray(list)) list.forEach((c: Condition, i) => checkCondition(c, [...path, k, i], report));
       return;
     }
   }
@@ -201,11 +203,12 @@ function checkCondition(
     return;
   }
   const leaf = cond as FieldCondition;
+  if (typeof leaf.field !== 'string') return;
   if (leafOperators(leaf).length === 0) {
     report(path, `condition on "${leaf.field}" has no operator (equals, in, regex, exists, gt, gte, lt, lte)`);
   }
   if (leaf.flags !== undefined && leaf.regex === undefined) report(path, `"flags" without "regex"`, 'flags');
-  if (leaf.regex !== undefined) {
+  if (typeof leaf.regex === 'string' && (leaf.flags === undefined || typeof leaf.flags === 'string')) {
     try {
       compileRegex(leaf.regex, leaf.flags);
     } catch (err) {
@@ -269,30 +272,31 @@ export async function loadRules(sources: RuleSource[], probes: ReadonlyMap<strin
   const byId = new Map<string, Rule>();
   const firstSeen = new Map<string, { file: string; line: number; builtin: boolean }>();
   for (const pf of parsed) {
-    for (const { raw, index, line } of pf.rules) {
+    for (const { raw, index, line, schemaOk } of pf.rules) {
       const at = (path: Array<string | number>, message: string, key?: string): void => {
         const full: Array<string | number> = ['rules', index, ...path];
         problems.push({ file: pf.file, ...pf.locator.at(full, key), field: pathToField(key ? [...full, key] : full), message });
       };
       const rule = { ...(raw as unknown as Rule), source: { file: pf.file, line, builtin: pf.builtin } };
-      const probe = probes.get(rule.probe);
-      if (probe === undefined) {
+      const probe = typeof rule.probe === 'string' ? probes.get(rule.probe) : undefined;
+      if (typeof rule.probe === 'string' && probe === undefined) {
         at(['probe'], `unknown probe "${rule.probe}" (known: ${[...probes.keys()].sort().join(', ')})`);
-      } else {
-        const v = paramsValidator(probe);
-        if (v && !v(rule.params ?? {})) {
-          for (const e of v.errors ?? []) {
-            const { message, key } = ajvMessage(e);
-            at(['params', ...pointerToPath(e.instancePath)], message, key);
-          }
+      }
+      const v = probe ? paramsValidator(probe) : undefined;
+      const params = rule.params ?? {};
+      if (v && typeof params === 'object' && !v(params)) {
+        for (const e of v.errors ?? []) {
+          const { message, key } = ajvMessage(e);
+          at(['params', ...pointerToPath(e.instancePath)], message, key);
         }
       }
       checkCondition(rule.match, ['match'], at);
-      if (typeof rule.severity === 'object') {
+      if (rule.severity !== null && typeof rule.severity === 'object' && Array.isArray(rule.profiles)) {
         for (const p of rule.profiles) {
           if (rule.severity[p] === undefined) at(['severity'], `no severity for profile "${p}" listed in profiles`);
         }
       }
+      if (typeof rule.id !== 'string') continue;
       const prev = firstSeen.get(rule.id);
       if (prev !== undefined) {
         if (prev.builtin && !pf.builtin) {
@@ -303,7 +307,7 @@ export async function loadRules(sources: RuleSource[], probes: ReadonlyMap<strin
         }
       }
       firstSeen.set(rule.id, { file: pf.file, line, builtin: pf.builtin });
-      byId.set(rule.id, rule);
+      if (schemaOk) byId.set(rule.id, rule);
     }
   }
   return { rules: problems.length === 0 ? [...byId.values()] : [], problems, warnings, files };

@@ -93,7 +93,7 @@ async function runJob(
     const msg = target.os.family === 'unknown'
       ? 'the operating system of the target could not be detected'
       : `no collector for ${target.os.family} targets`;
-    return { run: { ...base, status: 'not-applicable', durationMs: 0, message: msg, observations: 0 }, observations: [], coverage: [] };
+    return { run: { ...base, status: 'not-applicable', durationMs: 0, message: msg, observations: 0, blocking: true }, observations: [], coverage: [] };
   }
   if (!probe.modes.includes(target.mode)) {
     return {
@@ -107,8 +107,8 @@ async function runJob(
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      ac.abort(new ProbeTimeout());
       reject(new ProbeTimeout());
+      ac.abort(new ProbeTimeout());
     }, budget);
   });
   try {
@@ -127,7 +127,8 @@ async function runJob(
       ...(res.inventory ? { inventory: res.inventory } : {}),
     };
   } catch (err) {
-    if (err instanceof ProbeTimeout) {
+    // A probe that honours the abort signal may reject first: still a timeout, not an error.
+    if (err instanceof ProbeTimeout || ac.signal.reason instanceof ProbeTimeout) {
       log.warn({ probe: probe.id, budget }, 'probe timed out');
       return { run: { ...base, status: 'timeout', durationMs: elapsed(), message: `did not finish within ${budget} ms`, observations: 0 }, observations: [], coverage: [] };
     }

@@ -140,6 +140,12 @@ export interface ProbeRun {
   status: ProbeStatus;
   durationMs: number;
   message?: string;
+  /**
+   * Set when the probe could not run on this target's OS (no collector, or OS not recognised):
+   * the rules that needed it went unjudged, so the scan is incomplete. (A live-only probe on an
+   * offline disk is not blocking: that check does not exist offline, and the report says so.)
+   */
+  blocking?: boolean;
   observations: number;
   /** Rule ids that needed this run. */
   rules: string[];

@@ -29,6 +29,8 @@ export function incompleteReasons(run: RunOutput): string[] {
   for (const p of run.probes) {
     if (p.status === 'error' || p.status === 'timeout') {
       out.push(`probe ${p.id} ${p.status === 'error' ? 'failed' : 'timed out'}: ${p.message ?? ''}`.trim());
+    } else if (p.blocking) {
+      out.push(`probe ${p.id} could not run: ${p.message ?? ''}`.trim());
     }
   }
   for (const c of run.coverage) {

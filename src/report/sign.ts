@@ -48,20 +48,25 @@ export interface VerifyResult {
 
 /** Check one report: its signature file, and that `signer.keyId` names the key used. */
 export async function verifyReportFile(file: string, publicKey?: KeyObject): Promise<VerifyResult> {
-  const against = publicKey ? 'pubkey' : 'embedded';
-  const fail = (reason: string, keyId?: string): VerifyResult => ({ file, ok: false, against, reason, ...(keyId ? { keyId } : {}) });
   let bytes: Buffer;
   let sigText: string;
   try {
     bytes = await readFile(file);
   } catch (err) {
-    return fail(`cannot read: ${(err as Error).message}`);
+    return { file, ok: false, against: publicKey ? 'pubkey' : 'embedded', reason: `cannot read: ${(err as Error).message}` };
   }
   try {
     sigText = await readFile(`${file}.sig`, 'utf8');
   } catch (err) {
-    return fail(`cannot read signature ${file}.sig: ${(err as Error).message}`);
+    return { file, ok: false, against: publicKey ? 'pubkey' : 'embedded', reason: `cannot read signature ${file}.sig: ${(err as Error).message}` };
   }
+  return verifyReportBytes(file, bytes, sigText, publicKey);
+}
+
+/** The check itself, on the report's bytes and the text of its .sig file. */
+export function verifyReportBytes(file: string, bytes: Buffer, sigText: string, publicKey?: KeyObject): VerifyResult {
+  const against = publicKey ? 'pubkey' : 'embedded';
+  const fail = (reason: string, keyId?: string): VerifyResult => ({ file, ok: false, against, reason, ...(keyId ? { keyId } : {}) });
   const sig = Buffer.from(sigText.trim(), 'base64');
   if (sig.length !== 64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(sigText.trim())) return fail('signature file is not one line of base64 of a 64-byte Ed25519 signature');
   let doc: Partial<Report>;
@@ -70,7 +75,7 @@ export async function verifyReportFile(file: string, publicKey?: KeyObject): Pro
   } catch {
     return fail('not valid JSON (the file was altered or is not a report)');
   }
-  const signer = doc.signer;
+  const signer = doc?.signer;
   if (!signer || typeof signer.keyId !== 'string') return fail('report has no signer.keyId');
   let key: KeyObject;
   if (publicKey) {

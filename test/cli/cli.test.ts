@@ -1,0 +1,205 @@
+// End to end through the built CLI (bin/baomi.js → dist/): what an officer runs.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const REPO = join(import.meta.dirname, '..', '..');
+const BIN = join(REPO, 'bin', 'baomi.js');
+const ROOT = join(REPO, 'fixtures', 'roots', 'debian12-ws');
+
+let work: string;
+let keyDir: string;
+
+function baomi(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: work,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', XDG_CONFIG_HOME: join(work, 'config'), LANG: 'C', ...env },
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function reportsIn(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => f.endsWith('.json')).map((f) => join(dir, f));
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(REPO, 'dist', 'cli', 'main.js'))) throw new Error('dist/ missing: run `npm run build` (npm test does)');
+  work = await mkdtemp(join(tmpdir(), 'baomi-cli-'));
+  keyDir = join(work, 'keys');
+  const k = baomi(['keys', 'generate', '--out', keyDir]);
+  expect(k.code).toBe(0);
+  expect(k.stdout).toMatch(/^sha256:[0-9a-f]{64}\n/);
+});
+
+describe('baomi scan --root (offline Linux root)', () => {
+  let jsonPath: string;
+  let report: Record<string, any>;
+
+  beforeAll(async () => {
+    const out = join(work, 'out');
+    const r = baomi(['scan', '--root', ROOT, '--out', out, '--key', join(keyDir, 'baomi.key'), '--format', 'json', '--unit', '某某局', '--department', '办公室']);
+    expect(r.stderr).toMatch(/report .*sm-bgs-01-\d{8}T\d{6}Z\.json/);
+    expect(r.code).toBe(0);
+    [jsonPath] = await reportsIn(out);
+    report = JSON.parse(await readFile(jsonPath!, 'utf8'));
+    expect(JSON.parse(r.stdout)).toEqual(report);
+  });
+
+  it("names the root's host, not the kit's", () => {
+    expect(report['machine'].hostname).toBe('sm-bgs-01');
+    expect(report['machine'].machineId).toBe('5f1c0e2a9b7d4c3e8a6f1b2d3c4e5f60');
+    expect(report['scan']).toMatchObject({ mode: 'offline', root: ROOT, profile: 'classified', profileAssumed: true, os: { family: 'linux' } });
+    expect(report['unit']).toBe('某某局');
+    expect(report['schema']).toBe('baomi.report/1');
+    expect(report['summary']).toMatchObject({ findings: 0, complete: true });
+    expect(report['probes'].map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([['identity', 'ok']]);
+    expect(report['rules'].digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('is accepted by verify --pubkey and by stock OpenSSL; both reject a changed byte', async () => {
+    const pub = join(keyDir, 'baomi.pub');
+    const v = baomi(['verify', jsonPath, '--pubkey', pub]);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(/^OK /);
+    const sigBin = join(work, 'sig.bin');
+    await writeFile(sigBin, Buffer.from((await readFile(`${jsonPath}.sig`, 'utf8')).trim(), 'base64'));
+    const openssl = (f: string) => spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', pub, '-rawin', '-in', f, '-sigfile', sigBin], { encoding: 'utf8' });
+    expect(openssl(jsonPath).stdout).toMatch(/Signature Verified Successfully/);
+
+    const bytes = await readFile(jsonPath);
+    const changed = join(work, 'changed.json');
+    const b = Buffer.from(bytes);
+    const at = bytes.indexOf('sm-bgs-01');
+    b[at] = 'S'.charCodeAt(0);
+    await writeFile(changed, b);
+    await writeFile(`${changed}.sig`, await readFile(`${jsonPath}.sig`));
+    const bad = baomi(['verify', changed, '--pubkey', pub]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^FAIL .*signature does not match/);
+    expect(openssl(changed).status).not.toBe(0);
+  });
+
+  it('verify without --pubkey checks integrity and says it does not prove origin', () => {
+    const v = baomi(['verify', jsonPath]);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(/proves the file is intact, not who signed it/);
+  });
+});
+
+describe('exit codes', () => {
+  it('2: a malformed rule file, naming file and line; nothing is scanned', async () => {
+    const out = join(work, 'out2');
+    const bad = join(REPO, 'fixtures', 'rules', 'invalid', 'bad-severity.yaml');
+    const r = baomi(['scan', '--root', ROOT, '--out', out, '--key', join(keyDir, 'baomi.key'), '--rules', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad-severity\.yaml:5:\d+: rules\[0\]\.severity: must be high, medium, low or info/);
+    expect(existsSync(out)).toBe(false);
+    const v = baomi(['rules', 'validate', bad]);
+    expect(v.code).toBe(2);
+    expect(v.stderr).toMatch(/bad-severity\.yaml:5:/);
+  });
+
+  it('2: bad flags, a missing root, a missing key; no stack trace', () => {
+    for (const args of [
+      ['scan', '--profile', 'secret'],
+      ['scan', '--root', join(work, 'nope')],
+      ['scan', '--root', ROOT, '--key', join(work, 'no.key')],
+      ['scan', '--bogus'],
+      ['scan', '--root', ROOT, '--only', 'no-such-rule'],
+    ]) {
+      const r = baomi(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('2: refuses to write the report onto the inspected disk', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'baomi-root-'));
+    await mkdir(join(root, 'etc'));
+    await writeFile(join(root, 'etc', 'os-release'), 'ID=debian\n');
+    await writeFile(join(root, 'etc', 'hostname'), 'x\n');
+    const r = baomi(['scan', '--root', root, '--out', join(root, 'reports'), '--key', join(keyDir, 'baomi.key')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is on the inspected disk/);
+    expect(existsSync(join(root, 'reports'))).toBe(false);
+  });
+
+  it('3: no findings but incomplete (the OS of the root is not recognised)', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'baomi-unknown-'));
+    const out = join(work, 'out3');
+    const r = baomi(['scan', '--root', root, '--out', out, '--key', join(keyDir, 'baomi.key'), '--lang', 'en']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/probe identity: not applicable — the operating system of the target could not be detected/);
+    expect(r.stdout).toMatch(/scan INCOMPLETE\n$/);
+    const [f] = await reportsIn(out);
+    const rep = JSON.parse(await readFile(f!, 'utf8'));
+    expect(rep.summary.complete).toBe(false);
+    expect(rep.machine.hostname).toBeNull();
+    expect(f).toMatch(/unknown-host-/);
+  });
+
+  it('1: findings (a custom rule); the finding id is the same in a second scan', async () => {
+    const rules = join(work, 'unit-rules.yaml');
+    await writeFile(rules, `rules:
+  - id: unit-naming
+    title: { zh: 涉密计算机主机名, en: Classified host name }
+    severity: medium
+    profiles: [classified]
+    basis: 单位规定
+    probe: identity
+    match: { field: hostname, regex: '^sm-' }
+    key: [hostname]
+    evidence: [hostname]
+    remediation: { zh: 核对台账, en: Check the ledger }
+`);
+    const ids: string[] = [];
+    for (const out of ['out4a', 'out4b']) {
+      const r = baomi(['scan', '--root', ROOT, '--out', join(work, out), '--key', join(keyDir, 'baomi.key'), '--rules', rules, '--lang', 'zh']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('[中] 涉密计算机主机名  (unit-naming, F-');
+      expect(r.stdout).not.toMatch(/\u001b\[/);
+      const [f] = await reportsIn(join(work, out));
+      const rep = JSON.parse(await readFile(f!, 'utf8'));
+      expect(rep.findings).toHaveLength(1);
+      expect(rep.findings[0].evidence).toEqual({ hostname: 'sm-bgs-01' });
+      ids.push(rep.findings[0].id);
+    }
+    expect(ids[0]).toBe(ids[1]);
+  });
+
+  it('0: --help and --version', () => {
+    expect(baomi(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const h = baomi(['scan', '--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('--root <dir>');
+  });
+});
+
+describe('signing key defaults', () => {
+  it('scan without --key creates one in the config dir and says where', async () => {
+    const cfg = join(work, 'cfg2');
+    const r = baomi(['scan', '--root', ROOT, '--out', join(work, 'out5')], { XDG_CONFIG_HOME: cfg });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`created a signing key at ${join(cfg, 'baomi', 'baomi.key')}`);
+    const again = baomi(['scan', '--root', ROOT, '--out', join(work, 'out6')], { XDG_CONFIG_HOME: cfg });
+    expect(again.stderr).not.toContain('created a signing key');
+    const keyId = execFileSync('openssl', ['pkey', '-pubin', '-in', join(cfg, 'baomi', 'baomi.pub'), '-outform', 'DER']);
+    expect(keyId.length).toBeGreaterThan(0);
+  });
+});
+
+describe('rules list / show', () => {
+  it('lists built-in rules and shows one', () => {
+    const l = baomi(['rules', 'list', '--lang', 'zh']);
+    expect(l.code).toBe(0);
+    expect(l.stdout).toMatch(/^machine-unidentifiable\s+identity/m);
+    const s = baomi(['rules', 'show', 'machine-unidentifiable']);
+    expect(s.stdout).toMatch(/^# .*identity\.yaml:\d+\nid: machine-unidentifiable/);
+    expect(baomi(['rules', 'show', 'nope']).code).toBe(2);
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { pickLang, UsageError, useColour } from '../../src/cli/common.js';
+import { parseProfile } from '../../src/cli/scan.js';
+
+const tty = { isTTY: true } as NodeJS.WriteStream;
+const pipe = { isTTY: false } as NodeJS.WriteStream;
+
+describe('cli helpers', () => {
+  it('colour only on a TTY, never with NO_COLOR, forced by FORCE_COLOR', () => {
+    expect(useColour(tty, {})).toBe(true);
+    expect(useColour(pipe, {})).toBe(false);
+    expect(useColour(tty, { NO_COLOR: '1' })).toBe(false);
+    expect(useColour(tty, { NO_COLOR: '' })).toBe(true);
+    expect(useColour(pipe, { FORCE_COLOR: '1' })).toBe(true);
+    expect(useColour(pipe, { FORCE_COLOR: '' })).toBe(false);
+    expect(useColour(pipe, { FORCE_COLOR: '0' })).toBe(false);
+  });
+  it('language from the flag, else the locale', () => {
+    expect(pickLang(undefined, { LANG: 'zh_CN.UTF-8' })).toBe('zh');
+    expect(pickLang(undefined, { LC_ALL: 'en_US.UTF-8', LANG: 'zh_CN.UTF-8' })).toBe('en');
+    expect(pickLang(undefined, {})).toBe('en');
+    expect(pickLang('zh', { LANG: 'C' })).toBe('zh');
+    expect(() => pickLang('fr', {})).toThrow(UsageError);
+  });
+  it('profiles, with Chinese names', () => {
+    expect(parseProfile(undefined)).toEqual({ profile: 'classified', assumed: true });
+    expect(parseProfile('内网')).toEqual({ profile: 'intranet', assumed: false });
+    expect(parseProfile('nonclassified').profile).toBe('nonclassified');
+    expect(() => parseProfile('top-secret')).toThrow(/--profile must be one of/);
+  });
+});

@@ -1,0 +1,97 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROBE_MAP } from '../../src/checks/index.js';
+import { BUILTIN_RULES_DIR, formatProblem, loadRules, rulesDigest, selectRules } from '../../src/engine/rules.js';
+
+const FIX = join(import.meta.dirname, '..', '..', 'fixtures', 'rules');
+
+interface Expect {
+  line: number;
+  field: string;
+  text: string;
+}
+
+function expectations(text: string): Expect[] {
+  return [...text.matchAll(/^# expect: (\d+) ([^:]*): (.+)$/gm)].map((m) => ({ line: Number(m[1]), field: m[2]!, text: m[3]! }));
+}
+
+describe('built-in rules', () => {
+  it('all load with no problem', async () => {
+    const r = await loadRules([{ path: BUILTIN_RULES_DIR, builtin: true }], PROBE_MAP);
+    expect(r.problems.map(formatProblem)).toEqual([]);
+    expect(r.rules.length).toBeGreaterThan(0);
+  });
+});
+
+describe('valid rule files', async () => {
+  const files = await readdir(join(FIX, 'valid'));
+  it.each(files)('%s loads', async (f) => {
+    const r = await loadRules([{ path: join(FIX, 'valid', f), builtin: false }], PROBE_MAP);
+    expect(r.problems.map(formatProblem)).toEqual([]);
+    expect(r.rules.length).toBeGreaterThan(0);
+  });
+});
+
+describe('invalid rule files: every problem, with file, line and field', async () => {
+  const files = await readdir(join(FIX, 'invalid'));
+  it.each(files)('%s', async (f) => {
+    const path = join(FIX, 'invalid', f);
+    const exp = expectations(await readFile(path, 'utf8'));
+    expect(exp.length).toBeGreaterThan(0);
+    const r = await loadRules([{ path, builtin: false }], PROBE_MAP);
+    expect(r.rules).toEqual([]);
+    for (const e of exp) {
+      const hit = r.problems.find((p) => p.line === e.line && p.field === e.field && p.message.includes(e.text));
+      expect(hit, `expected ${e.line} ${e.field}: ${e.text}\ngot:\n${r.problems.map(formatProblem).join('\n')}`).toBeDefined();
+      expect(formatProblem(hit!)).toMatch(new RegExp(`invalid/${f}:${e.line}:\\d+: `));
+    }
+  });
+});
+
+describe('overrides and duplicates across files', () => {
+  const rule = (id: string, sev = 'low') => `rules:
+  - id: ${id}
+    title: { zh: 测试, en: test }
+    severity: ${sev}
+    profiles: [classified, intranet, nonclassified]
+    basis: test
+    probe: identity
+    match: { field: hostname, exists: true }
+    remediation: { zh: 无, en: none }
+`;
+  it('a custom rule with a built-in id replaces it, with a warning', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baomi-rules-'));
+    await writeFile(join(dir, 'mine.yaml'), rule('machine-unidentifiable', 'high'));
+    const r = await loadRules([{ path: BUILTIN_RULES_DIR, builtin: true }, { path: dir, builtin: false }], PROBE_MAP);
+    expect(r.problems).toEqual([]);
+    expect(r.warnings.join('\n')).toMatch(/mine\.yaml:2: rule "machine-unidentifiable" replaces the built-in/);
+    const replaced = r.rules.filter((x) => x.id === 'machine-unidentifiable');
+    expect(replaced).toHaveLength(1);
+    expect(replaced[0]!.severity).toBe('high');
+  });
+  it('the same id in two custom files is an error naming both places', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baomi-rules-'));
+    await writeFile(join(dir, 'a.yaml'), rule('same-id'));
+    await writeFile(join(dir, 'b.yaml'), rule('same-id'));
+    const r = await loadRules([{ path: dir, builtin: false }], PROBE_MAP);
+    expect(r.problems.map(formatProblem).join('\n')).toMatch(/b\.yaml:2:\d+: rules\[0\]\.id: duplicate rule id "same-id" \(first defined at .*a\.yaml:2\)/);
+  });
+  it('a missing rule path is a problem, not a crash', async () => {
+    const r = await loadRules([{ path: '/nonexistent/rules.yaml', builtin: false }], PROBE_MAP);
+    expect(r.problems[0]!.message).toMatch(/cannot read/);
+  });
+  it('selects by profile and --only; digest is order-independent and changes with content', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baomi-rules-'));
+    await writeFile(join(dir, 'a.yaml'), rule('r-one') + rule('r-two').replace('rules:\n', '').replace('[classified, intranet, nonclassified]', '[nonclassified]'));
+    const r = await loadRules([{ path: dir, builtin: false }], PROBE_MAP);
+    expect(r.problems.map(formatProblem)).toEqual([]);
+    expect(selectRules(r.rules, 'classified').map((x) => x.id)).toEqual(['r-one']);
+    expect(selectRules(r.rules, 'nonclassified', ['r-two']).map((x) => x.id)).toEqual(['r-two']);
+    const d1 = rulesDigest(r.rules);
+    expect(rulesDigest([...r.rules].reverse())).toBe(d1);
+    expect(rulesDigest([{ ...r.rules[0]!, basis: 'other' }, r.rules[1]!])).not.toBe(d1);
+    expect(d1).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+});

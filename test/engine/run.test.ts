@@ -1,0 +1,132 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findingId, machineKey, planJobs, runScan } from '../../src/engine/run.js';
+import type { Probe, Rule } from '../../src/engine/types.js';
+import { FsTarget } from '../../src/target/fs-target.js';
+
+const log = pino({ level: 'silent' });
+
+function rule(id: string, probe: string, params?: Record<string, unknown>, extra: Partial<Rule> = {}): Rule {
+  return {
+    id,
+    title: { zh: id, en: id },
+    severity: 'high',
+    profiles: ['classified'],
+    basis: 'test',
+    probe,
+    ...(params ? { params } : {}),
+    match: { field: 'bad', equals: true },
+    remediation: { zh: '-', en: '-' },
+    source: { file: 't.yaml', line: 1, builtin: false },
+    ...extra,
+  };
+}
+
+let calls: Array<{ probe: string; params: unknown }> = [];
+const probe = (id: string, over: Partial<Probe> = {}): Probe => ({
+  id,
+  description: id,
+  platforms: ['linux'],
+  modes: ['offline', 'live'],
+  identity: ['name'],
+  timeoutMs: 2000,
+  async collect(_ctx, params) {
+    calls.push({ probe: id, params });
+    return { status: 'ok', observations: [{ name: 'a', bad: true }, { name: 'b', bad: false }, { name: 'a', bad: true, seenAgain: 1 }] };
+  },
+  ...over,
+});
+
+const identity: Probe = probe('identity', {
+  async collect() {
+    return { status: 'ok', observations: [{ hostname: 'h1', machineId: 'm1' }] };
+  },
+});
+
+let target: FsTarget;
+beforeAll(async () => {
+  const root = await mkdtemp(join(tmpdir(), 'baomi-run-'));
+  await mkdir(join(root, 'etc'));
+  await writeFile(join(root, 'etc', 'os-release'), 'ID=debian\n');
+  target = await FsTarget.open('offline', root);
+});
+
+describe('planning', () => {
+  it('runs a probe once per distinct params (canonical: key order does not matter), identity always', () => {
+    const probes = new Map([['identity', identity], ['p', probe('p')]]);
+    const jobs = planJobs(
+      [rule('r1', 'p', { a: 1, b: 2 }), rule('r2', 'p', { b: 2, a: 1 }), rule('r3', 'p', { a: 2 }), rule('r4', 'p')],
+      probes,
+    );
+    expect(jobs.map((j) => [j.probe.id, j.paramsKey, j.rules.map((r) => r.id)])).toEqual([
+      ['identity', '{}', []],
+      ['p', '{"a":1,"b":2}', ['r1', 'r2']],
+      ['p', '{"a":2}', ['r3']],
+      ['p', '{}', ['r4']],
+    ]);
+  });
+});
+
+describe('runScan', () => {
+  it('matches observations into findings with stable ids; duplicates of one item are one finding', async () => {
+    calls = [];
+    const probes = new Map([['identity', identity], ['p', probe('p')]]);
+    const out = await runScan({ target, rules: [rule('r1', 'p', { x: 1 })], probes, options: { profile: 'classified' }, log });
+    expect(calls).toEqual([{ probe: 'p', params: { x: 1 } }]);
+    expect(out.findings).toHaveLength(1);
+    const f = out.findings[0]!;
+    expect(f).toMatchObject({ ruleId: 'r1', severity: 'high', probe: 'p', evidence: { name: 'a', bad: true } });
+    expect(f.id).toBe(findingId('machineId:m1', 'r1', { name: 'a' }));
+    const again = await runScan({ target, rules: [rule('r1', 'p', { x: 1 })], probes, options: { profile: 'classified' }, log });
+    expect(again.findings[0]!.id).toBe(f.id);
+    expect(out.identity).toEqual({ hostname: 'h1', machineId: 'm1' });
+  });
+
+  it('finding ids differ by machine, rule and identifying evidence', () => {
+    const a = findingId('machineId:m1', 'r1', { name: 'a' });
+    expect(findingId('machineId:m2', 'r1', { name: 'a' })).not.toBe(a);
+    expect(findingId('machineId:m1', 'r2', { name: 'a' })).not.toBe(a);
+    expect(findingId('machineId:m1', 'r1', { name: 'b' })).not.toBe(a);
+    expect(a).toMatch(/^F-[0-9a-f]{20}$/);
+    expect(machineKey({ hostname: 'H', hardware: { uuid: 'U' } })).toBe('hardware.uuid:u');
+    expect(machineKey(undefined)).toBe('unknown-machine');
+  });
+
+  it('records ok, not-applicable (platform, mode), error and timeout per probe', async () => {
+    const probes = new Map<string, Probe>([
+      ['identity', identity],
+      ['win', probe('win', { platforms: ['windows'] })],
+      ['liveonly', probe('liveonly', { modes: ['live'] })],
+      ['boom', probe('boom', { collect: async () => { throw new Error('hive is corrupt'); } })],
+      ['slow', probe('slow', { timeoutMs: 100, collect: (ctx) => new Promise((_, rej) => ctx.signal.addEventListener('abort', () => rej(new Error('aborted')))) })],
+      ['na', probe('na', { collect: async () => ({ status: 'not-applicable', reason: 'no journal' }) })],
+    ]);
+    const rules = ['win', 'liveonly', 'boom', 'slow', 'na'].map((p) => rule(`r-${p}`, p));
+    const out = await runScan({ target, rules, probes, options: { profile: 'classified' }, log });
+    const by = Object.fromEntries(out.probes.map((p) => [p.id, p]));
+    expect(by['identity']!.status).toBe('ok');
+    expect(by['win']).toMatchObject({ status: 'not-applicable', message: 'no collector for linux targets', blocking: true });
+    expect(by['liveonly']!.blocking).toBeUndefined();
+    expect(by['liveonly']).toMatchObject({ status: 'not-applicable', message: 'runs only on live targets, this scan is offline' });
+    expect(by['boom']).toMatchObject({ status: 'error', message: 'hive is corrupt', rules: ['r-boom'] });
+    expect(by['slow']).toMatchObject({ status: 'timeout', message: 'did not finish within 100 ms' });
+    expect(by['slow']!.durationMs).toBeGreaterThanOrEqual(90);
+    expect(by['na']).toMatchObject({ status: 'not-applicable', message: 'no journal' });
+    expect(out.findings).toEqual([]);
+  });
+
+  it('per-profile severity and evidence/key field selection', async () => {
+    const probes = new Map([['identity', identity], ['p', probe('p')]]);
+    const r = rule('r1', 'p', undefined, { severity: { classified: 'medium', nonclassified: 'info' }, evidence: ['name'], key: ['name', 'seenAgain'] });
+    const out = await runScan({ target, rules: [r], probes, options: { profile: 'classified' }, log });
+    // key includes seenAgain, so the two "a" observations are now distinct findings
+    expect(out.findings.map((f) => [f.severity, f.evidence])).toEqual([
+      ['medium', { name: 'a' }],
+      ['medium', { name: 'a' }],
+    ]);
+    expect(new Set(out.findings.map((f) => f.id)).size).toBe(2);
+  });
+});
