@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { generateKeyFiles, KeyError, loadPublicKey } from '../sign/keys.js';
 import { verifyReportFile } from '../report/sign.js';
+import { inspectCommand, type InspectFlags } from './inspect.js';
 import { rulesListCommand, rulesShowCommand, rulesValidateCommand } from './rules.js';
 import { scanCommand, type ScanFlags } from './scan.js';
 import { toolVersion, UsageError } from './common.js';
@@ -63,6 +64,15 @@ function buildProgram(setExit: (code: number) => void): Command {
       }
       setExit(allOk ? 0 : 1);
     });
+
+  program
+    .command('inspect')
+    .description('decode one artifact (registry hive, …) to show what it holds; the type is sniffed from the bytes')
+    .argument('<file>')
+    .option('--key <path>', 'hive: the key to show (e.g. ControlSet001\\Enum\\USBSTOR); CurrentControlSet is resolved')
+    .option('--depth <n>', 'hive: levels of subkeys to expand (default: all under --key, none at the root)')
+    .option('--json', 'print JSON')
+    .action(async (file: string, opts: InspectFlags) => setExit(await inspectCommand(file, opts)));
 
   const keys = program.command('keys').description('manage signing keys');
   keys

@@ -45,8 +45,8 @@ describe('baomi scan --root (offline Linux root)', () => {
     const r = baomi(['scan', '--root', ROOT, '--out', out, '--key', join(keyDir, 'baomi.key'), '--format', 'json', '--unit', '某某局', '--department', '办公室']);
     expect(r.stderr).toMatch(/report .*sm-bgs-01-\d{8}T\d{6}Z\.json/);
     expect(r.code).toBe(0);
-    [jsonPath] = await reportsIn(out);
-    report = JSON.parse(await readFile(jsonPath!, 'utf8'));
+    jsonPath = (await reportsIn(out))[0]!;
+    report = JSON.parse(await readFile(jsonPath, 'utf8'));
     expect(JSON.parse(r.stdout)).toEqual(report);
   });
 

@@ -116,7 +116,7 @@ const hostRead: TextReader = async (p) => {
 
 /**
  * The whole disk (on the kit's host) holding the offline root, e.g. `sdb` for a root mounted from
- * /dev/sdb2. Undefined when the root is not on a block device (a folder, a loop file, tmpfs).
+ * /dev/sdb2. Undefined when the root is not a mount point of a block device (a plain folder, tmpfs).
  */
 export async function backingDisk(root: string, read: TextReader = hostRead): Promise<DiskInfo | undefined> {
   const info = await read('/proc/self/mountinfo');
@@ -127,11 +127,9 @@ export async function backingDisk(root: string, read: TextReader = hostRead): Pr
   } catch {
     return undefined;
   }
-  const rows = parseMountinfo(info).filter(
-    (r) => real === r.mountPoint || real.startsWith(r.mountPoint.endsWith('/') ? r.mountPoint : r.mountPoint + '/'),
-  );
-  rows.sort((a, b) => b.mountPoint.length - a.mountPoint.length);
-  const row = rows[0];
+  // Only a root that is itself a mount point is "the inspected disk"; a folder on the kit's own
+  // file system would otherwise report the kit's disk as the target's.
+  const row = parseMountinfo(info).filter((r) => r.mountPoint === real).at(-1);
   if (!row || row.majorMinor.startsWith('0:')) return undefined; // 0:x = no block device (tmpfs, overlay…)
   let dev: string;
   try {

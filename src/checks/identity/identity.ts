@@ -7,12 +7,14 @@
 // source}], sources {field → where read}.
 // Live: /etc files + DMI and sysfs through the Target + systeminformation for what they miss.
 // Offline Linux: only the root's own files (never the kit's), plus the kit-side block device
-// that holds the root. Windows identity comes from the registry hives (hive reader issue).
+// that holds the root. Windows (offline, or live through `reg save`): the SYSTEM and SOFTWARE
+// hives (see ./windows.ts).
 import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import type { Target } from '../../target/types.js';
 import { backingDisk, blockDisk, cleanValue, dmiHardware, isPhysicalBlockName, sysfsMacs, type TextReader } from './hardware.js';
 import { dedupeMacs, linuxFileIdentity, parseHostname } from './linux.js';
 import type { DiskInfo, IdentityObservation } from './types.js';
+import { windowsIdentity } from './windows.js';
 
 function targetReader(target: Target): TextReader {
   return async (p) => {
@@ -129,11 +131,32 @@ async function liveIdentity(target: Target, coverage: CoverageItem[]): Promise<I
 
 const DMI_COUNT = 7;
 
-async function offlineLinuxIdentity(target: Target, coverage: CoverageItem[]): Promise<IdentityObservation> {
-  const obs = await linuxFileIdentity(target, coverage);
+/** Offline, the inspected disk is a block device of the kit: name its model and serial. */
+async function addBackingDisk(target: Target, obs: IdentityObservation, coverage: CoverageItem[]): Promise<void> {
   const disk = await backingDisk(target.root);
   if (disk) obs.disks = [disk];
-  else coverage.push({ kind: 'not-recorded', path: '/', reason: `the root ${target.root} is not on a block device of this host: disk model/serial unknown` });
+  else coverage.push({ kind: 'not-recorded', path: '/', reason: `the root ${target.root} is not a mounted disk of this host (a folder?): disk model/serial unknown` });
+}
+
+/** Live Windows: MACs and disks from systeminformation (the registry records neither). */
+async function liveWindowsHardware(obs: IdentityObservation, coverage: CoverageItem[]): Promise<void> {
+  try {
+    const si = await import('systeminformation');
+    for (const n of await si.networkInterfaces()) {
+      if (!n.internal && n.mac && n.mac !== '00:00:00:00:00:00') obs.macs.push({ mac: n.mac.toLowerCase(), iface: n.iface, source: 'systeminformation', ...(n.virtual ? { virtual: true } : {}) });
+    }
+    obs.macs = dedupeMacs(obs.macs);
+  } catch {
+    // gap recorded below
+  }
+  await siFill(obs, coverage);
+  if (obs.macs.length === 0) coverage.push({ kind: 'not-recorded', reason: 'MAC addresses could not be read (systeminformation returned none)' });
+  if (obs.disks.length === 0) coverage.push({ kind: 'not-recorded', reason: 'disks could not be read (systeminformation returned none)' });
+}
+
+async function offlineLinuxIdentity(target: Target, coverage: CoverageItem[]): Promise<IdentityObservation> {
+  const obs = await linuxFileIdentity(target, coverage);
+  await addBackingDisk(target, obs, coverage);
   if (obs.macs.length === 0) {
     coverage.push({ kind: 'not-recorded', reason: 'no MAC addresses recorded on the disk (NetworkManager profiles, udev persistent-net rules)' });
   }
@@ -144,14 +167,21 @@ async function offlineLinuxIdentity(target: Target, coverage: CoverageItem[]): P
 export const identityProbe: Probe = {
   id: 'identity',
   description: 'Machine identity: host name, OS, machine id, hardware serial/UUID, MAC addresses, disks.',
-  platforms: ['linux'],
+  platforms: ['linux', 'windows'],
   modes: ['live', 'offline'],
   identity: ['hostname', 'machineId'],
-  timeoutMs: 20_000,
+  timeoutMs: 60_000,
   async collect(ctx: ProbeContext): Promise<ProbeResult> {
     const coverage: CoverageItem[] = [];
     const { target } = ctx;
-    const obs = target.mode === 'live' ? await liveIdentity(target, coverage) : await offlineLinuxIdentity(target, coverage);
+    let obs: IdentityObservation;
+    if (target.os.family === 'windows') {
+      obs = await windowsIdentity(target, coverage);
+      if (target.mode === 'offline') await addBackingDisk(target, obs, coverage);
+      else await liveWindowsHardware(obs, coverage);
+    } else {
+      obs = target.mode === 'live' ? await liveIdentity(target, coverage) : await offlineLinuxIdentity(target, coverage);
+    }
     if (obs.hostname === undefined && obs.machineId === undefined) {
       throw new Error('neither a host name nor a machine id could be read from the target');
     }

@@ -1,0 +1,182 @@
+// Windows identity from the registry hives (offline from the disk; live through `reg save`):
+// SYSTEM — ComputerName, HardwareConfig (SMBIOS UUID, vendor, model), network adapters, last
+// shutdown; SOFTWARE — product name / build / install date, MachineGuid, user profiles.
+// Every value names its source as "<hive>: <key path>".
+import type { CoverageItem } from '../../engine/types.js';
+import type { Hive } from '../../formats/regf.js';
+import type { Target } from '../../target/types.js';
+import { hiveNotes, systemHive, type OpenedHive } from '../windows/hives.js';
+import { bytes, filetimeIso, key, num, str, subkeys, unixIso } from '../windows/reg.js';
+import { cleanValue } from './hardware.js';
+import { normaliseMac } from './linux.js';
+import type { IdentityObservation, MacAddress } from './types.js';
+
+/** Network adapter class (Control\Class\{4d36e972-…}). */
+export const NET_CLASS = '{4d36e972-e325-11ce-bfc1-08002be10318}';
+
+export interface WindowsAdapter {
+  name: string;
+  /** Subkey of the network class, e.g. `0007`. */
+  classKey: string;
+  componentId?: string;
+  netCfgInstanceId?: string;
+  /** Only where the MAC was overridden (`NetworkAddress`): Windows does not record the burnt-in MAC. */
+  mac?: string;
+}
+
+export interface WindowsUser {
+  sid: string;
+  profilePath?: string;
+  source: string;
+}
+
+function src(h: OpenedHive, keyPath: string | undefined): string {
+  return `${h.source}: ${keyPath ?? ''}`;
+}
+
+/** ComputerName, hardware, adapters, shutdown time and time zone from a SYSTEM hive. */
+export function systemIdentity(h: OpenedHive, obs: IdentityObservation): void {
+  const hive: Hive = h.hive;
+  const cn = key(hive, 'CurrentControlSet\\Control\\ComputerName\\ComputerName');
+  const tcpip = key(hive, 'CurrentControlSet\\Services\\Tcpip\\Parameters');
+  const name = str(cn, 'ComputerName') ?? str(tcpip, 'NV Hostname') ?? str(tcpip, 'Hostname');
+  if (name) {
+    obs.hostname = name;
+    obs.sources['hostname'] = src(h, str(cn, 'ComputerName') ? cn?.path : tcpip?.path);
+  }
+  const domain = str(tcpip, 'NV Domain') ?? str(tcpip, 'Domain');
+  if (domain) obs['domain'] = domain;
+
+  const hwRoot = key(hive, 'HardwareConfig');
+  const last = str(hwRoot, 'LastConfig');
+  const cfg = last ? key(hive, `HardwareConfig\\${last}`) : undefined;
+  const sysInfo = key(hive, 'CurrentControlSet\\Control\\SystemInformation');
+  const hw: NonNullable<IdentityObservation['hardware']> = {};
+  const uuid = last ? cleanValue(last.replace(/^\{|\}$/g, '')) : undefined;
+  if (uuid && /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(uuid)) {
+    hw.uuid = uuid.toLowerCase();
+    obs.sources['hardware.uuid'] = src(h, hwRoot?.path) + ' LastConfig';
+  }
+  const vendor = cleanValue(str(cfg, 'SystemManufacturer') ?? str(sysInfo, 'SystemManufacturer'));
+  const model = cleanValue(str(cfg, 'SystemProductName') ?? str(sysInfo, 'SystemProductName'));
+  if (vendor) hw.vendor = vendor;
+  if (model) hw.model = model;
+  if (vendor || model) obs.sources['hardware.model'] = src(h, (str(cfg, 'SystemProductName') ? cfg : sysInfo)?.path);
+  const boardVendor = cleanValue(str(cfg, 'BaseBoardManufacturer'));
+  const boardName = cleanValue(str(cfg, 'BaseBoardProduct'));
+  if (boardVendor) hw.boardVendor = boardVendor;
+  if (boardName) hw.boardName = boardName;
+  if (Object.keys(hw).length > 0) obs.hardware = hw;
+
+  const adapters: WindowsAdapter[] = [];
+  const macs: MacAddress[] = [];
+  const netClass = key(hive, `CurrentControlSet\\Control\\Class\\${NET_CLASS}`);
+  for (const k of subkeys(netClass)) {
+    if (!/^\d{4}$/.test(k.name)) continue;
+    const desc = str(k, 'DriverDesc');
+    if (!desc) continue;
+    const a: WindowsAdapter = { name: desc, classKey: k.name };
+    const comp = str(k, 'ComponentId') ?? str(k, 'MatchingDeviceId');
+    if (comp) a.componentId = comp;
+    const guid = str(k, 'NetCfgInstanceId');
+    if (guid) a.netCfgInstanceId = guid;
+    const na = str(k, 'NetworkAddress');
+    if (na && /^[0-9a-f]{12}$/i.test(na.replace(/[-:]/g, ''))) {
+      a.mac = normaliseMac(na.replace(/[-:]/g, '').replace(/(..)(?!$)/g, '$1:'));
+      macs.push({ mac: a.mac, iface: desc, source: src(h, k.path) + ' NetworkAddress' });
+    }
+    adapters.push(a);
+  }
+  obs['adapters'] = adapters;
+  obs.macs = macs;
+  if (adapters.length > 0) obs.sources['adapters'] = src(h, netClass?.path);
+
+  const win = key(hive, 'CurrentControlSet\\Control\\Windows');
+  const shutdown = filetimeIso(bytes(win, 'ShutdownTime'));
+  if (shutdown) {
+    obs['lastShutdown'] = shutdown;
+    obs.sources['lastShutdown'] = src(h, win?.path) + ' ShutdownTime';
+  }
+  const tz = key(hive, 'CurrentControlSet\\Control\\TimeZoneInformation');
+  const tzName = str(tz, 'TimeZoneKeyName') ?? str(tz, 'StandardName');
+  if (tzName) obs['timeZone'] = tzName;
+}
+
+/** Product, build, install date, MachineGuid and user profiles from a SOFTWARE hive. */
+export function softwareIdentity(h: OpenedHive, obs: IdentityObservation): void {
+  const hive = h.hive;
+  const cv = key(hive, 'Microsoft\\Windows NT\\CurrentVersion');
+  const product = str(cv, 'ProductName');
+  if (product) {
+    const build = str(cv, 'CurrentBuild') ?? str(cv, 'CurrentBuildNumber');
+    const ubr = num(cv, 'UBR');
+    // Windows 11 still says "Windows 10" in ProductName; the build number tells them apart.
+    const name = /^Windows 10/.test(product) && build !== undefined && Number(build) >= 22000 ? product.replace(/^Windows 10/, 'Windows 11') : product;
+    obs.os = {
+      family: 'windows',
+      name,
+      ...(str(cv, 'DisplayVersion') ?? str(cv, 'ReleaseId') ?? str(cv, 'CSDVersion') ?? str(cv, 'CurrentVersion')
+        ? { version: (str(cv, 'DisplayVersion') ?? str(cv, 'ReleaseId') ?? str(cv, 'CSDVersion') ?? str(cv, 'CurrentVersion'))! }
+        : {}),
+      ...(build ? { build: ubr !== undefined ? `${build}.${ubr}` : build } : {}),
+      ...(str(cv, 'EditionID') ? { id: str(cv, 'EditionID')! } : {}),
+    };
+    const installed = filetimeIso(bytes(cv, 'InstallTime')) ?? unixIso(num(cv, 'InstallDate'));
+    if (installed) obs.os.installDate = installed;
+    obs.sources['os'] = src(h, cv?.path);
+    const owner = str(cv, 'RegisteredOwner');
+    const org = str(cv, 'RegisteredOrganization');
+    if (owner) obs['registeredOwner'] = owner;
+    if (org) obs['registeredOrganization'] = org;
+  }
+  const crypto = key(hive, 'Microsoft\\Cryptography');
+  const guid = str(crypto, 'MachineGuid');
+  if (guid) {
+    obs.machineId = guid.toLowerCase();
+    obs.sources['machineId'] = src(h, crypto?.path) + ' MachineGuid';
+  }
+  const profiles = key(hive, 'Microsoft\\Windows NT\\CurrentVersion\\ProfileList');
+  const users: WindowsUser[] = [];
+  for (const k of subkeys(profiles)) {
+    if (!/^S-1-5-21-/.test(k.name)) continue; // local and domain accounts; skip SYSTEM/LocalService…
+    const p = str(k, 'ProfileImagePath');
+    users.push({ sid: k.name, ...(p ? { profilePath: p } : {}), source: src(h, k.path) });
+  }
+  if (users.length > 0) obs['users'] = users;
+}
+
+/** Profile folders on the disk (`/Users/*` with an NTUSER.DAT), for when SOFTWARE is missing. */
+async function profileFolders(target: Target): Promise<string[]> {
+  const out: string[] = [];
+  for (const dir of [...(await target.glob('/Users/*')), ...(await target.glob('/Documents and Settings/*'))]) {
+    if (await target.exists(`${dir}/NTUSER.DAT`)) out.push(dir);
+  }
+  return out;
+}
+
+export async function windowsIdentity(target: Target, coverage: CoverageItem[]): Promise<IdentityObservation> {
+  const obs: IdentityObservation = { sources: {}, macs: [], disks: [] };
+  const sys = await systemHive(target, 'SYSTEM');
+  if (sys.ok) {
+    coverage.push(...hiveNotes(sys.value));
+    systemIdentity(sys.value, obs);
+  } else {
+    coverage.push({ ...sys.gap, blocking: true });
+  }
+  const soft = await systemHive(target, 'SOFTWARE');
+  if (soft.ok) {
+    coverage.push(...hiveNotes(soft.value));
+    softwareIdentity(soft.value, obs);
+  } else {
+    coverage.push({ ...soft.gap, reason: `${soft.gap.reason}: OS product, build, install date, MachineGuid and user profiles unknown` });
+  }
+  if (!obs.os) obs.os = { family: 'windows', name: 'Windows' };
+  if (target.mode === 'offline') {
+    const folders = await profileFolders(target);
+    if (folders.length > 0) obs['profileFolders'] = folders;
+  }
+  if (obs.macs.length === 0) {
+    coverage.push({ kind: 'not-recorded', reason: 'Windows records no MAC address of its adapters in the registry (only overrides); scan live to record them' });
+  }
+  return obs;
+}

@@ -1,0 +1,128 @@
+// `baomi inspect FILE [--key PATH] [--json]`: show an examiner *why* — what a single artifact
+// holds, decoded by the same parsers the probes use. The file type is sniffed from its bytes.
+import { open, readFile } from 'node:fs/promises';
+import { decodeDeviceProperty, HiveError, keyToJson, openHiveFile, type RegKeyJson, type RegValueJson } from '../formats/regf.js';
+import { decodeSetupapiBytes, parseSetupapiLog } from '../formats/setupapi.js';
+import { UsageError } from './common.js';
+
+export interface InspectFlags {
+  key?: string;
+  json?: boolean;
+  depth?: string;
+}
+
+export type FileKind = 'hive' | 'setupapi' | 'unknown';
+
+/** Sniff an artifact's type from its first bytes (never from its name). */
+export function sniff(head: Buffer): FileKind {
+  if (head.subarray(0, 4).toString('latin1') === 'regf') return 'hive';
+  const text = decodeSetupapiBytes(head).text;
+  if (/\[Device Install Log\]|\[SetupAPI Log\]|^>>>\s+\[|\[Boot Session: /m.test(text)) return 'setupapi';
+  return 'unknown';
+}
+
+async function inspectSetupapi(file: string, flags: InspectFlags): Promise<number> {
+  const log = parseSetupapiLog(await readFile(file));
+  if (flags.json) {
+    process.stdout.write(JSON.stringify({ file, format: log.format, encoding: log.encoding, header: log.header, partial: log.partial, warnings: log.warnings, devices: log.devices }, null, 2) + '\n');
+    return 0;
+  }
+  const lines = [
+    `setupapi log ${file}  (format ${log.format}, ${log.encoding}; ${log.sections.length} sections, ${log.devices.length} device records; times are the machine's local time)`,
+  ];
+  for (const w of log.warnings) lines.push(`  ! ${w}`);
+  for (const d of log.devices) {
+    lines.push(`${d.start ?? '????-??-?? ??:??:??'}  ${d.action.padEnd(7)} ${d.instanceId}  [${d.kind}${d.status ? `, ${d.status}` : ''}; line ${d.line}]`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}
+
+async function readHead(file: string, n = 4096): Promise<Buffer> {
+  let fh;
+  try {
+    fh = await open(file, 'r');
+  } catch (err) {
+    throw new UsageError(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+function parseDepth(d: string | undefined, fallback: number): number {
+  if (d === undefined) return fallback;
+  const n = Number(d);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--depth must be a whole number ≥ 0, not "${d}"`);
+  return n;
+}
+
+/** One value as text: strings quoted, device properties (0xFFFF00NN) decoded (dates, strings…). */
+function valueText(v: RegValueJson): string {
+  if (v.data === null) return `<unreadable: ${v.error ?? ''}>`;
+  if (Array.isArray(v.data)) return v.data.map((s) => JSON.stringify(s)).join(', ');
+  const m = /^REG_0x([0-9A-Fa-f]{8})$/.exec(v.type);
+  if (m && typeof v.data === 'string') {
+    const prop = decodeDeviceProperty(parseInt(m[1]!, 16), Buffer.from(v.data, 'hex'));
+    if (prop && !(prop.value instanceof Uint8Array)) {
+      const shown = Array.isArray(prop.value) ? prop.value.map((x) => JSON.stringify(x)).join(', ') : typeof prop.value === 'string' ? JSON.stringify(prop.value) : String(prop.value);
+      return `${shown}  (${prop.typeName})`;
+    }
+  }
+  return typeof v.data === 'string' && !/^(REG_SZ|REG_EXPAND_SZ|REG_LINK)$/.test(v.type) ? v.data : JSON.stringify(v.data);
+}
+
+/** Text rendering of a key tree, regedit-like. */
+export function keyText(k: RegKeyJson, indent = ''): string[] {
+  const out = [`${indent}[${k.path || '(root)'}]  last write ${k.lastWrite}${k.values === undefined ? `  (${k.subkeyCount} subkeys, ${k.valueCount} values)` : ''}`];
+  for (const v of k.values ?? []) out.push(`${indent}  ${v.name === '' ? '@' : JSON.stringify(v.name)} ${v.type} = ${valueText(v)}`);
+  for (const e of k.errors ?? []) out.push(`${indent}  ! ${e}`);
+  for (const s of k.subkeys ?? []) out.push(...keyText(s, indent + '  '));
+  return out;
+}
+
+async function inspectHive(file: string, flags: InspectFlags): Promise<number> {
+  let hive;
+  try {
+    hive = await openHiveFile(file);
+  } catch (err) {
+    if (err instanceof HiveError) throw new UsageError(`${file}: not a readable registry hive (${err.code}): ${err.message}`);
+    throw err;
+  }
+  const path = flags.key ?? '';
+  const key = hive.getKey(path);
+  if (!key) throw new UsageError(`${file}: no key "${path}" in this hive${hive.currentControlSet() ? ` (CurrentControlSet = ${hive.currentControlSet()})` : ''}`);
+  const depth = parseDepth(flags.depth, flags.key !== undefined ? 512 : 0);
+  const json = keyToJson(key, { recursive: depth > 0, maxDepth: depth });
+  if (flags.json) {
+    // Field order as documented ({path, lastWrite, values, subkeys}), not sorted: this is for reading.
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+    return 0;
+  }
+  const h = hive.header;
+  process.stdout.write(
+    `registry hive ${file}\n` +
+      `  format regf ${h.majorVersion}.${h.minorVersion}, last written ${h.lastWrittenFiletime === 0n ? '(not recorded)' : h.lastWritten}, ${hive.byteLength} bytes` +
+      `${hive.dirty ? ', DIRTY (sequence numbers differ; .LOG1/.LOG2 not replayed)' : ''}${hive.truncated ? ', TRUNCATED' : ''}\n` +
+      (hive.currentControlSet() ? `  CurrentControlSet = ${hive.currentControlSet()}\n` : '') +
+      keyText(json).join('\n') +
+      '\n',
+  );
+  return 0;
+}
+
+export async function inspectCommand(file: string, flags: InspectFlags): Promise<number> {
+  const kind = sniff(await readHead(file));
+  switch (kind) {
+    case 'hive':
+      return inspectHive(file, flags);
+    case 'setupapi':
+      return inspectSetupapi(file, flags);
+    default:
+      throw new UsageError(`${file}: unrecognised file type (baomi inspect reads registry hives and setupapi logs)`);
+  }
+}

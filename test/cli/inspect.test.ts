@@ -1,0 +1,98 @@
+// `baomi inspect` and the Windows offline scan, end to end through the built CLI.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixtureBytes, FIXTURES, HIVES, makeWindowsRoot } from '../_helpers/windows-root.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'baomi.js');
+let work: string;
+
+function baomi(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: join(work, 'cfg'), NO_COLOR: '1' }, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface KeyJson { path: string; subkeys?: KeyJson[]; values?: Array<{ name: string; type: string; data: unknown }> }
+function paths(k: KeyJson): string[] {
+  return [k.path, ...(k.subkeys ?? []).flatMap(paths)];
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'baomi-inspect-'));
+});
+
+describe('baomi scan --root <Windows disk>', () => {
+  it("reports the SYSTEM hive's ComputerName as the machine's host name", async () => {
+    const root = await makeWindowsRoot({ system: 'win10-SYSTEM_B.xz' });
+    const out = join(work, 'win-out');
+    const r = baomi(['scan', '--root', root, '--out', out, '--format', 'json']);
+    expect(r.stderr).not.toMatch(/internal error/);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.machine.hostname).toBe('DESKTOP-PM6C56D');
+    expect(rep.scan.os).toEqual({ family: 'windows', detectedFrom: '/Windows/System32/config' });
+    expect(rep.machine.hardware.uuid).toBe('4c4c4544-0042-3210-804d-c4c04f4e3232');
+    expect((await readdir(out)).some((f) => f.startsWith('DESKTOP-PM6C56D-'))).toBe(true);
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('baomi inspect', () => {
+  let system: string;
+  beforeAll(async () => {
+    system = join(work, 'SYSTEM');
+    await writeFile(system, fixtureBytes(join(HIVES, 'win10-SYSTEM_B.xz')));
+  });
+
+  it('--key …USBSTOR --json lists exactly the keys of the oracle listing', async () => {
+    const r = baomi(['inspect', system, '--key', 'ControlSet001\\Enum\\USBSTOR', '--json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as KeyJson;
+    const oracle = (await readFile(join(HIVES, 'win10-SYSTEM_B.usbstor.oracle.reg'), 'utf8'))
+      .split(/\r?\n/)
+      .filter((l) => l.startsWith('['))
+      .map((l) => l.slice(1, -1).replace(/^HKEY_LOCAL_MACHINE\\SYSTEM\\/, ''));
+    expect(paths(json).sort()).toEqual(oracle.sort());
+    const devices = json.subkeys!.flatMap((d) => d.subkeys!.map((s) => `${d.path.split('\\').pop()}\\${s.path.split('\\').pop()}`));
+    expect(devices).toEqual([
+      'Disk&Ven_SanDisk&Prod_Extreme&Rev_0001\\AA010215170355310594&0',
+      'Disk&Ven_SanDisk&Prod_Extreme&Rev_0001\\AA010603160707470215&0',
+    ]);
+    const first = json.subkeys![0]!.subkeys![0]!;
+    expect(first.values!.find((v) => v.name === 'FriendlyName')).toEqual({ name: 'FriendlyName', type: 'REG_SZ', data: 'SanDisk Extreme USB Device' });
+  });
+
+  it('text output resolves CurrentControlSet and decodes device-property dates', () => {
+    const r = baomi(['inspect', system, '--key', 'CurrentControlSet\\Enum\\USBSTOR']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('CurrentControlSet = ControlSet001');
+    expect(r.stdout).toMatch(/\\0064\]  last write .*\n\s+@ REG_0xFFFF0010 = "2018-03-27T\d\d:\d\d:\d\d\.\d{3}Z"  \(FILETIME\)/);
+    expect(r.stdout).toContain('DIRTY');
+  });
+
+  it('a setupapi log: the device installs, not driver staging', () => {
+    const r = baomi(['inspect', join(FIXTURES, 'windows', 'logs', 'plaso-win10-setupapi.dev.log'), '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { devices: Array<{ instanceId: string; start: string }> };
+    const usb = j.devices.filter((d) => /USBSTOR/i.test(d.instanceId));
+    expect(usb).toHaveLength(1);
+    expect(usb[0]!.start).toBe('2016-11-22T23:50:30.938');
+    expect(j.devices.some((d) => /bth\.inf|usbstor\.inf/i.test(d.instanceId))).toBe(false);
+  });
+
+  it('exit 2 for a missing key, a missing file, an unknown type, a corrupt hive', async () => {
+    expect(baomi(['inspect', system, '--key', 'NoSuch\\Key']).code).toBe(2);
+    expect(baomi(['inspect', join(work, 'nope')]).code).toBe(2);
+    const junk = join(work, 'junk.bin');
+    await writeFile(junk, Buffer.from('hello world'));
+    expect(baomi(['inspect', junk]).stderr).toMatch(/unrecognised file type/);
+    const bad = join(work, 'bad.hive');
+    const b = fixtureBytes(join(HIVES, 'vbox-SYSTEM_2.xz')).subarray(0, 8192);
+    b.writeUInt32LE(0xfffffff0, 0x24); // root cell offset far outside the file
+    await writeFile(bad, b);
+    const r = baomi(['inspect', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a readable registry hive \(E_HIVE_/);
+  });
+});
