@@ -2,7 +2,7 @@
 // line and field) before anything runs, so an officer fixing a rule file sees all of them at once.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -245,6 +245,7 @@ export async function loadRules(sources: RuleSource[], probes: ReadonlyMap<strin
   const warnings: string[] = [];
   const files: string[] = [];
   const parsed: ParsedFile[] = [];
+  const seenFiles = new Set<string>();
   for (const src of sources) {
     let paths: string[];
     try {
@@ -255,6 +256,10 @@ export async function loadRules(sources: RuleSource[], probes: ReadonlyMap<strin
     }
     if (paths.length === 0) warnings.push(`${src.path}: no rule files (*.yaml, *.yml) found`);
     for (const file of paths) {
+      // The same file named twice (e.g. `rules validate rules/x.yaml` of a built-in) is read once.
+      const real = await realpath(file).catch(() => file);
+      if (seenFiles.has(real)) continue;
+      seenFiles.add(real);
       const shown = displayPath(file);
       files.push(shown);
       let text: string;

@@ -220,9 +220,17 @@ export async function runScan(args: RunArgs): Promise<RunOutput> {
       }
     }
   });
+  // The same gap seen by several probes (e.g. a dirty hive they all read) is listed once.
+  const seenGaps = new Set<string>();
+  const gaps = coverage.filter((c) => {
+    const k = `${c.kind}\u0000${c.path ?? ''}\u0000${c.reason}`;
+    if (seenGaps.has(k)) return false;
+    seenGaps.add(k);
+    return true;
+  });
   const order: Record<Severity, number> = { high: 0, medium: 1, low: 2, info: 3 };
   findings.sort((a, b) => order[a.severity] - order[b.severity] || a.ruleId.localeCompare(b.ruleId) || a.id.localeCompare(b.id));
   // Two observations with the same identifying evidence are one finding (e.g. the same device seen twice).
   const unique = findings.filter((f, i) => i === 0 || f.id !== findings[i - 1]!.id);
-  return { probes: jobs.map((_, i) => results[i]!.run), findings: unique, coverage, inventory, identity };
+  return { probes: jobs.map((_, i) => results[i]!.run), findings: unique, coverage: gaps, inventory, identity };
 }

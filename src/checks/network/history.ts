@@ -1,0 +1,96 @@
+// Probe `network.history` — traces of past internet use: browser histories of every user
+// (Chromium family, Firefox; counts, first/last internet visit and top hosts — full URLs only with
+// `--evidence full`), Windows network profiles (NetworkList, SOFTWARE hive) and the URLs typed
+// into Internet Explorer's address bar (each user's NTUSER.DAT `TypedURLs`).
+// Observations: {kind: 'browser' | 'network-profile' | 'typed-urls', …} (see below).
+import type { CoverageItem, Observation, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
+import { extractHost, isInternetUrl } from '../../formats/browser-history.js';
+import type { Target } from '../../target/types.js';
+import { networkProfiles } from '../windows/networklist.js';
+import { hiveNotes, systemHive, userHive } from '../windows/hives.js';
+import { key, str } from '../windows/reg.js';
+import { collectBrowserHistory } from './_browsers.js';
+
+/** Each user's NTUSER.DAT on a Windows disk (Vista+ `Users`, XP `Documents and Settings`). */
+async function userHives(target: Target): Promise<Array<{ user: string; path: string }>> {
+  const out: Array<{ user: string; path: string }> = [];
+  for (const dir of [...(await target.glob('/Users/*')), ...(await target.glob('/Documents and Settings/*'))]) {
+    const path = `${dir}/NTUSER.DAT`;
+    if (await target.exists(path)) out.push({ user: dir.slice(dir.lastIndexOf('/') + 1), path });
+  }
+  return out;
+}
+
+/** TypedURLs of one user hive: url1…urlN. Hosts always; URLs only with full evidence. */
+export function typedUrls(hive: import('../../formats/regf.js').Hive): string[] {
+  const k = key(hive, 'Software\\Microsoft\\Internet Explorer\\TypedURLs');
+  if (!k) return [];
+  let names: string[] = [];
+  try {
+    names = k.values().map((v) => v.name).filter((n) => /^url\d+$/i.test(n));
+  } catch {
+    return [];
+  }
+  names.sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+  return names.map((n) => str(k, n)).filter((u): u is string => u !== undefined);
+}
+
+async function windowsTraces(target: Target, full: boolean, coverage: CoverageItem[]): Promise<Observation[]> {
+  const out: Observation[] = [];
+  const soft = await systemHive(target, 'SOFTWARE');
+  if (soft.ok) {
+    coverage.push(...hiveNotes(soft.value));
+    for (const p of networkProfiles(soft.value.hive)) {
+      out.push({ kind: 'network-profile', ...p, timesAreLocal: true, source: `${soft.value.source}: ${p.keyPath}` });
+    }
+  } else {
+    coverage.push({ ...soft.gap, reason: `${soft.gap.reason}: Windows network profiles (NetworkList) not checked`, blocking: true });
+  }
+  for (const u of await userHives(target)) {
+    const h = await userHive(target, u.path);
+    if (!h.ok) {
+      // A logged-on user's hive is locked on a live system; offline it must be readable.
+      coverage.push({ ...h.gap, blocking: target.mode === 'offline' });
+      continue;
+    }
+    const urls = typedUrls(h.value.hive);
+    if (urls.length === 0) continue;
+    const internet = urls.filter(isInternetUrl);
+    const hosts = [...new Set(internet.map((x) => extractHost(x)).filter((x): x is string => x !== undefined))];
+    out.push({
+      kind: 'typed-urls',
+      user: u.user,
+      typed: urls.length,
+      internetTyped: internet.length,
+      hosts,
+      ...(full ? { urls } : {}),
+      source: `${u.path}: Software\\Microsoft\\Internet Explorer\\TypedURLs`,
+    });
+  }
+  return out;
+}
+
+export const networkHistoryProbe: Probe = {
+  id: 'network.history',
+  description: 'Traces of past internet use: browser histories of every user, Windows network profiles, typed URLs.',
+  platforms: ['linux', 'windows'],
+  modes: ['live', 'offline'],
+  identity: ['kind', 'path', 'guid', 'source'],
+  timeoutMs: 120_000,
+  async collect(ctx: ProbeContext): Promise<ProbeResult> {
+    const { target } = ctx;
+    const full = ctx.options.evidence === 'full';
+    const coverage: CoverageItem[] = [];
+    const browsers = await collectBrowserHistory(target, { evidence: full ? 'full' : 'minimal', signal: ctx.signal });
+    coverage.push(...browsers.coverage);
+    const out: Observation[] = browsers.items.map((b) => ({ kind: 'browser', ...b }));
+    if (target.os.family === 'windows') {
+      out.push(...(await windowsTraces(target, full, coverage)));
+      // Internet Explorer / legacy Edge keep history in an ESE database this version does not read.
+      for (const p of await target.glob('/Users/*/AppData/Local/Microsoft/Windows/WebCache/WebCacheV01.dat')) {
+        coverage.push({ kind: 'unsupported-format', path: p, reason: 'Internet Explorer / legacy Edge history (ESE database) is not read; its typed URLs are' });
+      }
+    }
+    return { status: 'ok', observations: out, inventory: { internetHistory: out }, coverage };
+  },
+};

@@ -1,0 +1,127 @@
+// Device records of a SYSTEM hive: every instance under `<ControlSet>\Enum\<bus>\<device>\<instance>`,
+// with its names, ids, class, driver and the device-property dates Windows keeps under
+// `Properties\{83da6326-97a6-4088-9453-a1923f573b29}\00NN` (DEVPKEY_Device_InstallDate 0064,
+// FirstInstallDate 0065, LastArrivalDate 0066, LastRemovalDate 0067).
+import type { Hive, RegKey } from '../../formats/regf.js';
+import { decodeDeviceProperty } from '../../formats/regf.js';
+import { key, multi, num, str, subkeys } from './reg.js';
+
+export const DEVICE_DATES_FMTID = '{83da6326-97a6-4088-9453-a1923f573b29}';
+
+export interface WinDevice {
+  /** Enumerator, e.g. `PCI`, `USB`, `USBSTOR`, `BTHENUM`, `SWD`. */
+  bus: string;
+  /** Device key name, e.g. `VEN_14E4&DEV_4727&SUBSYS_00151028&REV_01`, `VID_413C&PID_8197`. */
+  device: string;
+  /** Instance key name, e.g. a serial number or `4&752ea02&0&00E1`. */
+  instance: string;
+  /** `bus\device\instance`, as Windows names the device instance. */
+  instanceId: string;
+  /** FriendlyName, else DeviceDesc without its `@inf,%key%;` prefix. */
+  name?: string;
+  hardwareIds: string[];
+  compatibleIds: string[];
+  classGuid?: string;
+  /** `{class-guid}\NNNN`: the driver key under Control\Class. */
+  driver?: string;
+  service?: string;
+  /** CONFIGFLAG_DISABLED (bit 0) set. */
+  disabled: boolean;
+  /** ISO 8601 UTC, from the device property keys when recorded. */
+  installDate?: string;
+  firstInstall?: string;
+  lastArrival?: string;
+  lastRemoval?: string;
+  /** Last write of the instance key (ISO UTC). */
+  lastWrite: string;
+  /** Key path in the hive. */
+  keyPath: string;
+}
+
+/** `@netbc64.inf,%bcm430n_devicedesc%;Broadcom 802.11n Network Adapter` → `Broadcom 802.11n Network Adapter`. */
+export function cleanDeviceDesc(s: string | undefined): string | undefined {
+  if (s === undefined) return undefined;
+  const i = s.startsWith('@') ? s.indexOf(';') : -1;
+  const t = (i >= 0 ? s.slice(i + 1) : s).trim();
+  return t === '' ? undefined : t;
+}
+
+function propDate(inst: RegKey, id: string): string | undefined {
+  try {
+    const k = inst.subkey('Properties')?.subkey(DEVICE_DATES_FMTID)?.subkey(id);
+    const v = k?.value('');
+    if (!v) return undefined;
+    const p = decodeDeviceProperty(v.type, v.raw);
+    return p && typeof p.value === 'string' && /^\d{4}-/.test(p.value) && !p.value.startsWith('1601') ? p.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readDevice(bus: string, dev: RegKey, inst: RegKey): WinDevice {
+  const name = cleanDeviceDesc(str(inst, 'FriendlyName')) ?? cleanDeviceDesc(str(inst, 'DeviceDesc'));
+  const d: WinDevice = {
+    bus,
+    device: dev.name,
+    instance: inst.name,
+    instanceId: `${bus}\\${dev.name}\\${inst.name}`,
+    hardwareIds: multi(inst, 'HardwareID') ?? [],
+    compatibleIds: multi(inst, 'CompatibleIDs') ?? [],
+    disabled: ((num(inst, 'ConfigFlags') ?? 0) & 1) === 1,
+    lastWrite: inst.lastWrite,
+    keyPath: inst.path,
+  };
+  if (name) d.name = name;
+  const cls = str(inst, 'ClassGUID');
+  if (cls) d.classGuid = cls.toLowerCase();
+  const drv = str(inst, 'Driver');
+  if (drv) d.driver = drv;
+  const svc = str(inst, 'Service');
+  if (svc) d.service = svc;
+  const dates: Array<[keyof WinDevice, string]> = [
+    ['installDate', '0064'],
+    ['firstInstall', '0065'],
+    ['lastArrival', '0066'],
+    ['lastRemoval', '0067'],
+  ];
+  for (const [field, id] of dates) {
+    const v = propDate(inst, id);
+    if (v) (d as unknown as Record<string, unknown>)[field] = v;
+  }
+  return d;
+}
+
+/** Every device instance under `CurrentControlSet\Enum\<bus>` for the given buses (all when omitted). */
+export function enumDevices(hive: Hive, buses?: string[]): WinDevice[] {
+  const enumKey = key(hive, 'CurrentControlSet\\Enum');
+  const out: WinDevice[] = [];
+  for (const busKey of subkeys(enumKey)) {
+    if (buses && !buses.some((b) => b.toLowerCase() === busKey.name.toLowerCase())) continue;
+    for (const dev of subkeys(busKey)) {
+      for (const inst of subkeys(dev)) out.push(readDevice(busKey.name, dev, inst));
+    }
+  }
+  return out;
+}
+
+/**
+ * Present when Windows last ran? From the arrival/removal dates: removed after its last arrival →
+ * false; arrived (and not removed since) → true; no dates → undefined (the hive does not say).
+ */
+export function presentAtLastBoot(d: Pick<WinDevice, 'lastArrival' | 'lastRemoval'>): boolean | undefined {
+  if (d.lastRemoval && (!d.lastArrival || d.lastRemoval > d.lastArrival)) return false;
+  if (d.lastArrival) return true;
+  return undefined;
+}
+
+/** `VID_413C&PID_8197` (or a hardware id holding it) → {vid: '413c', pid: '8197'}. */
+export function usbIds(s: string): { vid: string; pid: string } | undefined {
+  const m = /VID_([0-9A-F]{4})&PID_([0-9A-F]{4})/i.exec(s);
+  return m ? { vid: m[1]!.toLowerCase(), pid: m[2]!.toLowerCase() } : undefined;
+}
+
+/** `VEN_14E4&DEV_4727…` → {vendor: '14e4', device: '4727'}. */
+export function pciIds(s: string): { vendor: string; device: string } | undefined {
+  const m = /VEN_([0-9A-F]{4})&DEV_([0-9A-F]{4})/i.exec(s);
+  return m ? { vendor: m[1]!.toLowerCase(), device: m[2]!.toLowerCase() } : undefined;
+}

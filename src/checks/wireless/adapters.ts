@@ -1,0 +1,38 @@
+// Probe `wireless.adapters` — wireless hardware (Wi-Fi, Bluetooth, cellular modems, wireless
+// keyboard/mouse receivers), present now or recorded by the OS.
+// Observation: WirelessAdapter (./types.ts), one per physical device.
+// Live Linux: sysfs. Offline Linux: Bluetooth adapter folders and kernel logs. Windows (offline,
+// or live via reg save): the SYSTEM hive's device records and network driver keys.
+import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
+import { hiveNotes, systemHive } from '../windows/hives.js';
+import { linuxLiveAdapters, linuxOfflineAdapters } from './adapters.linux.js';
+import { windowsAdapters } from './adapters.windows.js';
+import type { WirelessAdapter } from './types.js';
+
+export const wirelessAdaptersProbe: Probe = {
+  id: 'wireless.adapters',
+  description: 'Wireless modules: Wi-Fi, Bluetooth, cellular modems, wireless keyboard/mouse receivers — present now or recorded.',
+  platforms: ['linux', 'windows'],
+  modes: ['live', 'offline'],
+  identity: ['kind', 'id'],
+  timeoutMs: 60_000,
+  async collect(ctx: ProbeContext): Promise<ProbeResult> {
+    const { target } = ctx;
+    const coverage: CoverageItem[] = [];
+    let adapters: WirelessAdapter[];
+    if (target.os.family === 'windows') {
+      const sys = await systemHive(target, 'SYSTEM');
+      if (!sys.ok) throw new Error(`SYSTEM hive: ${sys.gap.reason}`);
+      coverage.push(...hiveNotes(sys.value));
+      adapters = windowsAdapters(sys.value.hive, sys.value.source);
+    } else if (target.mode === 'live') {
+      adapters = await linuxLiveAdapters(target);
+      if (!(await target.exists('/sys/bus/usb/devices'))) {
+        coverage.push({ kind: 'not-recorded', path: '/sys/bus/usb/devices', reason: 'no USB bus in sysfs (container or VM without USB): USB wireless devices could not be listed' });
+      }
+    } else {
+      adapters = await linuxOfflineAdapters(target, coverage);
+    }
+    return { status: 'ok', observations: adapters, inventory: { wirelessAdapters: adapters }, coverage };
+  },
+};

@@ -1,0 +1,145 @@
+// Windows wireless hardware from the SYSTEM hive: device instances under Enum (PCI, USB, SWD,
+// ROOT…) whose class is Bluetooth, whose network driver key says 802.11 / WWAN (`*IfType` 71,
+// 243, 244, or a wireless description), whose PCI class code is 0280/0D, whose USB class is E0,
+// or whose VID:PID is a known receiver/dongle. Each gets its install/arrival/removal dates, so
+// "present at last boot" and "installed once" are told apart.
+import type { Hive } from '../../formats/regf.js';
+import { presentAtLastBoot, enumDevices, pciIds, usbIds, type WinDevice } from '../windows/devices.js';
+import { key, num, str, subkeys } from '../windows/reg.js';
+import { knownWirelessUsb } from './_ids.js';
+import type { Presence, WirelessAdapter, WirelessKind } from './types.js';
+
+export const NET_CLASS = '{4d36e972-e325-11ce-bfc1-08002be10318}';
+export const BLUETOOTH_CLASS = '{e0cbf06c-cd8b-4647-bb8a-263b43f0f974}';
+
+const WIFI_DESC = /802\.11|wi-?fi|wireless lan|\bwlan\b|wireless network|wireless-[a-z]{1,2}\b|无线/i;
+const WWAN_DESC = /\bwwan\b|mobile broadband|\b(lte|5g|4g|3g|hspa|umts|cdma) .*(modem|module|adapter)|cellular/i;
+const BT_DESC = /bluetooth|蓝牙/i;
+
+interface NetClassEntry {
+  key: string;
+  desc: string;
+  ifType?: number;
+  componentId?: string;
+}
+
+/** Network driver keys (Control\Class\{4d36e972-…}\NNNN) that are wireless, by key name. */
+export function wirelessNetClassEntries(hive: Hive): Map<string, { entry: NetClassEntry; kind: WirelessKind; why: string }> {
+  const out = new Map<string, { entry: NetClassEntry; kind: WirelessKind; why: string }>();
+  for (const k of subkeys(key(hive, `CurrentControlSet\\Control\\Class\\${NET_CLASS}`))) {
+    if (!/^\d{4}$/.test(k.name)) continue;
+    const desc = str(k, 'DriverDesc');
+    if (!desc) continue;
+    const ifType = num(k, '*IfType');
+    const comp = str(k, 'ComponentId') ?? str(k, 'MatchingDeviceId');
+    const entry: NetClassEntry = { key: k.name, desc, ...(ifType !== undefined ? { ifType } : {}), ...(comp ? { componentId: comp } : {}) };
+    let hit: { kind: WirelessKind; why: string } | undefined;
+    if (ifType === 71) hit = { kind: 'wifi', why: '*IfType 71 (IEEE 802.11)' };
+    else if (ifType === 243 || ifType === 244) hit = { kind: 'wwan', why: `*IfType ${ifType} (WWAN)` };
+    else if (WIFI_DESC.test(desc)) hit = { kind: 'wifi', why: 'network adapter description says wireless' };
+    else if (WWAN_DESC.test(desc)) hit = { kind: 'wwan', why: 'network adapter description says mobile broadband' };
+    else if (BT_DESC.test(desc) || /^BTH\\/i.test(comp ?? '')) hit = { kind: 'bluetooth', why: 'Bluetooth network adapter (PAN/RFCOMM): the Bluetooth stack was installed' };
+    if (hit) out.set(`${NET_CLASS}\\${k.name}`.toLowerCase(), { entry, ...hit });
+  }
+  return out;
+}
+
+function presence(d: WinDevice): Presence {
+  const p = presentAtLastBoot(d);
+  return p === true ? 'present-at-last-boot' : p === false ? 'installed' : 'recorded';
+}
+
+function classify(d: WinDevice, net: ReturnType<typeof wirelessNetClassEntries>): { kind: WirelessKind; why: string[] } | undefined {
+  const why: string[] = [];
+  let kind: WirelessKind | undefined;
+  const netHit = d.driver ? net.get(d.driver.toLowerCase()) : undefined;
+  if (netHit) {
+    kind = netHit.kind;
+    why.push(netHit.why);
+  }
+  if (d.classGuid === BLUETOOTH_CLASS) {
+    kind ??= 'bluetooth';
+    why.push('device class Bluetooth {e0cbf06c-…}');
+  }
+  if (/^BTHUSB$/i.test(d.service ?? '')) {
+    kind ??= 'bluetooth';
+    why.push('driver service BTHUSB (Bluetooth radio)');
+  }
+  const ids = [...d.hardwareIds, ...d.compatibleIds];
+  if (ids.some((i) => /CC_0280|CC_0D/i.test(i)) && d.bus.toUpperCase() === 'PCI') {
+    kind ??= ids.some((i) => /CC_0D11/i.test(i)) ? 'bluetooth' : 'wifi';
+    why.push('PCI class code 0280/0D (wireless)');
+  }
+  if (ids.some((i) => /USB\\Class_E0/i.test(i))) {
+    kind ??= 'bluetooth';
+    why.push('USB class E0 (wireless controller)');
+  }
+  const u = usbIds(d.device);
+  if (u && d.bus.toUpperCase() === 'USB') {
+    const known = knownWirelessUsb(u.vid, u.pid);
+    if (known) {
+      kind ??= known.kind;
+      why.push(known.source);
+    }
+  }
+  return kind ? { kind, why } : undefined;
+}
+
+/** Child interfaces of a composite USB device (`VID_x&PID_y&MI_01`) are the same hardware. */
+function physicalId(d: WinDevice): string {
+  return d.instanceId.replace(/&MI_[0-9A-F]{2}/i, '');
+}
+
+export function windowsAdapters(hive: Hive, source: string): WirelessAdapter[] {
+  const net = wirelessNetClassEntries(hive);
+  const usedNetKeys = new Set<string>();
+  const byPhysical = new Map<string, WirelessAdapter>();
+  for (const d of enumDevices(hive)) {
+    const bus = d.bus.toUpperCase();
+    if (bus === 'USBSTOR' || bus === 'STORAGE' || bus === 'SCSI' || bus === 'HID') continue;
+    const c = classify(d, net);
+    if (!c) continue;
+    if (d.driver) usedNetKeys.add(d.driver.toLowerCase());
+    // Bluetooth-enumerated children (BTH\MS_BTHPAN, BTHENUM\…) are services or remote devices, not radios.
+    if (bus === 'BTH' || bus.startsWith('BTHENUM') || bus.startsWith('BTHLE')) continue;
+    const pid = physicalId(d);
+    const existing = byPhysical.get(pid);
+    if (existing) {
+      for (const w of c.why) if (!existing.matchedBy.includes(w)) existing.matchedBy.push(w);
+      continue;
+    }
+    const u = usbIds(d.device);
+    const p = pciIds(d.device);
+    const a: WirelessAdapter = {
+      kind: c.kind,
+      name: d.name ?? d.device,
+      bus: bus === 'PCI' ? 'pci' : bus === 'USB' ? 'usb' : bus === 'SWD' || bus === 'ROOT' || bus.startsWith('{') ? 'virtual' : 'unknown',
+      id: pid,
+      ...(u ? { vid: u.vid, pid: u.pid } : p ? { vid: p.vendor, pid: p.device } : {}),
+      ...(d.service ? { driver: d.service } : {}),
+      presence: presence(d),
+      matchedBy: c.why,
+      ...(d.firstInstall ?? d.installDate ? { firstInstall: (d.firstInstall ?? d.installDate)! } : {}),
+      ...(d.lastArrival ? { lastArrival: d.lastArrival } : {}),
+      ...(d.lastRemoval ? { lastRemoval: d.lastRemoval } : {}),
+      source: `${source}: ${d.keyPath}`,
+    };
+    if (d.disabled) a['disabled'] = true;
+    byPhysical.set(pid, a);
+  }
+  // Wireless driver keys no device instance points to (the device entry was removed): still a trace.
+  for (const [k, hit] of net) {
+    if (usedNetKeys.has(k)) continue;
+    if (hit.kind === 'bluetooth') continue; // PAN/RFCOMM adapters without a radio are not hardware
+    byPhysical.set(`class:${k}`, {
+      kind: hit.kind,
+      name: hit.entry.desc,
+      bus: 'unknown',
+      id: `class:${k}`,
+      presence: 'recorded',
+      matchedBy: [hit.why, 'network driver key without a device instance'],
+      source: `${source}: ${hive.resolvePath(`CurrentControlSet\\Control\\Class\\${k}`)}`,
+    });
+  }
+  return [...byPhysical.values()].sort((a, b) => a.id.localeCompare(b.id));
+}

@@ -1,0 +1,65 @@
+// Observation shapes of the wireless probes.
+import type { WirelessKind } from './_ids.js';
+
+export type { WirelessKind };
+
+/** How sure we are the adapter is there. */
+export type Presence =
+  /** Seen now on the live machine (sysfs). */
+  | 'present'
+  /** Windows: arrived at the last boot and not removed since (device property dates). */
+  | 'present-at-last-boot'
+  /** Windows: installed once, removed since. */
+  | 'installed'
+  /** Recorded by the OS (driver records, logs, adapter folders) without a date that says more. */
+  | 'recorded';
+
+/** One wireless adapter (observation of `wireless.adapters`). */
+export interface WirelessAdapter {
+  [k: string]: unknown;
+  kind: WirelessKind;
+  name: string;
+  bus: 'pci' | 'usb' | 'sdio' | 'platform' | 'virtual' | 'unknown';
+  /** Stable id of this device on this machine: sysfs device path, or Windows instance id. */
+  id: string;
+  /** USB VID / PCI vendor id (4 hex digits, lower case). */
+  vid?: string;
+  /** USB PID / PCI device id. */
+  pid?: string;
+  driver?: string;
+  /** Interface names: wlan0, hci0, phy0, wwan0… */
+  ifaces?: string[];
+  presence: Presence;
+  /** Radio kill switch state (Linux rfkill): a blocked adapter is still present. */
+  rfkill?: 'unblocked' | 'soft-blocked' | 'hard-blocked';
+  /** False when no driver is bound (the hardware is there, unused): still a finding. */
+  driverBound?: boolean;
+  /** What identified it as wireless. */
+  matchedBy: string[];
+  firstInstall?: string;
+  lastArrival?: string;
+  lastRemoval?: string;
+  /** Where it was read (sysfs path, or `<hive>: <key>`). */
+  source: string;
+}
+
+/** One trace of past wireless use (observation of `wireless.history`). */
+export interface WirelessTrace {
+  [k: string]: unknown;
+  kind: 'wifi-network' | 'bluetooth-device';
+  /** SSID for Wi-Fi, device name (or address) for Bluetooth. */
+  name: string;
+  /** Bluetooth device address, Wi-Fi profile id… */
+  address?: string;
+  /** User that saved it, when per user. */
+  user?: string;
+  /** Last time used/connected (ISO 8601 UTC), when recorded. */
+  lastUsed?: string;
+  firstUsed?: string;
+  /** Paired (Bluetooth link key present) / auto-connect (Wi-Fi). */
+  paired?: boolean;
+  autoConnect?: boolean;
+  security?: string;
+  /** Where it was read. */
+  source: string;
+}
