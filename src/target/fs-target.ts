@@ -154,7 +154,9 @@ export class FsTarget implements Target {
       return {
         size: s.size,
         async read(position: number, length: number): Promise<Buffer> {
-          const buf = Buffer.alloc(Math.max(0, Math.min(length, s.size - position)));
+          // Pseudo-files (/proc, /sys) report size 0 but have content: read up to `length` then.
+          const want = s.size === 0 ? length : Math.min(length, s.size - position);
+          const buf = Buffer.alloc(Math.max(0, want));
           let off = 0;
           while (off < buf.length) {
             const { bytesRead } = await fh.read(buf, off, buf.length - off, position + off);

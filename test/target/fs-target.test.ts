@@ -144,6 +144,15 @@ describe('FsTarget: OS detection and Windows case-insensitivity', () => {
   });
 });
 
+describe('live pseudo-files', () => {
+  it('reads /proc files, which report size 0, to their end', async () => {
+    const live = await FsTarget.open('live', '/');
+    expect(await live.readText('/proc/sys/kernel/hostname')).toBe(`${(await import('node:os')).hostname()}\n`);
+    expect((await live.readText('/proc/self/mountinfo')).split('\n').length).toBeGreaterThan(2);
+    await expect(live.readText('/proc/self/mountinfo', { maxBytes: 10 })).rejects.toMatchObject({ code: 'E_TOO_LARGE' });
+  });
+});
+
 describe('live exec', () => {
   it('runs with a timeout and reports missing programs as errors', async () => {
     const live = await FsTarget.open('live', '/');

@@ -77,6 +77,7 @@ describe('identity probe, live (this machine)', () => {
     const res = (await identityProbe.collect(ctx(t), {})) as ProbeOk;
     const obs = res.observations[0] as IdentityObservation;
     expect(obs.hostname).toBe(hostname());
+    expect(obs.sources['hostname']).toBe('/proc/sys/kernel/hostname');
     expect(obs.os?.family).toBe('linux');
     expect(obs.os?.kernel).toMatch(/^\d+\.\d+/);
     for (const m of obs.macs) expect(m.mac).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
