@@ -2,10 +2,12 @@
 // scanning the file system, so a rule naming an unknown probe is an error at load time.
 import type { Probe } from '../engine/types.js';
 import { identityProbe } from './identity/identity.js';
+import { connectionsProbe } from './network/connections.js';
 import { networkHistoryProbe } from './network/history.js';
+import { reachabilityProbe } from './network/reachability.js';
 import { wirelessAdaptersProbe } from './wireless/adapters.js';
 import { wirelessHistoryProbe } from './wireless/history.js';
 
-export const PROBES: readonly Probe[] = [identityProbe, wirelessAdaptersProbe, wirelessHistoryProbe, networkHistoryProbe];
+export const PROBES: readonly Probe[] = [identityProbe, wirelessAdaptersProbe, wirelessHistoryProbe, networkHistoryProbe, reachabilityProbe, connectionsProbe];
 
 export const PROBE_MAP: ReadonlyMap<string, Probe> = new Map(PROBES.map((p) => [p.id, p]));

@@ -2,20 +2,25 @@
 // holds, decoded by the same parsers the probes use. The file type is sniffed from its bytes.
 import { open, readFile } from 'node:fs/promises';
 import { decodeDeviceProperty, HiveError, keyToJson, openHiveFile, type RegKeyJson, type RegValueJson } from '../formats/regf.js';
+import { isHistoryFailure, parseBrowserHistory, sniffSqlite } from '../formats/browser-history.js';
 import { decodeSetupapiBytes, parseSetupapiLog } from '../formats/setupapi.js';
+import { parseWlanProfile } from '../checks/wireless/history.windows.js';
 import { UsageError } from './common.js';
 
 export interface InspectFlags {
   key?: string;
   json?: boolean;
   depth?: string;
+  urls?: boolean;
 }
 
-export type FileKind = 'hive' | 'setupapi' | 'unknown';
+export type FileKind = 'hive' | 'setupapi' | 'sqlite' | 'wlan-profile' | 'unknown';
 
 /** Sniff an artifact's type from its first bytes (never from its name). */
 export function sniff(head: Buffer): FileKind {
   if (head.subarray(0, 4).toString('latin1') === 'regf') return 'hive';
+  if (sniffSqlite(head)) return 'sqlite';
+  if (/<WLANProfile[\s>]/.test(head.toString('utf8')) || /<WLANProfile[\s>]/.test(head.toString('utf16le'))) return 'wlan-profile';
   const text = decodeSetupapiBytes(head).text;
   if (/\[Device Install Log\]|\[SetupAPI Log\]|^>>>\s+\[|\[Boot Session: /m.test(text)) return 'setupapi';
   return 'unknown';
@@ -115,6 +120,38 @@ async function inspectHive(file: string, flags: InspectFlags): Promise<number> {
   return 0;
 }
 
+/** A browser history database (and its -wal beside it), read into memory: never opened in place. */
+async function inspectSqlite(file: string, flags: InspectFlags): Promise<number> {
+  const db = await readFile(file);
+  const wal = await readFile(`${file}-wal`).catch(() => undefined);
+  const r = await parseBrowserHistory(db, { ...(wal ? { wal } : {}), evidence: flags.urls ? 'full' : 'minimal' });
+  if (isHistoryFailure(r)) throw new UsageError(`${file}: SQLite database, but not a readable browser history (${r.error.kind})`);
+  if (flags.json) {
+    process.stdout.write(JSON.stringify({ file, ...(wal ? { walFile: `${file}-wal` } : {}), ...r }, null, 2) + '\n');
+    return 0;
+  }
+  const L = [
+    `browser history ${file}${wal ? ` (+ ${file}-wal replayed: ${r.wal?.framesApplied ?? 0} frames)` : ''}`,
+    `  ${r.family} schema ${r.schemaVersion ?? '?'}; ${r.totalVisits} visits, ${r.internetVisits} to the internet (${r.internetHosts} hosts)`,
+    `  internet visits from ${r.firstInternetVisit ?? '-'} to ${r.lastInternetVisit ?? '-'} (UTC)`,
+  ];
+  for (const h of r.topHosts) L.push(`  ${String(h.visits).padStart(6)}  ${h.host}`);
+  for (const u of r.urls ?? []) L.push(`  ${JSON.stringify(u)}`);
+  for (const w of r.warnings) L.push(`  ! ${w}`);
+  process.stdout.write(L.join('\n') + '\n');
+  return 0;
+}
+
+async function inspectWlan(file: string, flags: InspectFlags): Promise<number> {
+  const buf = await readFile(file);
+  const text = buf[0] === 0xff && buf[1] === 0xfe ? buf.subarray(2).toString('utf16le') : buf.toString('utf8').replace(/^\uFEFF/, '');
+  const p = parseWlanProfile(text);
+  if (!p) throw new UsageError(`${file}: not a readable WLAN profile`);
+  if (flags.json) process.stdout.write(JSON.stringify({ file, ...p }, null, 2) + '\n');
+  else process.stdout.write(`Wi-Fi profile ${file}\n  SSID ${JSON.stringify(p.ssid)}, connection ${p.connectionMode ?? '?'}, authentication ${p.authentication ?? '?'}\n`);
+  return 0;
+}
+
 export async function inspectCommand(file: string, flags: InspectFlags): Promise<number> {
   const kind = sniff(await readHead(file));
   switch (kind) {
@@ -122,7 +159,11 @@ export async function inspectCommand(file: string, flags: InspectFlags): Promise
       return inspectHive(file, flags);
     case 'setupapi':
       return inspectSetupapi(file, flags);
+    case 'sqlite':
+      return inspectSqlite(file, flags);
+    case 'wlan-profile':
+      return inspectWlan(file, flags);
     default:
-      throw new UsageError(`${file}: unrecognised file type (baomi inspect reads registry hives and setupapi logs)`);
+      throw new UsageError(`${file}: unrecognised file type (baomi inspect reads registry hives, setupapi logs, browser histories and WLAN profiles)`);
   }
 }

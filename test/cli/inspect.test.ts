@@ -34,7 +34,7 @@ describe('baomi scan --root <Windows disk>', () => {
     expect(rep.scan.os).toEqual({ family: 'windows', detectedFrom: '/Windows/System32/config' });
     expect(rep.machine.hardware.uuid).toBe('4c4c4544-0042-3210-804d-c4c04f4e3232');
     expect((await readdir(out)).some((f) => f.startsWith('DESKTOP-PM6C56D-'))).toBe(true);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1); // its Wi-Fi and Bluetooth adapters are findings on the default (classified) profile
   });
 });
 
@@ -79,6 +79,20 @@ describe('baomi inspect', () => {
     expect(usb).toHaveLength(1);
     expect(usb[0]!.start).toBe('2016-11-22T23:50:30.938');
     expect(j.devices.some((d) => /bth\.inf|usbstor\.inf/i.test(d.instanceId))).toBe(false);
+  });
+
+  it('a Firefox history with its WAL beside it: visits only in the WAL are counted', () => {
+    const r = baomi(['inspect', join(FIXTURES, 'browsers', 'firefox', 'dfirlabs-firefox-67.0', 'places.sqlite'), '--json', '--urls']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { totalVisits: number; internetVisits: number; urls: Array<{ url: string }>; walFile: string };
+    expect(j).toMatchObject({ totalVisits: 4, internetVisits: 4 });
+    expect(j.walFile).toMatch(/places\.sqlite-wal$/);
+    expect(j.urls.some((u) => u.url.includes('q=plaso+log2timeline'))).toBe(true);
+  });
+
+  it('a WLAN profile XML', () => {
+    const r = baomi(['inspect', join(FIXTURES, 'windows', 'wlan', '{5A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D}', '{2B8D4F6A-1C3E-4A5B-9D7F-0E2C4A6B8D1F}.xml')]);
+    expect(r.stdout).toContain('SSID "办公室WiFi", connection manual, authentication WPA2PSK');
   });
 
   it('exit 2 for a missing key, a missing file, an unknown type, a corrupt hive', async () => {
