@@ -80,6 +80,7 @@ async function runJob(
   options: ScanOptions,
   log: Logger,
   timeoutOverrideMs: number | undefined,
+  machine: Observation | undefined,
 ): Promise<JobResult> {
   const { probe, params } = job;
   const base: Omit<ProbeRun, 'status' | 'durationMs' | 'observations'> = {
@@ -113,7 +114,7 @@ async function runJob(
   });
   try {
     const res = await Promise.race([
-      probe.collect({ target, signal: ac.signal, log: log.child({ probe: probe.id }), options }, params),
+      probe.collect({ target, signal: ac.signal, log: log.child({ probe: probe.id }), options, ...(machine ? { machine } : {}) }, params),
       timeout,
     ]);
     if (res.status === 'not-applicable') {
@@ -180,18 +181,21 @@ export interface RunArgs {
 export async function runScan(args: RunArgs): Promise<RunOutput> {
   const jobs = planJobs(args.rules, args.probes);
   const results: JobResult[] = new Array(jobs.length);
+  // Identity first (it is quick): the other probes may need to know which machine this is.
+  const identityIdx = jobs.findIndex((j) => j.probe.id === IDENTITY_PROBE);
+  if (identityIdx >= 0) results[identityIdx] = await runJob(jobs[identityIdx]!, args.target, args.options, args.log, args.probeTimeoutMs, undefined);
+  const identity = identityIdx >= 0 ? results[identityIdx]!.observations[0] : undefined;
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const i = next++;
-      results[i] = await runJob(jobs[i]!, args.target, args.options, args.log, args.probeTimeoutMs);
+      if (i === identityIdx) continue;
+      results[i] = await runJob(jobs[i]!, args.target, args.options, args.log, args.probeTimeoutMs, identity);
     }
   };
   const n = Math.max(1, Math.min(args.concurrency ?? 8, jobs.length));
   await Promise.all(Array.from({ length: n }, worker));
 
-  const identityIdx = jobs.findIndex((j) => j.probe.id === IDENTITY_PROBE);
-  const identity = identityIdx >= 0 ? results[identityIdx]!.observations[0] : undefined;
   const mkey = machineKey(identity);
 
   const findings: Finding[] = [];

@@ -50,6 +50,8 @@ export interface ProbeContext {
   signal: AbortSignal;
   log: Logger;
   options: ScanOptions;
+  /** The identity probe's observation (it runs before the others), e.g. to find the machine's ledger entry. */
+  machine?: Observation;
 }
 
 export interface Probe {

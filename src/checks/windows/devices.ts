@@ -4,7 +4,7 @@
 // FirstInstallDate 0065, LastArrivalDate 0066, LastRemovalDate 0067).
 import type { Hive, RegKey } from '../../formats/regf.js';
 import { decodeDeviceProperty } from '../../formats/regf.js';
-import { key, multi, num, str, subkeys } from './reg.js';
+import { filetimeIso, key, multi, num, str, subkeys } from './reg.js';
 
 export const DEVICE_DATES_FMTID = '{83da6326-97a6-4088-9453-a1923f573b29}';
 
@@ -46,13 +46,27 @@ export function cleanDeviceDesc(s: string | undefined): string | undefined {
   return t === '' ? undefined : t;
 }
 
+/**
+ * A date device property. Windows 8+ stores `Properties\{fmtid}\00NN` with the value as the key's
+ * default value of type 0xFFFF0010; Windows 7 stores `Properties\{fmtid}\000000NN\00000000` with
+ * values `Type` (DEVPROPTYPE, 0x10 = FILETIME) and `Data`.
+ */
 function propDate(inst: RegKey, id: string): string | undefined {
   try {
-    const k = inst.subkey('Properties')?.subkey(DEVICE_DATES_FMTID)?.subkey(id);
-    const v = k?.value('');
-    if (!v) return undefined;
-    const p = decodeDeviceProperty(v.type, v.raw);
-    return p && typeof p.value === 'string' && /^\d{4}-/.test(p.value) && !p.value.startsWith('1601') ? p.value : undefined;
+    const fmt = inst.subkey('Properties')?.subkey(DEVICE_DATES_FMTID);
+    if (!fmt) return undefined;
+    let value: string | undefined;
+    const v = fmt.subkey(id)?.value('');
+    if (v) {
+      const p = decodeDeviceProperty(v.type, v.raw);
+      if (p && typeof p.value === 'string') value = p.value;
+    } else {
+      const legacy = fmt.subkey(`0000${id}`)?.subkey('00000000');
+      const type = legacy?.value('Type')?.raw;
+      const data = legacy?.value('Data')?.raw;
+      if (type && data && type.length >= 4 && Buffer.from(type).readUInt32LE(0) === 0x10) value = filetimeIso(data);
+    }
+    return value && /^\d{4}-/.test(value) && !value.startsWith('1601') ? value : undefined;
   } catch {
     return undefined;
   }
