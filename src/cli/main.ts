@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { generateKeyFiles, KeyError, loadPublicKey } from '../sign/keys.js';
 import { verifyReportFile } from '../report/sign.js';
 import { inspectCommand, type InspectFlags } from './inspect.js';
+import { ledgerValidateCommand } from './ledger.js';
 import { rulesListCommand, rulesShowCommand, rulesValidateCommand } from './rules.js';
 import { scanCommand, type ScanFlags } from './scan.js';
 import { toolVersion, UsageError } from './common.js';
@@ -27,7 +28,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--root <dir>', 'scan the disk mounted at DIR offline (read-only) instead of this machine')
     .option('--rules <path>', 'add a rule file or folder (repeatable); a rule with a built-in id replaces it', collect)
     .option('--only <ids>', 'run only these rule ids (comma-separated)')
-    .option('--ledger <file>', "the unit's register of approved media (台账)")
+    .option('--ledger <file>', "the unit's register of computers and media (台账): XLSX, CSV (UTF-8/GBK) or YAML")
     .option('--paths <dir...>', 'folders to walk for documents (live scans)')
     .option('--out <dir>', 'where to write the report files', 'baomi-reports')
     .addOption(new Option('--format <format>', 'what to print on stdout').choices(['text', 'json']).default('text'))
@@ -36,6 +37,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--unit <name>', 'unit (单位) name for the report')
     .option('--department <name>', 'department (部门) for the report')
     .option('--probe-timeout <ms>', "override every probe's time budget (ms)")
+    .addOption(new Option('--evidence <level>', 'minimal: counts and hosts; full: also visited URLs').choices(['minimal', 'full']).default('minimal'))
     .action(async (opts: ScanFlags, cmd: Command) => {
       setExit(await scanCommand({ ...cmd.optsWithGlobals(), ...opts }));
     });
@@ -91,6 +93,14 @@ function buildProgram(setExit: (code: number) => void): Command {
       }
       setExit(0);
     });
+
+  const ledger = program.command('ledger').description("the unit's register of computers and removable media (台账)");
+  ledger
+    .command('validate')
+    .description('check a ledger file (XLSX, CSV in UTF-8 or GBK, YAML): every problem with its row; exit 2 on errors')
+    .argument('<file>')
+    .addOption(new Option('--lang <lang>').choices(['zh', 'en']))
+    .action(async (file: string, opts: { lang?: string }) => setExit(await ledgerValidateCommand(file, opts)));
 
   const rules = program.command('rules').description('list, show and validate rules');
   rules

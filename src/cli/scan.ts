@@ -15,6 +15,7 @@ import { KeyError, keyIdOf, publicKeyBase64, resolveSigningKey } from '../sign/k
 import { createPublicKey } from 'node:crypto';
 import { FsTarget } from '../target/fs-target.js';
 import { TargetError } from '../target/types.js';
+import { formatLocation, readLedger, type Ledger, type LedgerProblem } from '../ledger/index.js';
 import { makeLogger, pickLang, toolVersion, UsageError, useColour, type GlobalOptions } from './common.js';
 
 export interface ScanFlags extends GlobalOptions {
@@ -31,6 +32,11 @@ export interface ScanFlags extends GlobalOptions {
   unit?: string;
   department?: string;
   probeTimeout?: string;
+  evidence?: string;
+}
+
+function formatLedgerProblem(p: LedgerProblem): string {
+  return `${formatLocation(p)}${p.column ? ` [${p.column}]` : ''}: ${p.severity}: ${p.message}`;
 }
 
 export function parseProfile(p: string | undefined): { profile: Profile; assumed: boolean } {
@@ -81,13 +87,25 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
     probeTimeoutMs = Number(flags.probeTimeout);
     if (!Number.isInteger(probeTimeoutMs) || probeTimeoutMs <= 0) throw new UsageError(`--probe-timeout must be a positive number of ms`);
   }
-  for (const [flag, p] of [['--ledger', flags.ledger], ...(flags.paths ?? []).map((x) => ['--paths', x])] as Array<[string, string | undefined]>) {
+  for (const [flag, p] of (flags.paths ?? []).map((x) => ['--paths', x]) as Array<[string, string | undefined]>) {
     if (p === undefined) continue;
     try {
       await stat(p);
     } catch {
       throw new UsageError(`${flag} ${p}: no such file or directory`);
     }
+  }
+
+  // The ledger is input like the rules: any error in it stops the scan before it starts (exit 2).
+  let ledgerData: Ledger | undefined;
+  if (flags.ledger !== undefined) {
+    const r = await readLedger(flags.ledger);
+    const errors = r.problems.filter((p) => p.severity === 'error');
+    for (const w of r.problems.filter((p) => p.severity === 'warning')) log.warn(formatLedgerProblem(w));
+    if (errors.length > 0 || !r.ledger) {
+      throw new UsageError(`${errors.length} problem(s) in the ledger ${flags.ledger}; nothing was scanned (check it with: baomi ledger validate)`, errors.map(formatLedgerProblem));
+    }
+    ledgerData = r.ledger;
   }
 
   const loaded = await loadRules(
@@ -135,7 +153,7 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
     target,
     rules,
     probes: PROBE_MAP,
-    options: { profile, ...(flags.ledger ? { ledger: flags.ledger } : {}), ...(flags.paths ? { paths: flags.paths } : {}) },
+    options: { profile, ...(ledgerData ? { ledgerData } : {}), ...(flags.paths ? { paths: flags.paths } : {}), ...(flags.evidence === 'full' ? { evidence: 'full' } : {}) },
     log,
     ...(probeTimeoutMs !== undefined ? { probeTimeoutMs } : {}),
   });

@@ -1,6 +1,7 @@
 // Contracts between probes, rules, the engine and the report. Probes gather facts and judge
 // nothing; rules judge observations and know nothing of how they were gathered.
 import type { Logger } from 'pino';
+import type { Ledger } from '../ledger/types.js';
 import type { Mode, OsFamily, Target } from '../target/types.js';
 
 /** A JSON-serialisable fact a probe observed (one USB device, one adapter, one file…). */
@@ -39,7 +40,8 @@ export type ProbeResult = ProbeOk | ProbeNotApplicable;
 /** Options of the scan that some probes need (a ledger, paths to walk, how much evidence to keep). */
 export interface ScanOptions {
   profile: Profile;
-  ledger?: string;
+  /** The unit's ledger (台账), read and validated before the scan (`--ledger`). */
+  ledgerData?: Ledger;
   paths?: string[];
   evidence?: 'minimal' | 'full';
 }
