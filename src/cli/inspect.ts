@@ -1,7 +1,12 @@
 // `baomi inspect FILE [--key PATH] [--json]`: show an examiner *why* — what a single artifact
 // holds, decoded by the same parsers the probes use. The file type is sniffed from its bytes.
-import { open, readFile } from 'node:fs/promises';
-import { decodeDeviceProperty, HiveError, keyToJson, openHiveFile, type RegKeyJson, type RegValueJson } from '../formats/regf.js';
+import { copyFile, mkdir, mkdtemp, open, readFile, rm, stat, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { linuxUsbHistory } from '../checks/usb/linux.js';
+import { FsTarget } from '../target/fs-target.js';
+import { decodeDeviceProperty, HiveError, keyToJson, openHiveFile, type Hive, type RegKeyJson, type RegValueJson } from '../formats/regf.js';
+import { windowsUsbHistory } from '../checks/usb/windows.js';
 import { isHistoryFailure, parseBrowserHistory, sniffSqlite } from '../formats/browser-history.js';
 import { decodeSetupapiBytes, parseSetupapiLog } from '../formats/setupapi.js';
 import { parseWlanProfile } from '../checks/wireless/history.windows.js';
@@ -12,15 +17,18 @@ export interface InspectFlags {
   json?: boolean;
   depth?: string;
   urls?: boolean;
+  usb?: boolean;
 }
 
-export type FileKind = 'hive' | 'setupapi' | 'sqlite' | 'wlan-profile' | 'unknown';
+export type FileKind = 'hive' | 'setupapi' | 'sqlite' | 'wlan-profile' | 'kernel-log' | 'unknown';
 
-/** Sniff an artifact's type from its first bytes (never from its name). */
-export function sniff(head: Buffer): FileKind {
+/** Sniff an artifact's type from its first bytes (a rotated .gz log also by its name). */
+export function sniff(head: Buffer, name = ''): FileKind {
+  if (head[0] === 0x1f && head[1] === 0x8b && /(syslog|kern\.log|messages)/.test(name)) return 'kernel-log';
   if (head.subarray(0, 4).toString('latin1') === 'regf') return 'hive';
   if (sniffSqlite(head)) return 'sqlite';
   if (/<WLANProfile[\s>]/.test(head.toString('utf8')) || /<WLANProfile[\s>]/.test(head.toString('utf16le'))) return 'wlan-profile';
+  if (/^(\S+ +\d+ \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\S+|<\d+>1 \S+) \S+ (kernel|[\w.-]+(\[\d+\])?)[:\s]/m.test(head.toString('utf8'))) return 'kernel-log';
   const text = decodeSetupapiBytes(head).text;
   if (/\[Device Install Log\]|\[SetupAPI Log\]|^>>>\s+\[|\[Boot Session: /m.test(text)) return 'setupapi';
   return 'unknown';
@@ -90,6 +98,25 @@ export function keyText(k: RegKeyJson, indent = ''): string[] {
   return out;
 }
 
+/** A SYSTEM hive's USB devices, merged per physical device (as the usb.history probe sees them). */
+function inspectHiveUsb(file: string, hive: Hive, flags: InspectFlags): number {
+  if (!hive.getKey('CurrentControlSet\\Enum')) throw new UsageError(`${file}: not a SYSTEM hive (no ControlSet\\Enum): --usb needs one`);
+  const recs = windowsUsbHistory({ system: { hive, source: file } });
+  if (flags.json) {
+    process.stdout.write(JSON.stringify(recs, null, 2) + '\n');
+    return 0;
+  }
+  const L = [`USB devices recorded in ${file}: ${recs.length} (${recs.filter((r) => r.storage).length} storage, ${recs.filter((r) => r.phone).length} phones)`];
+  for (const r of recs) {
+    const what = r.storage ? 'storage' : r.phone ? 'phone  ' : 'other  ';
+    L.push(`${what} ${r.key}  ${[r.vendor, r.product].filter(Boolean).join(' ')}${r.serialUnique ? '' : '  (serial not unique)'}`);
+    L.push(`        first ${r.firstSeen ?? '-'}  last ${r.lastSeen ?? '-'}${r.lastRemoved ? `  removed ${r.lastRemoved}` : ''}${r.driveLetters ? `  ${r.driveLetters.join(' ')}` : ''}${r.volumeLabels ? `  "${r.volumeLabels.join('", "')}"` : ''}`);
+    for (const s of r.sources) L.push(`        ${s.kind.padEnd(14)} ${s.source}`);
+  }
+  process.stdout.write(L.join('\n') + '\n');
+  return 0;
+}
+
 async function inspectHive(file: string, flags: InspectFlags): Promise<number> {
   let hive;
   try {
@@ -98,6 +125,7 @@ async function inspectHive(file: string, flags: InspectFlags): Promise<number> {
     if (err instanceof HiveError) throw new UsageError(`${file}: not a readable registry hive (${err.code}): ${err.message}`);
     throw err;
   }
+  if (flags.usb) return inspectHiveUsb(file, hive, flags);
   const path = flags.key ?? '';
   const key = hive.getKey(path);
   if (!key) throw new UsageError(`${file}: no key "${path}" in this hive${hive.currentControlSet() ? ` (CurrentControlSet = ${hive.currentControlSet()})` : ''}`);
@@ -152,8 +180,41 @@ async function inspectWlan(file: string, flags: InspectFlags): Promise<number> {
   return 0;
 }
 
+/**
+ * A kernel log (syslog, kern.log, messages; rotated or .gz): its USB devices, read exactly as the
+ * usb.history probe reads a disk — the file is copied with its mtime into a scratch /var/log, so
+ * year-less dates get their year the same way.
+ */
+async function inspectKernelLog(file: string, flags: InspectFlags): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'baomi-inspect-'));
+  try {
+    const name = basename(file);
+    await mkdir(join(dir, 'var', 'log'), { recursive: true });
+    await copyFile(file, join(dir, 'var', 'log', name));
+    const st = await stat(file);
+    await utimes(join(dir, 'var', 'log', name), st.atime, st.mtime);
+    const target = await FsTarget.open('offline', dir);
+    const { records, coverage } = await linuxUsbHistory(target, { pathEnv: '/nonexistent' });
+    const shown = records.map((r) => ({ ...r, sources: r.sources.map((s) => ({ ...s, source: s.source.replace(`/var/log/${name}`, file) })) }));
+    if (flags.json) {
+      process.stdout.write(JSON.stringify({ file, devices: shown, notes: coverage.filter((c) => c.path !== '/var/log/journal').map((c) => c.reason) }, null, 2) + '\n');
+      return 0;
+    }
+    const L = [`kernel log ${file}: ${shown.length} USB device(s) (${shown.filter((r) => r.storage).length} storage, ${shown.filter((r) => r.phone).length} phones); times as logged`];
+    for (const r of shown) {
+      L.push(`${r.storage ? 'storage' : r.phone ? 'phone  ' : 'other  '} ${r.key}  ${[...new Set([r.manufacturer, r.vendor, r.product].filter(Boolean))].join(' ')}`);
+      L.push(`        first ${r.firstSeen ?? '-'}  last ${r.lastSeen ?? '-'}${r.lastRemoved ? `  removed ${r.lastRemoved}` : ''}  connections ${String((r as Record<string, unknown>)['connections'] ?? '?')}`);
+    }
+    for (const c of coverage) if (!/journal/.test(c.path ?? '')) L.push(`  ! ${c.reason}`);
+    process.stdout.write(L.join('\n') + '\n');
+    return 0;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function inspectCommand(file: string, flags: InspectFlags): Promise<number> {
-  const kind = sniff(await readHead(file));
+  const kind = sniff(await readHead(file), basename(file));
   switch (kind) {
     case 'hive':
       return inspectHive(file, flags);
@@ -163,7 +224,9 @@ export async function inspectCommand(file: string, flags: InspectFlags): Promise
       return inspectSqlite(file, flags);
     case 'wlan-profile':
       return inspectWlan(file, flags);
+    case 'kernel-log':
+      return inspectKernelLog(file, flags);
     default:
-      throw new UsageError(`${file}: unrecognised file type (baomi inspect reads registry hives, setupapi logs, browser histories and WLAN profiles)`);
+      throw new UsageError(`${file}: unrecognised file type (baomi inspect reads registry hives, setupapi logs, kernel logs, browser histories and WLAN profiles)`);
   }
 }

@@ -74,6 +74,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--key <path>', 'hive: the key to show (e.g. ControlSet001\\Enum\\USBSTOR); CurrentControlSet is resolved')
     .option('--depth <n>', 'hive: levels of subkeys to expand (default: all under --key, none at the root)')
     .option('--urls', 'browser history: also list the visited internet URLs')
+    .option('--usb', 'SYSTEM hive: the USB devices it recorded, merged per physical device')
     .option('--json', 'print JSON')
     .action(async (file: string, opts: InspectFlags) => setExit(await inspectCommand(file, opts)));
 

@@ -217,14 +217,19 @@ function checkCondition(
   }
 }
 
-/** Files named by a path: the file itself, or every *.yaml/*.yml in a folder (sorted, recursive). */
+/**
+ * Files named by a path: the file itself, or every *.yaml/*.yml in a folder (sorted, recursive).
+ * A folder named `data` holds data the rules use (id lists, the marking grammar), not rules.
+ */
 export async function ruleFilesAt(path: string): Promise<string[]> {
   const s = await stat(path);
   if (!s.isDirectory()) return [path];
   const out: string[] = [];
   for (const ent of (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     const p = join(path, ent.name);
-    if (ent.isDirectory()) out.push(...(await ruleFilesAt(p)));
+    if (ent.isDirectory()) {
+      if (ent.name !== 'data') out.push(...(await ruleFilesAt(p)));
+    }
     else if (/\.ya?ml$/i.test(ent.name)) out.push(p);
   }
   return out;

@@ -95,6 +95,19 @@ describe('baomi inspect', () => {
     expect(r.stdout).toContain('SSID "办公室WiFi", connection manual, authentication WPA2PSK');
   });
 
+  it('a SYSTEM hive with --usb: its USB devices merged per physical device', () => {
+    const r = baomi(['inspect', system, '--usb', '--json']);
+    expect(r.code).toBe(0);
+    const recs = JSON.parse(r.stdout) as Array<{ key: string; storage: boolean }>;
+    expect(recs.filter((x) => x.storage).map((x) => x.key)).toEqual(['usb:0781:5580:AA010215170355310594', 'usb:0781:5580:AA010603160707470215']);
+  });
+
+  it('a rotated, gzipped kernel log: its USB devices with dated connects', () => {
+    const r = baomi(['inspect', join(FIXTURES, 'linux', 'usb-logs', 'debian11-newyear', 'var', 'log', 'syslog.3.gz')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^storage usb:0781:5567:4C530001230718117142  SanDisk Cruzer Blade\n\s+first \d{4}-12-18T09:13:40/m);
+  });
+
   it('exit 2 for a missing key, a missing file, an unknown type, a corrupt hive', async () => {
     expect(baomi(['inspect', system, '--key', 'NoSuch\\Key']).code).toBe(2);
     expect(baomi(['inspect', join(work, 'nope')]).code).toBe(2);

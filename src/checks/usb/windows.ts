@@ -309,7 +309,7 @@ export function windowsUsbHistory(inp: WindowsUsbInputs): UsbDeviceRecord[] {
       ? `usb:${r.vid}:${r.pid}:${serialKey(r.serial)}`
       : r.serial && r.serialUnique
         ? `usbstor:${serialKey(r.serial)}`
-        : `win:${r.sources[0]?.source ?? 'unknown'}`;
+        : `win:${(r.sources[0]?.source ?? 'unknown').replace(/^.*?\\Enum\\/i, '')}`; // the device instance id
   }
   return m.records.sort((a, b) => a.key.localeCompare(b.key));
 }

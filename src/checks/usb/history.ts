@@ -1,0 +1,106 @@
+// Probes `usb.history` (every USB device the machine ever recorded) and `usb.devices` (attached
+// now, live). Observation: UsbDeviceRecord (./types.ts) plus `ledger` (the device against the
+// unit's ledger: registered / unregistered / unjudgeable / not-judged, class, 交叉使用) and
+// `usbStorageForbidden` when the machine's ledger row forbids USB storage.
+// Linux: kernel logs (rotated, gzipped) and the journal; live also sysfs. Windows: SYSTEM
+// (USBSTOR, SCSI/UAS, USB, WPDBUSENUM, MountedDevices), SOFTWARE (WPD, EMDMgmt), setupapi logs,
+// users' MountPoints2.
+import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
+import { parseSetupapiLog } from '../../formats/setupapi.js';
+import type { Target } from '../../target/types.js';
+import { hiveNotes, systemHive, userHive } from '../windows/hives.js';
+import { judgeDevices } from './judge.js';
+import { linuxUsbAttached, linuxUsbHistory } from './linux.js';
+import type { UsbDeviceRecord } from './types.js';
+import { serialKey, windowsUsbHistory, type WindowsUsbInputs } from './windows.js';
+
+async function windowsInputs(target: Target, coverage: CoverageItem[]): Promise<WindowsUsbInputs> {
+  const sys = await systemHive(target, 'SYSTEM');
+  if (!sys.ok) throw new Error(`SYSTEM hive: ${sys.gap.reason}`);
+  coverage.push(...hiveNotes(sys.value));
+  const inp: WindowsUsbInputs = { system: sys.value };
+  const soft = await systemHive(target, 'SOFTWARE');
+  if (soft.ok) inp.software = soft.value;
+  else coverage.push({ ...soft.gap, reason: `${soft.gap.reason}: portable devices (phones) and volume serials (EMDMgmt) not checked`, blocking: true });
+  for (const p of ['/Windows/INF/setupapi.dev.log', '/Windows/setupapi.log']) {
+    let buf: Buffer;
+    try {
+      buf = await target.readFile(p, { maxBytes: 512 * 1024 * 1024 });
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'E_NOT_FOUND') coverage.push({ kind: 'unreadable', path: p, reason: (err as Error).message });
+      continue;
+    }
+    const log = parseSetupapiLog(buf);
+    if (log.partial) coverage.push({ kind: 'corrupt', path: p, reason: `setupapi log partly unreadable: ${log.warnings.slice(0, 3).join('; ')}` });
+    inp.setupapi = { devices: [...(inp.setupapi?.devices ?? []), ...log.devices], source: inp.setupapi ? `${inp.setupapi.source}, ${p}` : p };
+  }
+  const users: NonNullable<WindowsUsbInputs['userHives']> = [];
+  for (const dir of [...(await target.glob('/Users/*')), ...(await target.glob('/Documents and Settings/*'))]) {
+    const path = `${dir}/NTUSER.DAT`;
+    if (!(await target.exists(path))) continue;
+    const h = await userHive(target, path);
+    if (h.ok) users.push({ user: dir.slice(dir.lastIndexOf('/') + 1), ...h.value });
+    else coverage.push({ ...h.gap, reason: `${h.gap.reason}: which user mounted which stick (MountPoints2) not checked`, blocking: target.mode === 'offline' });
+  }
+  inp.userHives = users;
+  return inp;
+}
+
+/** Live Linux: mark devices attached now, adding those the logs do not (yet) show. */
+function mergeAttached(history: UsbDeviceRecord[], attached: UsbDeviceRecord[]): UsbDeviceRecord[] {
+  const byKey = new Map(history.map((r) => [r.key, r]));
+  for (const a of attached) {
+    const h = byKey.get(a.key) ?? history.find((r) => r.serial && a.serial && r.serialUnique && serialKey(r.serial) === serialKey(a.serial) && r.vid === a.vid);
+    if (!h) {
+      history.push(a);
+      continue;
+    }
+    h.attachedNow = true;
+    h.storage ||= a.storage;
+    h.phone ||= a.phone;
+    h.sources.push(...a.sources);
+  }
+  return history.sort((x, y) => x.key.localeCompare(y.key));
+}
+
+export const usbHistoryProbe: Probe = {
+  id: 'usb.history',
+  description: 'Every USB device the machine recorded (storage, phones, others), merged per physical device from every source.',
+  platforms: ['linux', 'windows'],
+  modes: ['live', 'offline'],
+  identity: ['key'],
+  timeoutMs: 180_000,
+  async collect(ctx: ProbeContext): Promise<ProbeResult> {
+    const { target } = ctx;
+    const coverage: CoverageItem[] = [];
+    let records: UsbDeviceRecord[];
+    if (target.os.family === 'windows') {
+      records = windowsUsbHistory(await windowsInputs(target, coverage));
+    } else {
+      const h = await linuxUsbHistory(target, { signal: ctx.signal, now: new Date() });
+      coverage.push(...h.coverage);
+      records = h.records;
+      if (target.mode === 'live') {
+        const a = await linuxUsbAttached(target, { signal: ctx.signal });
+        coverage.push(...a.coverage);
+        records = mergeAttached(records, a.records);
+      }
+    }
+    coverage.push(...judgeDevices(records, ctx.options, ctx.machine));
+    return { status: 'ok', observations: records, inventory: { usbDevices: records }, coverage };
+  },
+};
+
+export const usbDevicesProbe: Probe = {
+  id: 'usb.devices',
+  description: 'USB devices attached now (live): ids, serial, strings, interface classes, block devices.',
+  platforms: ['linux'],
+  modes: ['live'],
+  identity: ['key'],
+  timeoutMs: 30_000,
+  async collect(ctx: ProbeContext): Promise<ProbeResult> {
+    const a = await linuxUsbAttached(ctx.target, { signal: ctx.signal });
+    const coverage = [...a.coverage, ...judgeDevices(a.records, ctx.options, ctx.machine)];
+    return { status: 'ok', observations: a.records, inventory: { usbAttached: a.records }, coverage };
+  },
+};
