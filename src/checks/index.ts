@@ -1,6 +1,7 @@
 // The one explicit registry of probes (as ESLint's lib/rules/index.js): nothing is discovered by
 // scanning the file system, so a rule naming an unknown probe is an error at load time.
 import type { Probe } from '../engine/types.js';
+import { documentMarkingsProbe } from './documents/markings.js';
 import { identityProbe } from './identity/identity.js';
 import { connectionsProbe } from './network/connections.js';
 import { networkHistoryProbe } from './network/history.js';
@@ -9,6 +10,6 @@ import { usbDevicesProbe, usbHistoryProbe } from './usb/history.js';
 import { wirelessAdaptersProbe } from './wireless/adapters.js';
 import { wirelessHistoryProbe } from './wireless/history.js';
 
-export const PROBES: readonly Probe[] = [identityProbe, wirelessAdaptersProbe, wirelessHistoryProbe, networkHistoryProbe, reachabilityProbe, connectionsProbe, usbHistoryProbe, usbDevicesProbe];
+export const PROBES: readonly Probe[] = [identityProbe, wirelessAdaptersProbe, wirelessHistoryProbe, networkHistoryProbe, reachabilityProbe, connectionsProbe, usbHistoryProbe, usbDevicesProbe, documentMarkingsProbe];
 
 export const PROBE_MAP: ReadonlyMap<string, Probe> = new Map(PROBES.map((p) => [p.id, p]));

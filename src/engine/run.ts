@@ -67,7 +67,12 @@ export function planJobs(rules: Rule[], probes: ReadonlyMap<string, Probe>): Job
   for (const r of rules) {
     const p = probes.get(r.probe);
     if (p === undefined) throw new Error(`rule ${r.id}: unknown probe ${r.probe}`); // loadRules prevents this
-    add(p, r.params ?? {}, r);
+    if (p.mergeParams) {
+      const all = rules.filter((x) => x.probe === p.id).map((x) => x.params ?? {});
+      add(p, p.mergeParams(all), r);
+    } else {
+      add(p, r.params ?? {}, r);
+    }
   }
   return [...jobs.values()];
 }
@@ -150,12 +155,27 @@ export function machineKey(identity: Observation | undefined): string {
   return 'unknown-machine';
 }
 
+/** The value at a dotted path as it is (arrays kept whole); through arrays, every value found. */
+function valueAt(obs: Observation, path: string): unknown {
+  let cur: unknown = obs;
+  for (const part of path.split('.')) {
+    if (cur !== null && typeof cur === 'object' && !Array.isArray(cur) && Object.hasOwn(cur, part)) {
+      cur = (cur as Record<string, unknown>)[part];
+    } else if (Array.isArray(cur)) {
+      const vs = fieldValues(obs, path);
+      return vs.length === 0 ? undefined : vs;
+    } else {
+      return undefined;
+    }
+  }
+  return cur === null ? undefined : cur;
+}
+
 function pick(obs: Observation, fields: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of fields) {
-    const vs = fieldValues(obs, f);
-    if (vs.length === 1) out[f] = vs[0];
-    else if (vs.length > 1) out[f] = vs;
+    const v = valueAt(obs, f);
+    if (v !== undefined) out[f] = v;
   }
   return out;
 }

@@ -69,6 +69,11 @@ export interface Probe {
   identity: readonly string[];
   /** Default time budget (ms). */
   timeoutMs: number;
+  /**
+   * When set, all rules of this probe share ONE run with these merged params (instead of one run
+   * per distinct params): for probes too costly to run twice, such as the document walk.
+   */
+  mergeParams?: (all: ReadonlyArray<Record<string, unknown>>) => Record<string, unknown>;
   collect(ctx: ProbeContext, params: Record<string, unknown>): Promise<ProbeResult>;
 }
 

@@ -1,10 +1,11 @@
 // The one Target implementation: a root directory on the host (`/` when live, the mount point of
 // the inspected disk when offline), read-only, paths resolved inside it. Only a live target execs.
 import { execFile } from 'node:child_process';
-import { constants, type Stats } from 'node:fs';
-import { lstat as fsLstat, open as fsOpen, readdir, stat as fsStat, type FileHandle } from 'node:fs/promises';
+import { constants, lstatSync, openSync, type Stats } from 'node:fs';
+import { lstat as fsLstat, open as fsOpen, opendir, readdir, stat as fsStat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
 import { detectOs } from './detect.js';
-import { resolveInRoot, splitTargetPath } from './resolve.js';
+import { normalizeTargetPath, resolveInRoot, splitTargetPath } from './resolve.js';
 import {
   TargetError,
   type DirEntry,
@@ -16,6 +17,8 @@ import {
   type Target,
   type TargetFile,
   type TargetOs,
+  type WalkEntry,
+  type WalkOptions,
 } from './types.js';
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
@@ -55,8 +58,20 @@ export function targetError(err: unknown, path: string): TargetError {
   }
 }
 
+/** Synchronous `openNoAtime` for worker threads (dedicated threads: blocking is what they are for). */
+export function openNoAtimeSync(hostPath: string): number {
+  if (O_NOATIME !== 0) {
+    try {
+      return openSync(hostPath, constants.O_RDONLY | O_NOATIME);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+    }
+  }
+  return openSync(hostPath, constants.O_RDONLY);
+}
+
 /** Open read-only; O_NOATIME where permitted (EPERM when we do not own the file and are not root). */
-async function openNoAtime(hostPath: string): Promise<FileHandle> {
+export async function openNoAtime(hostPath: string): Promise<FileHandle> {
   if (O_NOATIME !== 0) {
     try {
       return await fsOpen(hostPath, constants.O_RDONLY | O_NOATIME);
@@ -204,6 +219,50 @@ export class FsTarget implements Target {
     const buf = await this.readFile(path, opts);
     const text = buf.toString('utf8');
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+
+  async *walk(path: string, opts: WalkOptions = {}): AsyncGenerator<WalkEntry> {
+    const start = await this.host(path);
+    const startTarget = normalizeTargetPath(path);
+    // Depth-first with an explicit stack of folders: memory grows with depth, not with size.
+    const stack: Array<{ t: string; h: string }> = [{ t: startTarget, h: start }];
+    while (stack.length > 0) {
+      opts.signal?.throwIfAborted();
+      const { t, h } = stack.pop()!;
+      let dir;
+      try {
+        dir = await opendir(h, { bufferSize: 256 });
+      } catch (err) {
+        yield { path: t, hostPath: h, kind: 'dir', size: 0, mtimeMs: 0, error: targetError(err, t).message };
+        continue;
+      }
+      const subdirs: Array<{ t: string; h: string }> = [];
+      try {
+        for await (const e of dir) {
+          const ct = t === '/' ? `/${e.name}` : `${t}/${e.name}`;
+          const ch = join(h, e.name);
+          if (e.isDirectory()) {
+            if (!opts.skip?.(ct)) subdirs.push({ t: ct, h: ch });
+          } else if (e.isFile()) {
+            try {
+              // Synchronous on purpose: one quick syscall per file; the promise round trip through
+              // the thread pool cost more than the call itself on large trees.
+              const s = lstatSync(ch);
+              yield { path: ct, hostPath: ch, kind: 'file', size: s.size, mtimeMs: s.mtimeMs };
+            } catch (err) {
+              yield { path: ct, hostPath: ch, kind: 'file', size: 0, mtimeMs: 0, error: targetError(err, ct).message };
+            }
+          } else if (e.isSymbolicLink()) {
+            yield { path: ct, hostPath: ch, kind: 'symlink', size: 0, mtimeMs: 0 };
+          }
+        }
+      } catch (err) {
+        yield { path: t, hostPath: h, kind: 'dir', size: 0, mtimeMs: 0, error: `listing stopped: ${targetError(err, t).message}` };
+      }
+      // Reverse so that the walk visits folders in name order.
+      subdirs.sort((a, b) => (a.t < b.t ? 1 : a.t > b.t ? -1 : 0));
+      stack.push(...subdirs);
+    }
   }
 
   async glob(pattern: string): Promise<string[]> {

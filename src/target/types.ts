@@ -30,6 +30,25 @@ export interface FileStat {
   mode: number;
 }
 
+/** One entry of a walk: a regular file, or something the walk could not or would not enter. */
+export interface WalkEntry {
+  /** Target-absolute path. */
+  path: string;
+  /** Host path to open (inside the root; no symlink on the way: the walk never follows one). */
+  hostPath: string;
+  kind: EntryKind;
+  size: number;
+  mtimeMs: number;
+  /** Why the entry was not read (permission denied, …): the caller lists it as a gap. */
+  error?: string;
+}
+
+export interface WalkOptions {
+  /** Target paths of folders not to enter (virtual file systems, other mounts…). */
+  skip?: (path: string) => boolean;
+  signal?: AbortSignal;
+}
+
 export interface ExecResult {
   stdout: string;
   stderr: string;
@@ -73,6 +92,12 @@ export interface Target {
   /** Whole file decoded as UTF-8 (BOM stripped). */
   readText(path: string, opts?: { maxBytes?: number }): Promise<string>;
   open(path: string): Promise<TargetFile>;
+  /**
+   * Every regular file below `path`, depth-first, streaming (memory does not grow with the tree).
+   * Symlinks are yielded as `symlink` entries and never followed (no loops, no escape);
+   * unreadable folders are yielded with `error`.
+   */
+  walk(path: string, opts?: WalkOptions): AsyncGenerator<WalkEntry>;
   /** Target paths matching a pattern whose segments may hold `*` and `?` (no `**`). */
   glob(pattern: string): Promise<string[]>;
   /** Run a program on the live machine. Offline targets throw TargetError E_NOT_LIVE. */

@@ -1,0 +1,113 @@
+// One file → its markings: extract text (src/formats/docs), recurse into what it embeds (zip
+// members, mail attachments, OLE/OOXML embeddings) within depth and size limits, and run the
+// marking grammar (src/formats/markings) on every part. Pure over bytes: used by the worker
+// threads of the document walk and by `baomi inspect`. Evidence never carries surrounding text.
+import { createHash } from 'node:crypto';
+import { extractText, type DocFormat, type GapKind } from '../../formats/docs/index.js';
+import { findMarkings, type MarkingGrammar, type MarkingHit } from '../../formats/markings.js';
+
+export const STATE_LEVELS = ['秘密', '机密', '绝密'] as const;
+export type StateLevel = (typeof STATE_LEVELS)[number];
+
+/** 秘密 1, 机密 2, 绝密 3; others 0. */
+export function levelRank(level: string): number {
+  const i = (STATE_LEVELS as readonly string[]).indexOf(level);
+  return i < 0 ? 0 : i + 1;
+}
+
+export interface FoundMarking {
+  level: MarkingHit['level'];
+  /** The marking exactly as found. */
+  text: string;
+  /** `a.zip!/b.docx` style path of the (embedded) file it is in, relative to the scanned file; '' for the file itself. */
+  inner: string;
+  part: string;
+  offset: number;
+  pattern: string;
+  verdict: MarkingHit['verdict'];
+  reasons: string[];
+}
+
+export interface FileGap {
+  /** '' for the file itself, else the embedded path. */
+  inner: string;
+  kind: GapKind;
+  reason: string;
+}
+
+export interface FileScan {
+  format: DocFormat;
+  sha256: string;
+  markings: FoundMarking[];
+  /** Mentions (marking-like words that are not markings): counted, and kept for `inspect`. */
+  mentions: FoundMarking[];
+  gaps: FileGap[];
+  /** Text parts read, with sizes (for `inspect`). */
+  parts: Array<{ inner: string; name: string; chars: number }>;
+  embeddedFiles: number;
+  /** Not decoded: the bytes hold no keyword character in any encoding (only the name was checked). */
+  prefiltered?: boolean;
+}
+
+export interface ScanFileOptions {
+  /** The file's name (for the `file-name` part and the format tie-break). */
+  name: string;
+  /** An extra name to match (the original name of a Recycle Bin `$R` file). */
+  originalName?: string;
+  grammar: MarkingGrammar;
+  keywords?: string[];
+  /** How deep to follow embedded files (zip in zip …); default 4. */
+  maxDepth?: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Keep mentions and part lists (inspect); the walk leaves them out. */
+  detail?: boolean;
+}
+
+/** Formats whose content is not text (pictures, executables…): only the name is checked. */
+const OPAQUE: ReadonlySet<DocFormat> = new Set(['image', 'binary']);
+
+export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promise<FileScan> {
+  const out: FileScan = {
+    format: 'unknown',
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    markings: [],
+    mentions: [],
+    gaps: [],
+    parts: [],
+    embeddedFiles: 0,
+  };
+  const maxDepth = opts.maxDepth ?? 4;
+  const visit = async (data: Uint8Array, name: string, inner: string, depth: number): Promise<void> => {
+    const res = await extractText(data, {
+      name,
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    if (inner === '') out.format = res.format;
+    const parts = res.parts;
+    if (inner === '' && opts.originalName) parts.push({ name: 'original-name', text: opts.originalName });
+    if (opts.detail) for (const p of parts) out.parts.push({ inner, name: p.name, chars: p.text.length });
+    for (const g of res.gaps) {
+      // An image or executable has no text to read: that is not a gap in the check.
+      if (g.kind === 'unsupported' && OPAQUE.has(res.format)) continue;
+      out.gaps.push({ inner, kind: g.kind, reason: g.reason });
+    }
+    for (const h of findMarkings(parts, opts.grammar, { keywords: opts.keywords ?? [], mentions: opts.detail ?? false })) {
+      const m: FoundMarking = { level: h.level, text: h.text, inner, part: h.part, offset: h.offset, pattern: h.pattern, verdict: h.verdict, reasons: h.reasons };
+      if (h.verdict === 'marking' || h.level === 'keyword') out.markings.push(m);
+      else out.mentions.push(m);
+    }
+    for (const e of res.embedded) {
+      out.embeddedFiles++;
+      const path = inner === '' ? e.name : `${inner}!/${e.name}`;
+      if (depth >= maxDepth) {
+        out.gaps.push({ inner: path, kind: 'too-large', reason: `nested deeper than ${maxDepth} levels: not opened` });
+        continue;
+      }
+      await visit(e.bytes, e.name, path, depth + 1);
+    }
+  };
+  await visit(bytes, opts.name, '', 0);
+  return out;
+}

@@ -1,0 +1,88 @@
+// The document walk end to end: markings found, evidence without content, gaps listed.
+import { spawnSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES } from '../_helpers/windows-root.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'baomi.js');
+const SECRET_SENTENCE = '甲乙丙丁专项试验计划第七阶段参数为四十二';
+const UNIQUE = 'ZQXJ-7F3K-LEAKCHECK';
+
+let root: string;
+let work: string;
+
+function scan(args: string[]) {
+  return spawnSync(process.execPath, [BIN, 'scan', '--root', root, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, XDG_CONFIG_HOME: join(work, 'cfg'), NO_COLOR: '1' },
+    timeout: 300_000,
+  });
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'baomi-docs-'));
+  root = join(work, 'root');
+  await cp(join(FIXTURES, 'roots', 'debian12-ws'), root, { recursive: true, verbatimSymlinks: true });
+  const home = join(root, 'home', 'zhang');
+  await mkdir(join(home, 'docs'), { recursive: true });
+  // A marking with a unique sentence right after it: the sentence must appear in no output.
+  await writeFile(join(home, 'docs', '计划.txt'), `机密★5年\n${SECRET_SENTENCE}${UNIQUE}\n`);
+  await writeFile(join(home, 'docs', '说明.txt'), '我们要切实做好保密工作，保守国家秘密，增强机密性意识。\n');
+  // GBK text
+  await writeFile(join(home, 'docs', 'gbk.txt'), Buffer.from(new Uint8Array([0xc3, 0xd8, 0xc3, 0xdc, 0xa1, 0xef, 0x31, 0xc4, 0xea, 0x0a])));
+  // a corrupt "docx"
+  await writeFile(join(home, 'docs', 'broken.docx'), Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(64, 7)]));
+  // a PDF over the size budget set below (plain bytes over the budget are still searched, a container is not opened)
+  await writeFile(join(home, 'docs', 'big.bin'), Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(8192, 0x20)]));
+  // plain bytes over the budget: read in pieces, so no gap
+  await writeFile(join(home, 'docs', 'big.txt'), Buffer.alloc(8192, 0x41));
+});
+
+describe('documents.markings through the CLI', () => {
+  it('finds the marking on a non-classified machine, ignores mentions, lists gaps, and leaks no content', async () => {
+    const rules = join(work, 'unit.yaml');
+    await writeFile(rules, `rules:
+  - id: document-keyword
+    title: { zh: 关键词, en: keyword }
+    severity: medium
+    profiles: [nonclassified]
+    basis: test
+    probe: documents.markings
+    params: { keywords: ['${UNIQUE}'], maxFileBytes: 4096 }
+    match: { field: keyword, equals: true }
+    key: [path]
+    evidence: [path, markings]
+    remediation: { zh: 无, en: none }
+`);
+    const out = join(work, 'out');
+    const r = scan(['--profile', 'nonclassified', '--out', out, '--rules', rules, '--only', 'document-classified-marking,document-keyword', '--format', 'json']);
+    expect(r.status).toBe(1);
+    const files = await readdir(out);
+    const json = await readFile(join(out, files.find((f) => f.endsWith('.json'))!), 'utf8');
+    const txt = await readFile(join(out, files.find((f) => f.endsWith('.txt'))!), 'utf8');
+    const rep = JSON.parse(json);
+    const marked = rep.findings.filter((f: { ruleId: string }) => f.ruleId === 'document-classified-marking');
+    expect(marked.map((f: { evidence: { path: string } }) => f.evidence.path)).toEqual(['/home/zhang/docs/gbk.txt', '/home/zhang/docs/计划.txt']);
+    const plan = marked.find((f: { evidence: { path: string } }) => f.evidence.path.endsWith('计划.txt')).evidence;
+    expect(plan.markings).toEqual([
+      { level: '机密', text: '机密★5年', where: 'text', offset: 0, pattern: expect.any(String) },
+      { level: 'keyword', text: UNIQUE, where: 'text', offset: 26, pattern: 'keyword' },
+    ]);
+    expect(plan.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // the keyword rule (same walk: one probe run) found the unit keyword — and only its own text
+    const kw = rep.findings.filter((f: { ruleId: string }) => f.ruleId === 'document-keyword');
+    expect(kw).toHaveLength(1);
+    expect(rep.probes.filter((p: { id: string }) => p.id === 'documents.markings')).toHaveLength(1);
+    // mentions are not findings
+    expect(json).not.toContain('说明.txt');
+    // no content around a marking anywhere
+    for (const out of [json, txt, r.stdout, r.stderr]) expect(out).not.toContain(SECRET_SENTENCE);
+    // gaps: the corrupt docx and the file over the budget are listed with their paths
+    const cov = rep.coverage as Array<{ path?: string; kind: string }>;
+    expect(cov.find((c) => c.path === '/home/zhang/docs/broken.docx')?.kind).toBe('corrupt');
+    expect(cov.find((c) => c.path === '/home/zhang/docs/big.bin')?.kind).toBe('too-large');
+    expect(cov.find((c) => c.path === '/home/zhang/docs/big.txt')).toBeUndefined();
+  });
+});
