@@ -4,6 +4,8 @@ import { copyFile, mkdir, mkdtemp, open, readFile, rm, stat, utimes } from 'node
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { linuxUsbHistory } from '../checks/usb/linux.js';
+import { scanFile, type FoundMarking } from '../checks/documents/scan-file.js';
+import { loadMarkingGrammar } from '../formats/markings.js';
 import { FsTarget } from '../target/fs-target.js';
 import { decodeDeviceProperty, HiveError, keyToJson, openHiveFile, type Hive, type RegKeyJson, type RegValueJson } from '../formats/regf.js';
 import { windowsUsbHistory } from '../checks/usb/windows.js';
@@ -18,6 +20,7 @@ export interface InspectFlags {
   depth?: string;
   urls?: boolean;
   usb?: boolean;
+  keyword?: string[];
 }
 
 export type FileKind = 'hive' | 'setupapi' | 'sqlite' | 'wlan-profile' | 'kernel-log' | 'unknown';
@@ -213,6 +216,31 @@ async function inspectKernelLog(file: string, flags: InspectFlags): Promise<numb
   }
 }
 
+/**
+ * Any other file is read as a document: its real format, the text parts read (names and sizes,
+ * never their text), each marking with why it counted, and each near miss with why it did not.
+ */
+async function inspectDocument(file: string, flags: InspectFlags): Promise<number> {
+  const bytes = await readFile(file);
+  const grammar = loadMarkingGrammar();
+  const r = await scanFile(bytes, { name: basename(file), grammar, keywords: flags.keyword ?? [], detail: true });
+  const where = (m: FoundMarking): string => `${m.inner ? `${m.inner}#` : ''}${m.part} @${m.offset}`;
+  if (flags.json) {
+    process.stdout.write(JSON.stringify({ file, format: r.format, sha256: r.sha256, parts: r.parts, markings: r.markings, nearMisses: r.mentions, gaps: r.gaps, embeddedFiles: r.embeddedFiles }, null, 2) + '\n');
+    return 0;
+  }
+  const L = [`document ${file}`, `  format ${r.format}, ${bytes.length} bytes, sha256 ${r.sha256}${r.embeddedFiles ? `, ${r.embeddedFiles} embedded file(s) opened` : ''}`, '  text parts read:'];
+  for (const p of r.parts) L.push(`    ${p.inner ? `${p.inner}#` : ''}${p.name}  (${p.chars} characters)`);
+  if (r.parts.length === 0) L.push('    (none)');
+  L.push(r.markings.length ? '  markings:' : '  markings: none');
+  for (const m of r.markings) L.push(`    ${m.level}  "${m.text}"  in ${where(m)}  — counted: ${m.reasons.join('; ')}`);
+  if (r.mentions.length) L.push('  near misses (not markings):');
+  for (const m of r.mentions) L.push(`    ${m.level}  "${m.text}"  in ${where(m)}  — not counted: ${m.reasons.join('; ')}`);
+  for (const g of r.gaps) L.push(`  ! ${g.kind}${g.inner ? ` (${g.inner})` : ''}: ${g.reason}`);
+  process.stdout.write(L.join('\n') + '\n');
+  return 0;
+}
+
 export async function inspectCommand(file: string, flags: InspectFlags): Promise<number> {
   const kind = sniff(await readHead(file), basename(file));
   switch (kind) {
@@ -227,6 +255,6 @@ export async function inspectCommand(file: string, flags: InspectFlags): Promise
     case 'kernel-log':
       return inspectKernelLog(file, flags);
     default:
-      throw new UsageError(`${file}: unrecognised file type (baomi inspect reads registry hives, setupapi logs, kernel logs, browser histories and WLAN profiles)`);
+      return inspectDocument(file, flags);
   }
 }

@@ -69,12 +69,13 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('inspect')
-    .description('decode one artifact (registry hive, setupapi log, browser history, WLAN profile) to show what it holds; the type is sniffed from the bytes')
+    .description('decode one artifact (registry hive, setupapi log, kernel log, browser history, WLAN profile, or any document) to show what it holds; the type is sniffed from the bytes')
     .argument('<file>')
     .option('--key <path>', 'hive: the key to show (e.g. ControlSet001\\Enum\\USBSTOR); CurrentControlSet is resolved')
     .option('--depth <n>', 'hive: levels of subkeys to expand (default: all under --key, none at the root)')
     .option('--urls', 'browser history: also list the visited internet URLs')
     .option('--usb', 'SYSTEM hive: the USB devices it recorded, merged per physical device')
+    .option('--keyword <word>', 'document: also look for this unit keyword (repeatable)', collect)
     .option('--json', 'print JSON')
     .action(async (file: string, opts: InspectFlags) => setExit(await inspectCommand(file, opts)));
 

@@ -108,12 +108,23 @@ describe('baomi inspect', () => {
     expect(r.stdout).toMatch(/^storage usb:0781:5567:4C530001230718117142  SanDisk Cruzer Blade\n\s+first \d{4}-12-18T09:13:40/m);
   });
 
+  it('a document: format, parts read, markings with why, near misses with why not', () => {
+    const lab = join(FIXTURES, 'documents', 'labelled');
+    const yes = baomi(['inspect', join(lab, 'w01-body-first-line.docx')]);
+    expect(yes.stdout).toMatch(/format docx/);
+    expect(yes.stdout).toMatch(/word\/document\.xml  \(\d+ characters\)/);
+    expect(yes.stdout).toMatch(/秘密  "秘密★1年"  in word\/document\.xml @0  — counted: .*star follows the level/);
+    const no = JSON.parse(baomi(['inspect', join(lab, 'n02-rule-text.docx'), '--json']).stdout) as { markings: unknown[]; nearMisses: Array<{ reasons: string[] }> };
+    expect(no.markings).toEqual([]);
+    expect(no.nearMisses.some((m) => m.reasons.includes('inside quotation'))).toBe(true);
+  });
+
   it('exit 2 for a missing key, a missing file, an unknown type, a corrupt hive', async () => {
     expect(baomi(['inspect', system, '--key', 'NoSuch\\Key']).code).toBe(2);
     expect(baomi(['inspect', join(work, 'nope')]).code).toBe(2);
     const junk = join(work, 'junk.bin');
     await writeFile(junk, Buffer.from('hello world'));
-    expect(baomi(['inspect', junk]).stderr).toMatch(/unrecognised file type/);
+    expect(baomi(['inspect', junk]).stdout).toMatch(/format text/); // any other file is read as a document
     const bad = join(work, 'bad.hive');
     const b = fixtureBytes(join(HIVES, 'vbox-SYSTEM_2.xz')).subarray(0, 8192);
     b.writeUInt32LE(0xfffffff0, 0x24); // root cell offset far outside the file
