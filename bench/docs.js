@@ -232,6 +232,11 @@ export async function docsBench() {
   const full = timeBaomi(TREE, out);
   const rgFull = timeRg(TREE);
   const text = timeBaomi(textTree, out + '-text');
+  // The fixed cost of any scan (start, identity, workers, signing): a root with two files.
+  const emptyRoot = `${TREE}-empty`;
+  mkdirSync(join(emptyRoot, 'etc'), { recursive: true });
+  writeFileSync(join(emptyRoot, 'etc', 'os-release'), 'ID=debian\n');
+  const fixed = timeBaomi(emptyRoot, out + '-empty');
   const rgText = timeRg(textTree);
 
   const found = new Set();
@@ -253,7 +258,7 @@ export async function docsBench() {
   console.log(`| rg -uuu (text only, regex) | whole | ${fmt(rgFull.ms / 1000, 1)} s | ${fmt(mb / (rgFull.ms / 1000), 1)} | ${fmt(size.files / (rgFull.ms / 1000))} | ${fmt(rgFull.rssMb)} MB |`);
   console.log(`| baomi scan | plain text | ${fmt(text.ms / 1000, 1)} s | ${fmt(tmb / (text.ms / 1000), 1)} | ${fmt(textSize.files / (text.ms / 1000))} | ${fmt(text.rssMb)} MB |`);
   console.log(`| rg -uuu | plain text | ${fmt(rgText.ms / 1000, 1)} s | ${fmt(tmb / (rgText.ms / 1000), 1)} | ${fmt(textSize.files / (rgText.ms / 1000))} | ${fmt(rgText.rssMb)} MB |`);
-  console.log(`plain-text throughput ratio baomi/ripgrep: ${fmt((rgText.ms / text.ms) * 100)}% (target ≥ 50%)`);
+  console.log(`plain-text throughput ratio baomi/ripgrep: ${fmt((rgText.ms / text.ms) * 100)}% end to end (target ≥ 50%); a scan's fixed cost (start, identity, workers, signing) is ${fmt(fixed.ms / 1000, 1)} s — without it baomi reads the plain text at ${fmt(tmb / Math.max(0.001, (text.ms - fixed.ms) / 1000))} MB/s, ${fmt((rgText.ms / Math.max(1, text.ms - fixed.ms)) * 100)}% of ripgrep`);
   console.log(`planted markings: ${plantedPaths.size} files; found ${found.size}; missed ${missed.length}${missed.length ? ` (${missed.slice(0, 5).join(', ')})` : ''}; false positives ${wrong.length}${wrong.length ? ` (${wrong.slice(0, 5).join(', ')})` : ''}; rg matched ${rgFull.hits} files (text-only, no formats)`);
   console.log(`peak RSS target < 300 MB: ${full.rssMb < 300 ? 'met' : 'NOT met'} (${fmt(full.rssMb)} MB)`);
 }

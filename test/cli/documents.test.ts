@@ -40,6 +40,29 @@ beforeAll(async () => {
   await writeFile(join(home, 'docs', 'big.txt'), Buffer.alloc(8192, 0x41));
 });
 
+describe('documents.markings: what cannot be read is listed, never clean', () => {
+  it('an image-only PDF, an encrypted PDF, a zip bomb and an encrypted zip member are coverage gaps', async () => {
+    const r2 = join(work, 'root-gaps');
+    await cp(join(FIXTURES, 'roots', 'debian12-ws'), r2, { recursive: true, verbatimSymlinks: true });
+    const made = join(FIXTURES, 'documents', 'made');
+    await mkdir(join(r2, 'home', 'docs'), { recursive: true });
+    for (const f of ['scan.pdf', 'encrypted.pdf', 'bomb.zip', 'encrypted-member.zip']) await cp(join(made, f), join(r2, 'home', 'docs', f));
+    const out = join(work, 'out-gaps');
+    const r = spawnSync(process.execPath, [BIN, 'scan', '--root', r2, '--out', out, '--profile', 'nonclassified', '--only', 'document-classified-marking', '--format', 'json'], {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CONFIG_HOME: join(work, 'cfg'), NO_COLOR: '1' },
+      timeout: 300_000,
+    });
+    const rep = JSON.parse(r.stdout);
+    const gap = (name: string) => (rep.coverage as Array<{ path?: string; kind: string; reason: string }>).filter((c) => c.path?.startsWith(`/home/docs/${name}`));
+    expect(gap('scan.pdf').map((c) => c.kind)).toContain('no-text-layer');
+    expect(gap('scan.pdf').map((c) => c.reason).join(' ')).toMatch(/OCR/);
+    expect(gap('encrypted.pdf').map((c) => c.kind)).toContain('encrypted');
+    expect(gap('bomb.zip').map((c) => c.kind)).toContain('zip-bomb');
+    expect(gap('encrypted-member.zip').map((c) => c.kind)).toContain('encrypted');
+  });
+});
+
 describe('documents.markings through the CLI', () => {
   it('finds the marking on a non-classified machine, ignores mentions, lists gaps, and leaks no content', async () => {
     const rules = join(work, 'unit.yaml');

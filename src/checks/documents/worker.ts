@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { findMarkings, loadMarkingGrammar } from '../../formats/markings.js';
 import { byteNeedles, hasContainerMagic, hasEscapes, mayHoldKeyword } from './prefilter.js';
-import { sniffDocument } from '../../formats/docs/index.js';
+import { sniffDocument, type DocFormat } from '../../formats/docs/index.js';
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { openNoAtimeSync } from '../../target/fs-target.js';
 import { scanFile, type FileScan } from './scan-file.js';
@@ -59,7 +59,7 @@ function noKeywordBytes(job: WorkerJob): boolean {
   }
 }
 
-function readAll(job: WorkerJob): { bytes?: Buffer; chunks?: boolean; changed: boolean } {
+function readAll(job: WorkerJob): { bytes?: Buffer; chunks?: boolean; opaque?: DocFormat; changed: boolean } {
   const fd = openNoAtimeSync(job.hostPath);
   try {
     const st = fstatSync(fd);
@@ -67,7 +67,10 @@ function readAll(job: WorkerJob): { bytes?: Buffer; chunks?: boolean; changed: b
     const head = Buffer.alloc(Math.min(4096, st.size));
     readSync(fd, head, 0, head.length, 0);
     // Plain text is read in pieces (prefiltered as bytes); anything else over the budget is a gap.
-    if (sniffDocument(head, job.name) === 'text') return { chunks: true, changed };
+    const fmt = sniffDocument(head, job.name);
+    if (fmt === 'text') return { chunks: true, changed };
+    // Pictures and executables hold no text to read: their name is all there is to check.
+    if (fmt === 'image' || fmt === 'binary') return { opaque: fmt, changed };
     if (st.size > job.maxFileBytes) return { changed };
     const buf = Buffer.alloc(st.size);
     let off = 0;
@@ -150,6 +153,7 @@ function runJob(job: WorkerJob): Promise<WorkerReply> {
       if (noKeywordBytes(job)) return { id: job.id, ok: true, scan: nameOnly(job), changed: false };
       const r = readAll(job);
       if (r.chunks) return { id: job.id, ok: true, scan: await scanChunks(job), changed: r.changed };
+      if (r.opaque) return { id: job.id, ok: true, scan: { ...nameOnly(job), format: r.opaque, prefiltered: false }, changed: r.changed };
       if (!r.bytes) {
         return {
           id: job.id,
