@@ -9,6 +9,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SQLITE3 } from '../_helpers/sqlite.js';
 import {
   extractHost,
   isHistoryFailure,
@@ -27,16 +28,6 @@ const PLASO_FF = join(F, 'firefox', 'plaso-places.sqlite');
 const DFIR_FF = join(F, 'firefox', 'dfirlabs-firefox-67.0', 'places.sqlite');
 const DFIR_FF_WAL = join(F, 'firefox', 'dfirlabs-firefox-67.0', 'places.sqlite-wal');
 
-function hasSqlite3(): boolean {
-  try {
-    execFileSync('sqlite3', ['-version'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const SQLITE3 = hasSqlite3();
-if (!SQLITE3) console.warn('sqlite3 CLI not installed: independent SQLite cross-checks skipped (apt-get install sqlite3); hard-coded expectations still run');
 
 const tmp = mkdtempSync(join(tmpdir(), 'baomi-hist-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

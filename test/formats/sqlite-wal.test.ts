@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSqlJs } from '../../src/formats/browser-history.js';
 import { applyWal, dbPageSize, readWalHeader, walChecksum, WAL_MAGIC_BE, WAL_MAGIC_LE } from '../../src/formats/sqlite-wal.js';
+import { SQLITE3 } from '../_helpers/sqlite.js';
 
 const DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'browsers', 'firefox', 'dfirlabs-firefox-67.0');
 const DB = readFileSync(join(DIR, 'places.sqlite'));
@@ -22,16 +23,6 @@ const FRAME = 24 + PAGE;
 const frameOff = (i: number): number => 32 + i * FRAME;
 const GOOGLE = 'https://www.google.com/search?client=firefox-b-d&q=plaso+log2timeline';
 
-function hasSqlite3(): boolean {
-  try {
-    execFileSync('sqlite3', ['-version'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const SQLITE3 = hasSqlite3();
-if (!SQLITE3) console.warn('sqlite3 CLI not installed: SQLite cross-checks skipped (apt-get install sqlite3); hard-coded expectations still run');
 
 const tmp = mkdtempSync(join(tmpdir(), 'baomi-wal-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

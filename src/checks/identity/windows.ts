@@ -5,7 +5,7 @@
 import type { CoverageItem } from '../../engine/types.js';
 import type { Hive } from '../../formats/regf.js';
 import type { Target } from '../../target/types.js';
-import { hiveNotes, systemHive, type OpenedHive } from '../windows/hives.js';
+import { hiveNotes, systemHive, userHivePaths, type OpenedHive } from '../windows/hives.js';
 import { bytes, filetimeIso, key, num, str, subkeys, unixIso } from '../windows/reg.js';
 import { cleanValue } from './hardware.js';
 import { normaliseMac } from './linux.js';
@@ -145,15 +145,6 @@ export function softwareIdentity(h: OpenedHive, obs: IdentityObservation): void 
   if (users.length > 0) obs['users'] = users;
 }
 
-/** Profile folders on the disk (`/Users/*` with an NTUSER.DAT), for when SOFTWARE is missing. */
-async function profileFolders(target: Target): Promise<string[]> {
-  const out: string[] = [];
-  for (const dir of [...(await target.glob('/Users/*')), ...(await target.glob('/Documents and Settings/*'))]) {
-    if (await target.exists(`${dir}/NTUSER.DAT`)) out.push(dir);
-  }
-  return out;
-}
-
 export async function windowsIdentity(target: Target, coverage: CoverageItem[]): Promise<IdentityObservation> {
   const obs: IdentityObservation = { sources: {}, macs: [], disks: [] };
   const sys = await systemHive(target, 'SYSTEM');
@@ -172,7 +163,7 @@ export async function windowsIdentity(target: Target, coverage: CoverageItem[]):
   }
   if (!obs.os) obs.os = { family: 'windows', name: 'Windows' };
   if (target.mode === 'offline') {
-    const folders = await profileFolders(target);
+    const folders = (await userHivePaths(target)).map((u) => u.folder);
     if (folders.length > 0) obs['profileFolders'] = folders;
   }
   if (obs.macs.length === 0) {

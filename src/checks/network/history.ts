@@ -7,19 +7,9 @@ import type { CoverageItem, Observation, Probe, ProbeContext, ProbeResult } from
 import { extractHost, isInternetUrl } from '../../formats/browser-history.js';
 import type { Target } from '../../target/types.js';
 import { networkProfiles } from '../windows/networklist.js';
-import { hiveNotes, systemHive, userHive } from '../windows/hives.js';
+import { hiveNotes, systemHive, userHive, userHivePaths } from '../windows/hives.js';
 import { key, str } from '../windows/reg.js';
 import { collectBrowserHistory } from './_browsers.js';
-
-/** Each user's NTUSER.DAT on a Windows disk (Vista+ `Users`, XP `Documents and Settings`). */
-async function userHives(target: Target): Promise<Array<{ user: string; path: string }>> {
-  const out: Array<{ user: string; path: string }> = [];
-  for (const dir of [...(await target.glob('/Users/*')), ...(await target.glob('/Documents and Settings/*'))]) {
-    const path = `${dir}/NTUSER.DAT`;
-    if (await target.exists(path)) out.push({ user: dir.slice(dir.lastIndexOf('/') + 1), path });
-  }
-  return out;
-}
 
 /** TypedURLs of one user hive: url1…urlN. Hosts always; URLs only with full evidence. */
 export function typedUrls(hive: import('../../formats/regf.js').Hive): string[] {
@@ -46,7 +36,7 @@ async function windowsTraces(target: Target, full: boolean, coverage: CoverageIt
   } else {
     coverage.push({ ...soft.gap, reason: `${soft.gap.reason}: Windows network profiles (NetworkList) not checked`, blocking: true });
   }
-  for (const u of await userHives(target)) {
+  for (const u of await userHivePaths(target)) {
     const h = await userHive(target, u.path);
     if (!h.ok) {
       // A logged-on user's hive is locked on a live system; offline it must be readable.

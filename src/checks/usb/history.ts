@@ -8,7 +8,7 @@
 import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import { parseSetupapiLog } from '../../formats/setupapi.js';
 import type { Target } from '../../target/types.js';
-import { hiveNotes, systemHive, userHive } from '../windows/hives.js';
+import { hiveNotes, systemHive, userHive, userHivePaths } from '../windows/hives.js';
 import { judgeDevices } from './judge.js';
 import { linuxUsbAttached, linuxUsbHistory } from './linux.js';
 import type { UsbDeviceRecord } from './types.js';
@@ -35,11 +35,9 @@ async function windowsInputs(target: Target, coverage: CoverageItem[]): Promise<
     inp.setupapi = { devices: [...(inp.setupapi?.devices ?? []), ...log.devices], source: inp.setupapi ? `${inp.setupapi.source}, ${p}` : p };
   }
   const users: NonNullable<WindowsUsbInputs['userHives']> = [];
-  for (const dir of [...(await target.glob('/Users/*')), ...(await target.glob('/Documents and Settings/*'))]) {
-    const path = `${dir}/NTUSER.DAT`;
-    if (!(await target.exists(path))) continue;
+  for (const { user, path } of await userHivePaths(target)) {
     const h = await userHive(target, path);
-    if (h.ok) users.push({ user: dir.slice(dir.lastIndexOf('/') + 1), ...h.value });
+    if (h.ok) users.push({ user, ...h.value });
     else coverage.push({ ...h.gap, reason: `${h.gap.reason}: which user mounted which stick (MountPoints2) not checked`, blocking: target.mode === 'offline' });
   }
   inp.userHives = users;

@@ -102,3 +102,13 @@ export function systemHive(target: Target, name: SystemHiveName): Promise<HiveRe
 export function userHive(target: Target, path: string): Promise<HiveResult> {
   return cached(target, `user:${path.toLowerCase()}`, () => readHiveFile(target, path));
 }
+
+/** Each user's NTUSER.DAT on a Windows disk (Vista+ `Users`, XP `Documents and Settings`). */
+export async function userHivePaths(target: Target): Promise<Array<{ user: string; path: string; folder: string }>> {
+  const out: Array<{ user: string; path: string; folder: string }> = [];
+  for (const folder of [...(await target.glob('/Users/*')), ...(await target.glob('/Documents and Settings/*'))]) {
+    const path = `${folder}/NTUSER.DAT`;
+    if (await target.exists(path)) out.push({ user: folder.slice(folder.lastIndexOf('/') + 1), path, folder });
+  }
+  return out;
+}

@@ -115,3 +115,20 @@ export function killRunners(): void {
   for (const c of live) c.kill('SIGKILL');
   live.clear();
 }
+
+/**
+ * One runner scenario inside a fresh namespace, with the probe sources transpiled for it.
+ * Returns the runner's JSON and the folder to clean up with `endScenario`.
+ */
+export async function runScenario<T>(scenario: string): Promise<{ out: T; modDir: string }> {
+  requireUnshare();
+  const modDir = transpileSources(['target/fs-target.ts', 'checks/network/reachability.ts', 'checks/network/connections.ts']);
+  const r = await runInNetns<T>({ scenario, modDir });
+  if (r.json === undefined) throw new Error(`namespace runner failed (exit ${r.code}):\n${r.stderr}\n${r.stdout}`);
+  return { out: r.json, modDir };
+}
+
+export function endScenario(modDir: string | undefined): void {
+  killRunners();
+  removeDir(modDir);
+}

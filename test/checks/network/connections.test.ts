@@ -21,7 +21,7 @@ import { connectionsProbe, publicConnections, type ConnectionObservation } from 
 import type { ProbeOk } from '../../../src/engine/types.js';
 import { FsTarget } from '../../../src/target/fs-target.js';
 import { TargetError, type Target } from '../../../src/target/types.js';
-import { REPO, killRunners, removeDir, requireUnshare, runInNetns, transpileSources } from './_netns.js';
+import { REPO, endScenario, runScenario } from './_netns.js';
 
 const FIX = join(REPO, 'fixtures', 'live', 'proc-net');
 const PROTOS: SocketProto[] = ['tcp', 'tcp6', 'udp', 'udp6'];
@@ -249,17 +249,10 @@ describe('live, in a network namespace of its own', () => {
   let out: ConnRunnerOut;
 
   beforeAll(async () => {
-    requireUnshare();
-    modDir = transpileSources(['target/fs-target.ts', 'checks/network/reachability.ts', 'checks/network/connections.ts']);
-    const r = await runInNetns<ConnRunnerOut>({ scenario: 'connections', modDir });
-    if (r.json === undefined) throw new Error(`namespace runner failed (exit ${r.code}):\n${r.stderr}\n${r.stdout}`);
-    out = r.json;
+    ({ out, modDir } = await runScenario<ConnRunnerOut>('connections'));
   }, 60_000);
 
-  afterAll(() => {
-    killRunners();
-    removeDir(modDir);
-  });
+  afterAll(() => endScenario(modDir));
 
   it('finds the sessions to "public" addresses with the owning process, and nothing else of ours', () => {
     expect(out.run.rejected).toBeUndefined();

@@ -26,7 +26,7 @@ import {
 } from '../../../src/checks/network/reachability.js';
 import type { Observation, ProbeOk } from '../../../src/engine/types.js';
 import type { Target } from '../../../src/target/types.js';
-import { REPO, killRunners, removeDir, requireUnshare, runInNetns, transpileSources } from './_netns.js';
+import { REPO, endScenario, runScenario } from './_netns.js';
 
 const FIX = join(REPO, 'fixtures', 'live', 'proc-net');
 const fixture = (dir: string, name: string): string => readFileSync(join(FIX, dir, name), 'utf8');
@@ -249,17 +249,10 @@ describe('in a network namespace of its own', () => {
   const kind = (r: ProbeOk | undefined, k: string): Observation[] => (r?.observations ?? []).filter((o) => o['kind'] === k);
 
   beforeAll(async () => {
-    requireUnshare();
-    modDir = transpileSources(['target/fs-target.ts', 'checks/network/reachability.ts', 'checks/network/connections.ts']);
-    const r = await runInNetns<RunnerOut>({ scenario: 'reachability', modDir });
-    if (r.json === undefined) throw new Error(`namespace runner failed (exit ${r.code}):\n${r.stderr}\n${r.stdout}`);
-    out = r.json;
+    ({ out, modDir } = await runScenario<RunnerOut>('reachability'));
   }, 60_000);
 
-  afterAll(() => {
-    killRunners();
-    removeDir(modDir);
-  });
+  afterAll(() => endScenario(modDir));
 
   it('reachable: TCP over IPv4 and IPv6', () => {
     const r = out.phase1.result;
