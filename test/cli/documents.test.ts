@@ -63,6 +63,36 @@ describe('documents.markings: what cannot be read is listed, never clean', () =>
   });
 });
 
+describe('documents.markings: archives and the recycle bin', () => {
+  it('a marked docx inside a zip is evidence as a.zip!/b.docx; a deleted file is named by its $I record', async () => {
+    const r3 = join(work, 'root-nested');
+    await cp(join(FIXTURES, 'roots', 'debian12-ws'), r3, { recursive: true, verbatimSymlinks: true });
+    const lab = join(FIXTURES, 'documents', 'labelled');
+    await mkdir(join(r3, 'home', 'z'), { recursive: true });
+    // zip holding the labelled positive w01 (made with Python's zipfile: a real zip writer)
+    const zipPy = `import zipfile,sys\nwith zipfile.ZipFile(sys.argv[1],'w',zipfile.ZIP_DEFLATED) as z: z.write(sys.argv[2],'报告/w01.docx')`;
+    const zr = spawnSync('python3', ['-c', zipPy, join(r3, 'home', 'z', 'bundle.zip'), join(lab, 'w01-body-first-line.docx')], { encoding: 'utf8' });
+    expect(zr.status, zr.stderr).toBe(0);
+    // recycle bin: $R file = the positive document, $I = a real v2 record (fixtures/documents/made)
+    const bin = join(r3, '$Recycle.Bin', 'S-1-5-21-1-2-3-1001');
+    await mkdir(bin, { recursive: true });
+    await cp(join(lab, 'w01-body-first-line.docx'), join(bin, '$RABC123.docx'));
+    await cp(join(FIXTURES, 'documents', 'made', '$IABC123.docx'), join(bin, '$IABC123.docx'));
+    const out = join(work, 'out-nested');
+    const r = spawnSync(process.execPath, [BIN, 'scan', '--root', r3, '--out', out, '--profile', 'intranet', '--only', 'document-classified-marking', '--format', 'json'], {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CONFIG_HOME: join(work, 'cfg'), NO_COLOR: '1' },
+      timeout: 300_000,
+    });
+    expect(r.status).toBe(1);
+    const ev = JSON.parse(r.stdout).findings.map((f: { evidence: Record<string, unknown> }) => f.evidence) as Array<{ path: string; originalPath?: string; markings: Array<{ where: string; text: string }> }>;
+    const zipped = ev.find((e) => e.path === '/home/z/bundle.zip')!;
+    expect(zipped.markings[0]).toMatchObject({ text: '秘密★1年', where: '报告/w01.docx#word/document.xml' });
+    const deleted = ev.find((e) => e.path.endsWith('$RABC123.docx'))!;
+    expect(deleted.originalPath).toMatch(/^C:\\Users\\.+\\Desktop\\.+\.docx$/);
+  });
+});
+
 describe('documents.markings through the CLI', () => {
   it('finds the marking on a non-classified machine, ignores mentions, lists gaps, and leaks no content', async () => {
     const rules = join(work, 'unit.yaml');
