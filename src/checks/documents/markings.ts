@@ -16,10 +16,14 @@ import { machineEntry } from '../../ledger/index.js';
 import type { Target, WalkEntry } from '../../target/types.js';
 import { DocPool } from './pool.js';
 import { levelRank, STATE_LEVELS } from './scan-file.js';
-import type { WorkerReply } from './worker.js';
+import type { WorkerJob, WorkerReply } from './worker.js';
 
 const DEFAULT_MAX_FILE = 64 * 1024 * 1024;
 const DEFAULT_FILE_TIMEOUT = 60_000;
+/** Files below this size go to the workers in batches of up to BATCH_FILES files / BATCH_BYTES bytes. */
+const BATCH_FILE_MAX = 1024 * 1024;
+const BATCH_FILES = 64;
+const BATCH_BYTES = 8 * 1024 * 1024;
 
 /** File systems that hold no user documents (live scans skip their mount points). */
 const VIRTUAL_FS = new Set([
@@ -154,14 +158,32 @@ export const documentMarkingsProbe: Probe = {
     const observations: Observation[] = [];
     const stats = { files: 0, bytes: 0, symlinks: 0, withMarkings: 0, gaps: 0, byFormat: {} as Record<string, number> };
     const inflight = new Set<Promise<void>>();
-    const limit = pool.size * 12;
+    const limit = pool.size * 4;
 
-    const handle = async (e: WalkEntry): Promise<void> => {
-      const originalPath = await recycleOriginal(target, e);
-      const reply = await pool.run(
-        { hostPath: e.hostPath, name: basename(e.path), ...(originalPath ? { originalName: originalPath.split(/[\\/]/).pop()! } : {}), size: e.size, maxFileBytes, timeoutMs: fileTimeoutMs },
-        fileTimeoutMs + 5_000,
-      );
+    const jobOf = (e: WalkEntry, originalPath: string | undefined): WorkerJob => ({
+      id: 0,
+      hostPath: e.hostPath,
+      name: basename(e.path),
+      ...(originalPath ? { originalName: originalPath.split(/[\\/]/).pop()! } : {}),
+      size: e.size,
+      maxFileBytes,
+      timeoutMs: fileTimeoutMs,
+    });
+    /** Small files travel in batches; a batch that fails (time-out, crash) is re-run file by file. */
+    const handleBatch = async (items: Array<{ e: WalkEntry; originalPath: string | undefined }>): Promise<void> => {
+      if (items.length > 1) {
+        const reply = await pool.run({ batch: items.map((i) => jobOf(i.e, i.originalPath)) }, fileTimeoutMs + 5_000);
+        if (reply.ok && 'batch' in reply) {
+          reply.batch.forEach((r, k) => record(items[k]!.e, items[k]!.originalPath, r));
+          return;
+        }
+      }
+      for (const i of items) {
+        const { id: _id, ...job } = jobOf(i.e, i.originalPath);
+        record(i.e, i.originalPath, (await pool.run(job, fileTimeoutMs + 5_000)) as WorkerReply | { id: number; ok: false; error: string; timedOut: true });
+      }
+    };
+    const record = (e: WalkEntry, originalPath: string | undefined, reply: WorkerReply | { id: number; ok: false; error: string; timedOut?: true }): void => {
       stats.files++;
       stats.bytes += e.size;
       prog.files++;
@@ -172,7 +194,7 @@ export const documentMarkingsProbe: Probe = {
         coverage.push({ kind: 'timedOut' in reply ? 'timeout' : 'unreadable', path: e.path, reason: reply.error });
         return;
       }
-      const r = (reply as Extract<WorkerReply, { ok: true }>).scan;
+      const r = reply.scan;
       const fmtKey = r.prefiltered ? 'no-keyword-bytes' : r.format;
       stats.byFormat[fmtKey] = (stats.byFormat[fmtKey] ?? 0) + 1;
       if ((reply as { changed?: boolean }).changed) coverage.push({ kind: 'changed', path: e.path, reason: 'the file changed while it was read: the result may be incomplete' });
@@ -204,6 +226,13 @@ export const documentMarkingsProbe: Probe = {
     };
 
     try {
+      let batch: Array<{ e: WalkEntry; originalPath: string | undefined }> = [];
+      let batchBytes = 0;
+      const submit = async (items: typeof batch): Promise<void> => {
+        const p = handleBatch(items).finally(() => inflight.delete(p));
+        inflight.add(p);
+        if (inflight.size >= limit) await Promise.race(inflight);
+      };
       for (const root of roots) {
         for await (const e of target.walk(root, { skip: (p) => skip.has(p), signal: ctx.signal })) {
           if (e.error) {
@@ -215,11 +244,21 @@ export const documentMarkingsProbe: Probe = {
             continue;
           }
           if (e.kind !== 'file') continue;
-          const p = handle(e).finally(() => inflight.delete(p));
-          inflight.add(p);
-          if (inflight.size >= limit) await Promise.race(inflight);
+          const item = { e, originalPath: await recycleOriginal(target, e) };
+          if (e.size >= BATCH_FILE_MAX) {
+            await submit([item]);
+            continue;
+          }
+          batch.push(item);
+          batchBytes += e.size;
+          if (batch.length >= BATCH_FILES || batchBytes >= BATCH_BYTES) {
+            await submit(batch);
+            batch = [];
+            batchBytes = 0;
+          }
         }
       }
+      if (batch.length > 0) await submit(batch);
       await Promise.all(inflight);
     } finally {
       await pool.close();

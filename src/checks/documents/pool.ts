@@ -3,9 +3,10 @@
 // cannot stall the walk.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { WorkerJob, WorkerReply } from './worker.js';
+import type { WorkerBatchReply, WorkerJob, WorkerReply } from './worker.js';
 
-type Pending = { resolve: (r: WorkerReply | { id: number; ok: false; error: string; timedOut: true }) => void; timer: NodeJS.Timeout; worker: Slot };
+export type PoolReply = WorkerReply | WorkerBatchReply | { id: number; ok: false; error: string; timedOut: true };
+type Pending = { resolve: (r: PoolReply) => void; timer: NodeJS.Timeout; worker: Slot };
 
 interface Slot {
   worker: Worker;
@@ -32,7 +33,7 @@ export class DocPool {
 
   private spawn(): Slot {
     const slot: Slot = { worker: new Worker(this.workerUrl, { workerData: { keywords: this.keywords } }), busy: 0 };
-    slot.worker.on('message', (r: WorkerReply) => this.settle(r.id, r));
+    slot.worker.on('message', (r: WorkerReply | WorkerBatchReply) => this.settle(r.id, r));
     slot.worker.on('error', (err) => {
       for (const [id, p] of this.pending) if (p.worker === slot) this.settle(id, { id, ok: false, error: `worker crashed: ${err.message}` });
       this.replace(slot);
@@ -49,7 +50,7 @@ export class DocPool {
     this.release();
   }
 
-  private settle(id: number, r: WorkerReply | { id: number; ok: false; error: string; timedOut: true }): void {
+  private settle(id: number, r: PoolReply): void {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
@@ -64,8 +65,8 @@ export class DocPool {
     if (next) next();
   }
 
-  /** Run one job; resolves (never rejects) with the worker's reply, or a timeout/crash reply. */
-  async run(job: Omit<WorkerJob, 'id'>, budgetMs: number): Promise<WorkerReply | { id: number; ok: false; error: string; timedOut: true }> {
+  /** Run one job or a batch; resolves (never rejects) with the worker's reply, or a timeout/crash reply. */
+  async run(job: Omit<WorkerJob, 'id'> | { batch: WorkerJob[] }, budgetMs: number): Promise<PoolReply> {
     const free = (): Slot | undefined => {
       let best: Slot | undefined;
       for (const s of this.slots) if (s.busy < DEPTH && (!best || s.busy < best.busy)) best = s;

@@ -23,6 +23,18 @@ export interface WorkerJob {
 
 export type WorkerReply = { id: number; ok: true; scan: FileScan; changed: boolean } | { id: number; ok: false; error: string };
 
+/** Several small files in one message: the message round trip costs more than reading them. */
+export interface WorkerBatch {
+  id: number;
+  batch: WorkerJob[];
+}
+
+export interface WorkerBatchReply {
+  id: number;
+  ok: true;
+  batch: WorkerReply[];
+}
+
 const { keywords } = workerData as { keywords: string[] };
 const grammar = loadMarkingGrammar();
 const needles = byteNeedles([...grammar.keywords, ...keywords]);
@@ -143,8 +155,16 @@ function hashFile(hostPath: string): string {
 
 // Jobs are queued by the pool; run them one at a time (they share the read buffer).
 let chain: Promise<void> = Promise.resolve();
-parentPort!.on('message', (job: WorkerJob) => {
-  chain = chain.then(() => runJob(job).then((reply) => parentPort!.postMessage(reply)));
+parentPort!.on('message', (msg: WorkerJob | WorkerBatch) => {
+  chain = chain.then(async () => {
+    if ('batch' in msg) {
+      const out: WorkerReply[] = [];
+      for (const job of msg.batch) out.push(await runJob(job));
+      parentPort!.postMessage({ id: msg.id, ok: true, batch: out } satisfies WorkerBatchReply);
+    } else {
+      parentPort!.postMessage(await runJob(msg));
+    }
+  });
 });
 
 function runJob(job: WorkerJob): Promise<WorkerReply> {
