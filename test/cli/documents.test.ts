@@ -13,8 +13,8 @@ const UNIQUE = 'ZQXJ-7F3K-LEAKCHECK';
 let root: string;
 let work: string;
 
-function scan(args: string[]) {
-  return spawnSync(process.execPath, [BIN, 'scan', '--root', root, ...args], {
+function scan(args: string[], at = root) {
+  return spawnSync(process.execPath, [BIN, 'scan', '--root', at, ...args], {
     encoding: 'utf8',
     env: { ...process.env, XDG_CONFIG_HOME: join(work, 'cfg'), NO_COLOR: '1' },
     timeout: 300_000,
@@ -48,11 +48,7 @@ describe('documents.markings: what cannot be read is listed, never clean', () =>
     await mkdir(join(r2, 'home', 'docs'), { recursive: true });
     for (const f of ['scan.pdf', 'encrypted.pdf', 'bomb.zip', 'encrypted-member.zip']) await cp(join(made, f), join(r2, 'home', 'docs', f));
     const out = join(work, 'out-gaps');
-    const r = spawnSync(process.execPath, [BIN, 'scan', '--root', r2, '--out', out, '--profile', 'nonclassified', '--only', 'document-classified-marking', '--format', 'json'], {
-      encoding: 'utf8',
-      env: { ...process.env, XDG_CONFIG_HOME: join(work, 'cfg'), NO_COLOR: '1' },
-      timeout: 300_000,
-    });
+    const r = scan(['--out', out, '--profile', 'nonclassified', '--only', 'document-classified-marking', '--format', 'json'], r2);
     const rep = JSON.parse(r.stdout);
     const gap = (name: string) => (rep.coverage as Array<{ path?: string; kind: string; reason: string }>).filter((c) => c.path?.startsWith(`/home/docs/${name}`));
     expect(gap('scan.pdf').map((c) => c.kind)).toContain('no-text-layer');
@@ -79,11 +75,7 @@ describe('documents.markings: archives and the recycle bin', () => {
     await cp(join(lab, 'w01-body-first-line.docx'), join(bin, '$RABC123.docx'));
     await cp(join(FIXTURES, 'documents', 'made', '$IABC123.docx'), join(bin, '$IABC123.docx'));
     const out = join(work, 'out-nested');
-    const r = spawnSync(process.execPath, [BIN, 'scan', '--root', r3, '--out', out, '--profile', 'intranet', '--only', 'document-classified-marking', '--format', 'json'], {
-      encoding: 'utf8',
-      env: { ...process.env, XDG_CONFIG_HOME: join(work, 'cfg'), NO_COLOR: '1' },
-      timeout: 300_000,
-    });
+    const r = scan(['--out', out, '--profile', 'intranet', '--only', 'document-classified-marking', '--format', 'json'], r3);
     expect(r.status).toBe(1);
     const ev = JSON.parse(r.stdout).findings.map((f: { evidence: Record<string, unknown> }) => f.evidence) as Array<{ path: string; originalPath?: string; markings: Array<{ where: string; text: string }> }>;
     const zipped = ev.find((e) => e.path === '/home/z/bundle.zip')!;
