@@ -85,6 +85,19 @@ describe('documents.markings: archives and the recycle bin', () => {
   });
 });
 
+describe('documents.markings: markup is always extracted', () => {
+  it('an HTML file whose marking is written as character references after the first 4 MiB is still found', async () => {
+    const r4 = join(work, 'root-html');
+    await cp(join(FIXTURES, 'roots', 'debian12-ws'), r4, { recursive: true, verbatimSymlinks: true });
+    await mkdir(join(r4, 'home', 'h'), { recursive: true });
+    const filler = '<p>lorem ipsum dolor sit amet</p>\n'.repeat(150_000);
+    await writeFile(join(r4, 'home', 'h', 'big.html'), `<html><body>\n${filler}<p>&#26426;&#23494;&#9733;10&#24180;</p>\n</body></html>\n`);
+    const r = scan(['--out', join(work, 'out-html'), '--profile', 'nonclassified', '--only', 'document-classified-marking', '--format', 'json'], r4);
+    const f = JSON.parse(r.stdout).findings as Array<{ evidence: { path: string; markings: Array<{ text: string }> } }>;
+    expect(f.map((x) => [x.evidence.path, x.evidence.markings[0]!.text])).toEqual([['/home/h/big.html', '机密★10年']]);
+  });
+});
+
 describe('documents.markings through the CLI', () => {
   it('finds the marking on a non-classified machine, ignores mentions, lists gaps, and leaks no content', async () => {
     const rules = join(work, 'unit.yaml');

@@ -5,6 +5,8 @@
 // Each keyword's needle is a single character of it, so spacing or line breaks between the
 // characters of a marking cannot hide it from the prefilter.
 
+import { isAscii } from 'node:buffer';
+
 let gbkTable: Map<string, Uint8Array> | undefined;
 
 /** GBK bytes of a character (TextDecoder decodes GBK; the reverse map is built once). */
@@ -58,7 +60,13 @@ export function byteNeedles(keywords: readonly string[]): Buffer[] {
 
 /** True when any needle occurs in the bytes (Buffer.indexOf: a fast native search). */
 export function mayHoldKeyword(bytes: Buffer, needles: readonly Buffer[]): boolean {
-  for (const n of needles) if (bytes.indexOf(n) >= 0) return true;
+  // Pure ASCII bytes (source, logs) cannot hold a needle that has a byte ≥ 0x80 — every CJK one
+  // in every encoding does — so one SIMD pass (isAscii) replaces a search per needle.
+  const ascii = isAscii(bytes);
+  for (const n of needles) {
+    if (ascii && !isAscii(n)) continue;
+    if (bytes.indexOf(n) >= 0) return true;
+  }
   return false;
 }
 

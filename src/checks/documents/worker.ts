@@ -63,12 +63,24 @@ function noKeywordBytes(job: WorkerJob): boolean {
       if (bytesRead === 0) return true;
       const chunk = shared.subarray(0, bytesRead);
       if (pos === 0 && hasContainerMagic(chunk)) return false;
-      if (hasEscapes(chunk) || mayHoldKeyword(chunk, needles)) return false;
+      // Markup and mail can spell characters with escapes anywhere in the file: they always go
+      // through extraction; so does a first chunk that already uses escapes.
+      if (pos === 0 && (looksLikeMarkupOrMail(chunk) || hasEscapes(chunk))) return false;
+      if (mayHoldKeyword(chunk, needles)) return false;
       if (bytesRead < shared.length) return true;
     }
   } finally {
     closeSync(fd);
   }
+}
+
+/** HTML / XML (first non-blank byte `<`) or a mail message (a Content-Type header). */
+function looksLikeMarkupOrMail(head: Buffer): boolean {
+  let i = 0;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
+  if (head[i] === 0x3c) return true;
+  return head.subarray(0, 65536).toString('latin1').toLowerCase().includes('content-type:');
 }
 
 function readAll(job: WorkerJob): { bytes?: Buffer; chunks?: boolean; opaque?: DocFormat; changed: boolean } {

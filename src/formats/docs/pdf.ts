@@ -153,8 +153,16 @@ class SyntheticCMapFactory {
   }
 }
 
+/** pdf.js operations still running: on a time-out they get a moment to settle before the document is destroyed. */
+const running = new Set<Promise<unknown>>();
+
 /** Runs `p` against the time budget and the abort signal. */
 async function bounded<T>(p: Promise<T>, ctx: Ctx): Promise<T> {
+  running.add(p);
+  void p.then(
+    () => running.delete(p),
+    () => running.delete(p),
+  );
   ctx.check();
   const ms = ctx.remainingMs();
   let timer: NodeJS.Timeout | undefined;
@@ -174,7 +182,24 @@ async function bounded<T>(p: Promise<T>, ctx: Ctx): Promise<T> {
   }
 }
 
+/**
+ * pdf.js rejects promises it created internally (text-content streams) with "Transport destroyed"
+ * / "Worker was destroyed" when a document is destroyed early — after a time-out here — and
+ * nobody can hold those promises. Swallow exactly those; anything else stays fatal as by default.
+ */
+let guardInstalled = false;
+function guardPdfjsTeardown(): void {
+  if (guardInstalled) return;
+  guardInstalled = true;
+  process.on('unhandledRejection', (reason) => {
+    const msg = (reason as { message?: unknown } | null)?.message;
+    if (typeof msg === 'string' && /^(Transport destroyed|Worker was destroyed)$/.test(msg)) return;
+    throw reason;
+  });
+}
+
 export async function extractPdf(bytes: Uint8Array, ctx: Ctx): Promise<void> {
+  guardPdfjsTeardown();
   const { getResolvedPDFJS } = await import('unpdf');
   const pdfjs = await getResolvedPDFJS();
   // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy
@@ -263,6 +288,9 @@ export async function extractPdf(bytes: Uint8Array, ctx: Ctx): Promise<void> {
       }
     }
   } finally {
+    // Destroying with operations in flight makes pdf.js reject promises no one holds; let quick
+    // ones finish first (a real hang is cut after 200 ms, and the guard above covers it).
+    if (running.size > 0) await Promise.race([Promise.allSettled([...running]), new Promise((r) => setTimeout(r, 200).unref())]);
     task.destroy().catch(() => undefined);
   }
 }
