@@ -32,7 +32,12 @@ export class DocPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(this.workerUrl, { workerData: { keywords: this.keywords } }), busy: 0 };
+    // A heap cap per worker keeps the walk's memory bounded whatever the disk holds: V8 collects
+    // harder near it, and a file that still needs more kills only its worker (listed, replaced).
+    const slot: Slot = {
+      worker: new Worker(this.workerUrl, { workerData: { keywords: this.keywords }, resourceLimits: { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 16 } }),
+      busy: 0,
+    };
     slot.worker.on('message', (r: WorkerReply | WorkerBatchReply) => this.settle(r.id, r));
     slot.worker.on('error', (err) => {
       for (const [id, p] of this.pending) if (p.worker === slot) this.settle(id, { id, ok: false, error: `worker crashed: ${err.message}` });

@@ -60,6 +60,8 @@ export interface ScanFileOptions {
   maxDepth?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Cap on bytes decompressed from this file and everything in it (memory bound); default 96 MiB. */
+  maxExpandedBytes?: number;
   /** Keep mentions and part lists (inspect); the walk leaves them out. */
   detail?: boolean;
 }
@@ -78,9 +80,13 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
     embeddedFiles: 0,
   };
   const maxDepth = opts.maxDepth ?? 4;
+  let expanded = 0;
   const visit = async (data: Uint8Array, name: string, inner: string, depth: number): Promise<void> => {
     const res = await extractText(data, {
       name,
+      // One budget for the file and all it embeds, so memory stays bounded per worker.
+      maxExpandedBytes: Math.max(1, (opts.maxExpandedBytes ?? 96 * 1024 * 1024) - expanded),
+      maxTextChars: 16 * 1024 * 1024,
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
@@ -98,7 +104,14 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
       if (h.verdict === 'marking' || h.level === 'keyword') out.markings.push(m);
       else out.mentions.push(m);
     }
-    for (const e of res.embedded) {
+    const embedded = res.embedded;
+    res.embedded = [];
+    for (const e of embedded) {
+      expanded += e.bytes.length;
+    }
+    for (let k = 0; k < embedded.length; k++) {
+      const e = embedded[k]!;
+      embedded[k] = { name: e.name, bytes: new Uint8Array(0) }; // let what was read go as we go
       out.embeddedFiles++;
       const path = inner === '' ? e.name : `${inner}!/${e.name}`;
       if (depth >= maxDepth) {
