@@ -26,7 +26,7 @@ export class DocPool {
   constructor(
     private readonly workerUrl: URL,
     private readonly keywords: string[],
-    readonly size = Math.max(1, availableParallelism()),
+    readonly size = Number(process.env["BAOMI_WORKERS"] ?? 0) || Math.max(1, availableParallelism()),
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
