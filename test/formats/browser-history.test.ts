@@ -59,7 +59,7 @@ describe('isInternetUrl / extractHost', () => {
     ['http://news.google.com/', true],
     ['ftp://ftp.debian.org/debian/', true],
     ['http://199.73.28.114:53/', true],
-    ['https://8.8.8.8/', true],
+    ['https://203.0.113.8/', true],
     ['http://[2001:4860:4860::8888]/', true],
     ['http://例子.中国/', true],
     ['http://192.168.1.10/', false],

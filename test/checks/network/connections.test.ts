@@ -32,7 +32,7 @@ const brief = (e: { proto: string; remote: string; remotePort: number; inode: nu
 describe('hex addresses as the kernel prints them', () => {
   it('IPv4: native-endian u32 of the network-order address', () => {
     expect(decodeIpv4Hex('0100007F')).toBe('127.0.0.1');
-    expect(decodeIpv4Hex('9426B5DC')).toBe('220.181.38.148');
+    expect(decodeIpv4Hex('947100CB')).toBe('203.0.113.148');
     expect(decodeIpv4Hex('7F000001', 'BE')).toBe('127.0.0.1');
     expect(() => decodeIpv4Hex('7F00001')).toThrow();
   });
@@ -40,8 +40,8 @@ describe('hex addresses as the kernel prints them', () => {
   it('IPv6 of tcp6/udp6: each of the four words byte-swapped', () => {
     expect(decodeIpv6ProcHex('00000000000000000000000001000000')).toBe('::1');
     expect(decodeIpv6ProcHex('B80D0120000000000000000010000000')).toBe('2001:db8::10');
-    expect(decodeIpv6ProcHex('00320024000000000000000001000000')).toBe('2400:3200::1');
-    expect(decodeIpv6ProcHex('0000000000000000FFFF0000050505DF')).toBe('::ffff:223.5.5.5');
+    expect(decodeIpv6ProcHex('B80D0120000000000000000053000000')).toBe('2001:db8::53');
+    expect(decodeIpv6ProcHex('0000000000000000FFFF0000056433C6')).toBe('::ffff:198.51.100.5');
     expect(decodeIpv6ProcHex('000080FE00000000FF3C2B1A6F5E4DFE')).toBe('fe80::1a2b:3cff:fe4d:5e6f');
     expect(decodeIpv6ProcHex('20010DB8000000000000000000000010', 'BE')).toBe('2001:db8::10');
   });
@@ -65,8 +65,8 @@ describe('hex addresses as the kernel prints them', () => {
 
 describe('address classes', () => {
   it.each([
-    ['8.8.8.8', 'public'],
-    ['114.114.114.114', 'public'],
+    ['198.51.100.8', 'public'],
+    ['203.0.113.114', 'public'],
     ['172.32.0.1', 'public'],
     ['172.15.255.255', 'public'],
     ['100.128.0.1', 'public'],
@@ -83,7 +83,7 @@ describe('address classes', () => {
     ['224.0.0.251', 'multicast'],
     ['239.255.255.250', 'multicast'],
     ['255.255.255.255', 'broadcast'],
-    ['2400:3200::1', 'public'],
+    ['2001:db8::53', 'public'],
     ['::1', 'loopback'],
     ['::', 'unspecified'],
     ['fe80::1', 'link-local'],
@@ -92,7 +92,7 @@ describe('address classes', () => {
     ['fc00::1', 'unique-local'],
     ['fd12:3456::9', 'unique-local'],
     ['ff02::fb', 'multicast'],
-    ['::ffff:223.5.5.5', 'public'],
+    ['::ffff:198.51.100.5', 'public'],
     ['::ffff:10.1.2.3', 'private'],
     ['::ffff:127.0.0.1', 'loopback'],
     ['fe80::1%eth0', 'link-local'],
@@ -143,15 +143,15 @@ describe('/proc/net/{tcp,tcp6,udp,udp6}', () => {
     const all = await allOf('handwritten');
     expect(all).toHaveLength(26);
     expect(publicConnections(all).map(brief)).toEqual([
-      'tcp 220.181.38.148:443 #48211',
-      'tcp 114.114.114.114:53 #48230',
+      'tcp 203.0.113.148:443 #48211',
+      'tcp 203.0.113.114:53 #48230',
       'tcp 172.32.0.1:8443 #48233',
-      'tcp6 2400:3200::1:53 #48300',
-      'tcp6 ::ffff:223.5.5.5:443 #48301',
-      'udp 223.5.5.5:53 #48400',
-      'udp6 2001:4860:4860::8888:53 #48500',
+      'tcp6 2001:db8::53:53 #48300',
+      'tcp6 ::ffff:198.51.100.5:443 #48301',
+      'udp 198.51.100.5:53 #48400',
+      'udp6 2001:db8::8888:53 #48500',
     ]);
-    // Left out: LISTEN, SYN_SENT 1.1.1.1, CLOSE_WAIT 8.8.8.8, TIME_WAIT; 172.20/12, CGNAT,
+    // Left out: LISTEN, SYN_SENT 203.0.113.1, CLOSE_WAIT 198.51.100.8, TIME_WAIT; 172.20/12, CGNAT,
     // 169.254.169.254, ::ffff:10.1.2.3, fe80::1, fd12:3456::9, ::1, mDNS multicast, broadcast, 192.168.1.1.
     const tw = all.find((e) => e.state === 'TIME_WAIT')!;
     expect(tw).toMatchObject({ local: '192.0.2.2', localPort: 34580, remote: '203.0.113.80', remotePort: 80, inode: 0 });
@@ -214,15 +214,15 @@ describe('the probe on a recorded /proc tree', () => {
     const res = (await connectionsProbe.collect({ target, signal: new AbortController().signal, log: pino({ level: 'silent' }), options: { profile: 'classified' } }, {})) as ProbeOk;
     const obs = res.observations as unknown as ConnectionObservation[];
     expect(obs.map((o) => [o.proto, o.remote, o.remotePort, o.pid ?? null, o.process ?? null])).toEqual([
-      ['tcp', '114.114.114.114', 53, 2001, 'systemd-resolve'],
       ['tcp', '172.32.0.1', 8443, null, null],
-      ['tcp', '220.181.38.148', 443, 1234, 'firefox-esr'],
-      ['tcp6', '2400:3200::1', 53, 2001, 'systemd-resolve'],
-      ['tcp6', '::ffff:223.5.5.5', 443, null, null],
-      ['udp', '223.5.5.5', 53, 1234, 'firefox-esr'],
-      ['udp6', '2001:4860:4860::8888', 53, null, null],
+      ['tcp', '203.0.113.114', 53, 2001, 'systemd-resolve'],
+      ['tcp', '203.0.113.148', 443, 1234, 'firefox-esr'],
+      ['tcp6', '2001:db8::53', 53, 2001, 'systemd-resolve'],
+      ['tcp6', '::ffff:198.51.100.5', 443, null, null],
+      ['udp', '198.51.100.5', 53, 1234, 'firefox-esr'],
+      ['udp6', '2001:db8::8888', 53, null, null],
     ]);
-    expect(obs[2]).toEqual({ proto: 'tcp', local: '192.168.1.23', localPort: 50312, remote: '220.181.38.148', remotePort: 443, state: 'ESTABLISHED', uid: 1000, inode: 48211, pid: 1234, process: 'firefox-esr' });
+    expect(obs[2]).toEqual({ proto: 'tcp', local: '192.168.1.23', localPort: 50312, remote: '203.0.113.148', remotePort: 443, state: 'ESTABLISHED', uid: 1000, inode: 48211, pid: 1234, process: 'firefox-esr' });
     expect(res.coverage).toEqual([
       expect.objectContaining({ kind: 'unreadable', path: '/proc/*/fd', reason: expect.stringContaining("3 connection(s) is unknown: 1 process(es)' open files could not be read") }),
     ]);
