@@ -13,6 +13,7 @@ import { basename } from 'node:path';
 import type { CoverageItem, Observation, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import { parseRecycleInfo } from '../../formats/docs/index.js';
 import { machineEntry } from '../../ledger/index.js';
+import { parseMountinfo } from '../identity/hardware.js';
 import type { Target, WalkEntry } from '../../target/types.js';
 import { DocPool } from './pool.js';
 import { levelRank, STATE_LEVELS } from './scan-file.js';
@@ -75,14 +76,9 @@ async function liveRoots(target: Target, paths: string[] | undefined): Promise<{
     // no mount table: walk / and skip the usual virtual folders
   }
   const disks: string[] = [];
-  for (const line of info.split('\n')) {
-    const f = line.split(' ');
-    const dash = f.indexOf('-');
-    if (dash < 0 || f.length < dash + 3) continue;
-    const mp = (f[4] ?? '').replace(/\\040/g, ' ');
-    const type = f[dash + 1] ?? '';
-    if (VIRTUAL_FS.has(type) || (type === 'tmpfs' && mp !== '/tmp')) skip.add(mp);
-    else disks.push(mp);
+  for (const m of parseMountinfo(info)) {
+    if (VIRTUAL_FS.has(m.fsType) || (m.fsType === 'tmpfs' && m.mountPoint !== '/tmp')) skip.add(m.mountPoint);
+    else disks.push(m.mountPoint);
   }
   const roots = paths && paths.length > 0 ? paths : disks.length > 0 ? disks.filter((d) => !disks.some((o) => o !== d && d.startsWith(o === '/' ? '/' : `${o}/`))) : ['/'];
   return { roots: roots.length > 0 ? roots : ['/'], skip };

@@ -89,6 +89,8 @@ export interface MountRow {
   mountPoint: string;
   majorMinor: string;
   source: string;
+  /** File-system type (`ext4`, `proc`, `tmpfs`…). */
+  fsType: string;
 }
 
 function unescapeMount(s: string): string {
@@ -101,7 +103,7 @@ export function parseMountinfo(text: string): MountRow[] {
     const f = line.split(' ');
     const dash = f.indexOf('-');
     if (f.length < 10 || dash < 6) continue;
-    rows.push({ majorMinor: f[2]!, mountPoint: unescapeMount(f[4]!), source: unescapeMount(f[dash + 2] ?? '') });
+    rows.push({ majorMinor: f[2]!, mountPoint: unescapeMount(f[4]!), source: unescapeMount(f[dash + 2] ?? ''), fsType: f[dash + 1] ?? '' });
   }
   return rows;
 }

@@ -5,14 +5,13 @@
 import type { CoverageItem } from '../../engine/types.js';
 import type { Hive } from '../../formats/regf.js';
 import type { Target } from '../../target/types.js';
+import { NET_CLASS } from '../windows/devices.js';
 import { hiveNotes, systemHive, userHivePaths, type OpenedHive } from '../windows/hives.js';
 import { bytes, filetimeIso, key, num, str, subkeys, unixIso } from '../windows/reg.js';
 import { cleanValue } from './hardware.js';
 import { normaliseMac } from './linux.js';
 import type { IdentityObservation, MacAddress } from './types.js';
 
-/** Network adapter class (Control\Class\{4d36e972-…}). */
-export const NET_CLASS = '{4d36e972-e325-11ce-bfc1-08002be10318}';
 
 export interface WindowsAdapter {
   name: string;

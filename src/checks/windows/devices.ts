@@ -7,6 +7,9 @@ import { decodeDeviceProperty } from '../../formats/regf.js';
 import { filetimeIso, key, multi, num, str, subkeys } from './reg.js';
 
 export const DEVICE_DATES_FMTID = '{83da6326-97a6-4088-9453-a1923f573b29}';
+/** Device setup classes (Control\Class\{…}) the probes read. */
+export const NET_CLASS = '{4d36e972-e325-11ce-bfc1-08002be10318}';
+export const BLUETOOTH_CLASS = '{e0cbf06c-cd8b-4647-bb8a-263b43f0f974}';
 
 export interface WinDevice {
   /** Enumerator, e.g. `PCI`, `USB`, `USBSTOR`, `BTHENUM`, `SWD`. */

@@ -4,13 +4,11 @@
 // or whose VID:PID is a known receiver/dongle. Each gets its install/arrival/removal dates, so
 // "present at last boot" and "installed once" are told apart.
 import type { Hive } from '../../formats/regf.js';
-import { presentAtLastBoot, enumDevices, pciIds, usbIds, type WinDevice } from '../windows/devices.js';
+import { BLUETOOTH_CLASS, enumDevices, NET_CLASS, pciIds, presentAtLastBoot, usbIds, type WinDevice } from '../windows/devices.js';
 import { key, num, str, subkeys } from '../windows/reg.js';
 import { knownWirelessUsb } from './_ids.js';
 import type { Presence, WirelessAdapter, WirelessKind } from './types.js';
 
-export const NET_CLASS = '{4d36e972-e325-11ce-bfc1-08002be10318}';
-export const BLUETOOTH_CLASS = '{e0cbf06c-cd8b-4647-bb8a-263b43f0f974}';
 
 const WIFI_DESC = /802\.11|wi-?fi|wireless lan|\bwlan\b|wireless network|wireless-[a-z]{1,2}\b|无线/i;
 const WWAN_DESC = /\bwwan\b|mobile broadband|\b(lte|5g|4g|3g|hspa|umts|cdma) .*(modem|module|adapter)|cellular/i;

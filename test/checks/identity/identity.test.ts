@@ -46,9 +46,9 @@ describe('parsers', () => {
       '131 29 8:18 / /mnt/target\\040disk ro,noatime shared:77 - ntfs3 /dev/sdb2 ro,uid=0',
     ].join('\n');
     expect(parseMountinfo(text)).toEqual([
-      { majorMinor: '0:21', mountPoint: '/proc', source: 'proc' },
-      { majorMinor: '254:1', mountPoint: '/', source: '/dev/vda1' },
-      { majorMinor: '8:18', mountPoint: '/mnt/target disk', source: '/dev/sdb2' },
+      { majorMinor: '0:21', mountPoint: '/proc', source: 'proc', fsType: 'proc' },
+      { majorMinor: '254:1', mountPoint: '/', source: '/dev/vda1', fsType: 'ext4' },
+      { majorMinor: '8:18', mountPoint: '/mnt/target disk', source: '/dev/sdb2', fsType: 'ntfs3' },
     ]);
   });
 });
