@@ -59,7 +59,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -192,6 +192,8 @@ export function loadMarkingGrammar(path: string = DEFAULT_MARKING_GRAMMAR): Mark
   if (cached !== undefined) return cached;
   let doc: unknown;
   try {
+    // YAML is loaded on first use: worker threads get the compiled grammar and never need it.
+    const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
     doc = parse(readFileSync(abs, 'utf8'));
   } catch (e) {
     throw new MarkingGrammarError(abs, [(e as Error).message]);
@@ -580,15 +582,82 @@ function toNorm(map: Uint32Array, o: number): number {
   return lo;
 }
 
+let hanTable: Uint8Array | undefined;
+
+/** `\p{Script=Han}` for a code point (a table for the BMP, built once; the regex for the rest). */
+function isHanScript(cp: number): boolean {
+  if (cp > 0xffff) return /\p{Script=Han}/u.test(String.fromCodePoint(cp));
+  if (hanTable === undefined) {
+    hanTable = new Uint8Array(0x10000);
+    const re = /\p{Script=Han}/u;
+    for (let c = 0x2e80; c <= 0xffff; c++) if (c < 0xd800 || c > 0xdfff) hanTable[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
+  }
+  return hanTable[cp] === 1;
+}
+
+/** JavaScript's `trim` whitespace (line terminators excluded: they end lines before this is asked). */
+function isTrimWs(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0c || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * How the part is laid out: CJK spaced out character by character (`机 密 ★`), or one glyph per
+ * line (vertical text). One pass over at most the first 20,000 characters, no allocation: this
+ * runs on every part that holds a keyword.
+ */
 function partStyle(text: string): { cjkSpaced: boolean; glyphLines: boolean } {
-  // Sample at most the first 20,000 characters: the style is uniform within a part.
-  const s = text.length > 20_000 ? text.slice(0, 20_000) : text;
-  const spaced = s.match(/\p{Script=Han} (?=\p{Script=Han})/gu)?.length ?? 0;
-  const adjacent = s.match(/\p{Script=Han}(?=\p{Script=Han})/gu)?.length ?? 0;
+  const n = Math.min(text.length, 20_000);
+  // Han + space + Han, and Han + Han (code points, as the /u regexes of the first version counted).
+  let spaced = 0;
+  let adjacent = 0;
+  let prev2Han = false; // the code point two back is Han and the previous is a space
+  let prevHan = false;
+  // Lines split at \r\n, \n, \r, \v, U+2028, U+2029; a line counts when it is not blank; "tiny"
+  // when its trimmed length is at most two code points.
+  let lines = 0;
+  let tiny = 0;
+  let cp = 0; // code points in the current line
+  let first = -1;
+  let last = -1;
+  const endLine = (): void => {
+    if (first >= 0) {
+      lines++;
+      if (last - first + 1 <= 2) tiny++;
+    }
+    cp = 0;
+    first = -1;
+    last = -1;
+  };
+  for (let i = 0; i < n; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (c === 0x0a || c === 0x0b || c === 0x2028 || c === 0x2029 || c === 0x0d) {
+      if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a && i + 1 < n) i++;
+      endLine();
+      prevHan = false;
+      prev2Han = false;
+      continue;
+    }
+    if (!isTrimWs(c)) {
+      if (first < 0) first = cp;
+      last = cp;
+    }
+    cp++;
+    const han = isHanScript(c);
+    if (han && prevHan) adjacent++;
+    if (han && prev2Han) spaced++;
+    prev2Han = prevHan && c === 0x20;
+    prevHan = han;
+  }
+  endLine();
   const cjkSpaced = spaced >= 3 && spaced >= adjacent;
-  const lines = s.split(/\r\n|[\n\r\v\u2028\u2029]/).filter((l) => l.trim() !== '');
-  const tiny = lines.filter((l) => [...l.trim()].length <= 2).length;
-  const glyphLines = lines.length >= 6 && tiny / lines.length >= 0.6;
+  const glyphLines = lines >= 6 && tiny / lines >= 0.6;
   return { cjkSpaced, glyphLines };
 }
 

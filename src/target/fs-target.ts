@@ -1,7 +1,7 @@
 // The one Target implementation: a root directory on the host (`/` when live, the mount point of
 // the inspected disk when offline), read-only, paths resolved inside it. Only a live target execs.
 import { execFile } from 'node:child_process';
-import { constants, lstatSync, openSync, type Stats } from 'node:fs';
+import { constants, lstatSync, type Stats } from 'node:fs';
 import { lstat as fsLstat, open as fsOpen, opendir, readdir, stat as fsStat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { detectOs } from './detect.js';
@@ -56,18 +56,6 @@ export function targetError(err: unknown, path: string): TargetError {
     default:
       return new TargetError('E_IO', path, `${path}: ${msg}`, { cause: err });
   }
-}
-
-/** Synchronous `openNoAtime` for worker threads (dedicated threads: blocking is what they are for). */
-export function openNoAtimeSync(hostPath: string): number {
-  if (O_NOATIME !== 0) {
-    try {
-      return openSync(hostPath, constants.O_RDONLY | O_NOATIME);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
-    }
-  }
-  return openSync(hostPath, constants.O_RDONLY);
 }
 
 /** Open read-only; O_NOATIME where permitted (EPERM when we do not own the file and are not root). */

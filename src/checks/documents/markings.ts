@@ -9,23 +9,19 @@
 // stateSecret, internal, keyword, violatesClass, originalPath?}. Evidence is the marking text
 // itself and where it is — never the text around it.
 import { statfs } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { CoverageItem, Observation, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
-import { parseRecycleInfo } from '../../formats/docs/index.js';
 import { machineEntry } from '../../ledger/index.js';
 import { parseMountinfo } from '../identity/hardware.js';
-import type { Target, WalkEntry } from '../../target/types.js';
-import { DocPool } from './pool.js';
+import type { Target } from '../../target/types.js';
+import { loadMarkingGrammar } from '../../formats/markings.js';
+import { DocWalk } from './pool.js';
+import { byteNeedles, needleChars } from './prefilter.js';
 import { levelRank, STATE_LEVELS } from './scan-file.js';
-import type { WorkerJob, WorkerReply } from './worker.js';
 
 /** Containers (office files, PDFs, archives) larger than this are not opened (plain text is read in pieces whatever its size). */
 const DEFAULT_MAX_FILE = 48 * 1024 * 1024;
 const DEFAULT_FILE_TIMEOUT = 60_000;
-/** Files below this size go to the workers in batches of up to BATCH_FILES files / BATCH_BYTES bytes. */
-const BATCH_FILE_MAX = 1024 * 1024;
-const BATCH_FILES = 64;
-const BATCH_BYTES = 8 * 1024 * 1024;
 
 /** File systems that hold no user documents (live scans skip their mount points). */
 const VIRTUAL_FS = new Set([
@@ -84,18 +80,6 @@ async function liveRoots(target: Target, paths: string[] | undefined): Promise<{
   return { roots: roots.length > 0 ? roots : ['/'], skip };
 }
 
-async function recycleOriginal(target: Target, e: WalkEntry): Promise<string | undefined> {
-  if (!e.path.includes('$R')) return undefined;
-  const m = /^(.*\/\$Recycle\.Bin\/[^/]+\/)\$R([^/]+)$/i.exec(e.path);
-  if (!m) return undefined;
-  try {
-    const info = parseRecycleInfo(await target.readFile(`${m[1]}$I${m[2]}`, { maxBytes: 1 << 16 }));
-    return info?.originalPath;
-  } catch {
-    return undefined;
-  }
-}
-
 export function mergeDocumentParams(all: ReadonlyArray<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const kw = new Set<string>();
@@ -142,9 +126,8 @@ export const documentMarkingsProbe: Probe = {
     const { roots, skip } = target.mode === 'live' ? await liveRoots(target, ctx.options.paths) : { roots: ['/'], skip: new Set<string>() };
     // Workers run the built JavaScript; under the test runner (TypeScript sources) use dist/.
     const workerUrl = import.meta.url.endsWith('.ts')
-      ? new URL('../../../dist/checks/documents/worker.js', import.meta.url)
-      : new URL('./worker.js', import.meta.url);
-    const pool = new DocPool(workerUrl, keywords);
+      ? new URL('../../../dist/checks/documents/worker-main.js', import.meta.url)
+      : new URL('./worker-main.js', import.meta.url);
     const prog: Progress = { files: 0, bytes: 0, started: Date.now(), last: 0 };
     try {
       const s = await statfs(target.root);
@@ -152,71 +135,61 @@ export const documentMarkingsProbe: Probe = {
     } catch {
       // no ETA
     }
+    // What every worker needs, computed once here (the GBK table, the compiled grammar).
+    const grammar = loadMarkingGrammar();
+    const allKeywords = [...grammar.keywords, ...keywords];
+    const walk = new DocWalk(
+      workerUrl,
+      {
+        grammar,
+        keywords,
+        needles: byteNeedles(allKeywords),
+        needleChars: needleChars(allKeywords),
+        skip: [...skip],
+        maxFileBytes,
+        fileTimeoutMs,
+      },
+      undefined,
+      (c) => {
+        prog.files = c.files;
+        prog.bytes = c.bytes;
+        progress(prog);
+      },
+    );
+    // Each root is a folder to walk, or a single file (live --paths may name one).
+    const tasks: Array<{ t: string; h: string; files?: string[] }> = [];
+    for (const root of roots) {
+      try {
+        const st = await target.stat(root);
+        if (st.kind === 'dir') tasks.push({ t: root, h: await target.resolve(root) });
+        else if (st.kind === 'file') {
+          const parent = dirname(root);
+          tasks.push({ t: parent, h: await target.resolve(parent), files: [basename(root)] });
+        }
+      } catch (err) {
+        coverage.push({ kind: 'unreadable', path: root, reason: (err as Error).message });
+      }
+    }
+    let totals;
+    try {
+      totals = await walk.run(tasks, ctx.signal);
+    } finally {
+      progress(prog, true);
+    }
+    const stats = { ...totals.counts, withMarkings: 0, gaps: totals.gaps.length, ...totals.walk };
     const observations: Observation[] = [];
-    const stats = { files: 0, bytes: 0, symlinks: 0, withMarkings: 0, gaps: 0, embeddedPictures: 0, byFormat: {} as Record<string, number> };
-    const inflight = new Set<Promise<void>>();
-    const limit = pool.size * 4;
-
-    const jobOf = (e: WalkEntry, originalPath: string | undefined): WorkerJob => ({
-      id: 0,
-      hostPath: e.hostPath,
-      name: basename(e.path),
-      ...(originalPath ? { originalName: originalPath.split(/[\\/]/).pop()! } : {}),
-      size: e.size,
-      maxFileBytes,
-      timeoutMs: fileTimeoutMs,
-    });
-    /** Small files travel in batches; a batch that fails (time-out, crash) is re-run file by file. */
-    const handleBatch = async (items: Array<{ e: WalkEntry; originalPath: string | undefined }>): Promise<void> => {
-      if (items.length > 1) {
-        const reply = await pool.run({ batch: items.map((i) => jobOf(i.e, i.originalPath)) }, fileTimeoutMs + 5_000);
-        if (reply.ok && 'batch' in reply) {
-          reply.batch.forEach((r, k) => record(items[k]!.e, items[k]!.originalPath, r));
-          return;
-        }
-      }
-      for (const i of items) {
-        const { id: _id, ...job } = jobOf(i.e, i.originalPath);
-        record(i.e, i.originalPath, (await pool.run(job, fileTimeoutMs + 5_000)) as WorkerReply | { id: number; ok: false; error: string; timedOut: true });
-      }
-    };
-    const record = (e: WalkEntry, originalPath: string | undefined, reply: WorkerReply | { id: number; ok: false; error: string; timedOut?: true }): void => {
-      stats.files++;
-      stats.bytes += e.size;
-      prog.files++;
-      prog.bytes += e.size;
-      progress(prog);
-      if (!reply.ok) {
-        stats.gaps++;
-        coverage.push({ kind: 'timedOut' in reply ? 'timeout' : 'unreadable', path: e.path, reason: reply.error });
-        return;
-      }
-      const r = reply.scan;
-      const fmtKey = r.prefiltered ? 'no-keyword-bytes' : r.format;
-      stats.byFormat[fmtKey] = (stats.byFormat[fmtKey] ?? 0) + 1;
-      if ((reply as { changed?: boolean }).changed) coverage.push({ kind: 'changed', path: e.path, reason: 'the file changed while it was read: the result may be incomplete' });
-      for (const g of r.gaps) {
-        stats.gaps++;
-        // Pictures inside documents and archives (icons, photos in a .jar or a web page) are
-        // counted in one line, or they would bury the gaps that matter; scanned PDFs stay listed.
-        if (g.kind === 'no-text-layer' && g.inner && /^picture/.test(g.reason)) {
-          stats.embeddedPictures++;
-          continue;
-        }
-        coverage.push({ kind: g.kind, path: g.inner ? `${e.path}!/${g.inner}` : e.path, reason: g.reason });
-      }
-      if (r.markings.length === 0) return;
+    for (const r of totals.records) {
       stats.withMarkings++;
       const levels = [...new Set(r.markings.map((m) => m.level))];
       const maxRank = Math.max(0, ...levels.map(levelRank));
       const stateSecret = maxRank > 0;
       observations.push({
-        path: e.path,
-        size: e.size,
-        mtime: new Date(e.mtimeMs).toISOString(),
+        path: r.path,
+        size: r.size,
+        mtime: new Date(r.mtimeMs).toISOString(),
         ...(r.sha256 ? { sha256: r.sha256 } : {}),
         format: r.format,
-        ...(originalPath ? { originalPath } : {}),
+        ...(r.originalPath ? { originalPath: r.originalPath } : {}),
         markings: r.markings.map((m) => ({ level: m.level, text: m.text, where: m.inner ? `${m.inner}#${m.part}` : m.part, offset: m.offset, pattern: m.pattern })),
         levels,
         ...(stateSecret ? { maxLevel: STATE_LEVELS[maxRank - 1] } : {}),
@@ -226,54 +199,17 @@ export const documentMarkingsProbe: Probe = {
         keyword: levels.includes('keyword'),
         violatesClass: ctx.options.profile === 'classified' ? maxRank > machineRank : stateSecret,
       });
-    };
-
-    try {
-      let batch: Array<{ e: WalkEntry; originalPath: string | undefined }> = [];
-      let batchBytes = 0;
-      const submit = async (items: typeof batch): Promise<void> => {
-        const p = handleBatch(items).finally(() => inflight.delete(p));
-        inflight.add(p);
-        if (inflight.size >= limit) await Promise.race(inflight);
-      };
-      for (const root of roots) {
-        for await (const e of target.walk(root, { skip: (p) => skip.has(p), signal: ctx.signal })) {
-          if (e.error) {
-            coverage.push({ kind: 'unreadable', path: e.path, reason: e.error });
-            continue;
-          }
-          if (e.kind === 'symlink') {
-            stats.symlinks++;
-            continue;
-          }
-          if (e.kind !== 'file') continue;
-          const item = { e, originalPath: await recycleOriginal(target, e) };
-          if (e.size >= BATCH_FILE_MAX) {
-            await submit([item]);
-            continue;
-          }
-          batch.push(item);
-          batchBytes += e.size;
-          if (batch.length >= BATCH_FILES || batchBytes >= BATCH_BYTES) {
-            await submit(batch);
-            batch = [];
-            batchBytes = 0;
-          }
-        }
-      }
-      if (batch.length > 0) await submit(batch);
-      await Promise.all(inflight);
-    } finally {
-      await pool.close();
-      progress(prog, true);
     }
+    // Workers finish folders in any order: sort, so that two scans of one disk read the same.
+    const byPath = (a: { path?: unknown }, b: { path?: unknown }): number => (String(a.path) < String(b.path) ? -1 : String(a.path) > String(b.path) ? 1 : 0);
+    coverage.push(...totals.gaps.sort(byPath));
     if (stats.embeddedPictures > 0) {
       coverage.push({ kind: 'no-text-layer', reason: `${stats.embeddedPictures} pictures inside documents and archives were not read: text in images needs OCR` });
     }
     if (stats.symlinks > 0) {
       coverage.push({ kind: 'symlinks', reason: `${stats.symlinks} symbolic links were not followed (what they point to inside the disk is scanned where it is)` });
     }
-    observations.sort((a, b) => String(a['path']).localeCompare(String(b['path'])));
+    observations.sort(byPath);
     const secs = (Date.now() - prog.started) / 1000;
     return {
       status: 'ok',

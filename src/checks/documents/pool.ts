@@ -1,101 +1,180 @@
-// A fixed pool of worker threads (one per core) with a bounded number of jobs in flight. A job
-// that overruns its time budget has its worker terminated and replaced: one pathological file
-// cannot stall the walk.
+// Coordinator of the document walk: a fixed set of worker threads (one per core) walks the tree
+// folder by folder. The coordinator keeps the stack of folders still to do (depth first, so it
+// stays small), gives each worker a couple of folders at a time, and gathers what they report.
+// A watchdog reads each worker's progress slots (shared memory): a worker with no progress for
+// longer than the per-file budget — a hung read, a parser in an endless loop — is terminated and
+// replaced, the file it was on is listed as a gap, and its folder resumes from the worker's last
+// report, without that file. The same happens when a worker dies (out of memory, a crash in a
+// parser). When the stack is empty and a worker idles, busy workers are asked (a flag in the same
+// shared memory) to give back half of the folder they are in: a folder of big files is shared.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { WorkerBatchReply, WorkerJob, WorkerReply } from './worker.js';
+import type { DirTask, FileRecord, WalkCounts, WalkGap, WalkInit, WalkMessage } from './worker.js';
 
-export type PoolReply = WorkerReply | WorkerBatchReply | { id: number; ok: false; error: string; timedOut: true };
-type Pending = { resolve: (r: PoolReply) => void; timer: NodeJS.Timeout; worker: Slot };
+/** Folders queued per worker, so that it never waits for the next one. */
+const DEPTH = 2;
+/** Heap cap per worker: V8 collects harder near it, and a file that still needs more kills only its worker (listed, replaced). */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 16 };
+
+export interface WalkTotals {
+  records: FileRecord[];
+  gaps: WalkGap[];
+  counts: WalkCounts;
+  /** Folders listed, folders shared between workers, workers replaced after a hang or a crash. */
+  walk: { folders: number; splits: number; restarts: number };
+}
 
 interface Slot {
   worker: Worker;
-  /** Jobs sent and not yet answered: a few are queued per worker so it never waits for the next. */
-  busy: number;
+  slots: Float64Array;
+  /** Folders given and not yet done, in the order the worker runs them. */
+  assigned: Array<DirTask & { next: number }>;
+  dead: boolean;
 }
 
-/** Jobs queued per worker (the message round trip is then hidden behind work). */
-const DEPTH = 8;
-
-export class DocPool {
-  private slots: Slot[] = [];
-  private waiting: Array<() => void> = [];
-  private pending = new Map<number, Pending>();
+export class DocWalk {
+  private readonly stack: DirTask[] = [];
+  private readonly workers: Slot[] = [];
   private nextId = 1;
+  private readonly totals: WalkTotals = { records: [], gaps: [], counts: { files: 0, bytes: 0, symlinks: 0, embeddedPictures: 0, byFormat: {} }, walk: { folders: 0, splits: 0, restarts: 0 } };
+  private finish?: () => void;
+  private fail?: (err: unknown) => void;
+  private watchdog?: NodeJS.Timeout;
+  private closing = false;
 
   constructor(
     private readonly workerUrl: URL,
-    private readonly keywords: string[],
-    readonly size = Number(process.env["BAOMI_WORKERS"] ?? 0) || Math.max(1, availableParallelism()),
-  ) {
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+    private readonly init: Omit<WalkInit, 'progress'>,
+    readonly size = Number(process.env['BAOMI_WORKERS'] ?? 0) || Math.max(1, availableParallelism()),
+    private readonly onProgress?: (counts: WalkCounts) => void,
+  ) {}
+
+  /** Walk these folders (or single files of a folder: `files`) and resolve with everything the workers found. */
+  async run(roots: Array<Omit<DirTask, 'id'>>, signal?: AbortSignal): Promise<WalkTotals> {
+    for (const r of [...roots].reverse()) this.stack.push({ ...r, id: this.nextId++ });
+    const done = new Promise<void>((resolve, reject) => {
+      this.finish = resolve;
+      this.fail = reject;
+    });
+    const onAbort = (): void => this.fail?.(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      signal?.throwIfAborted();
+      for (let i = 0; i < this.size; i++) this.workers.push(this.spawn());
+      this.watchdog = setInterval(() => this.watch(), Math.min(1000, Math.max(50, this.init.fileTimeoutMs / 4)));
+      this.dispatch();
+      await done;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      clearInterval(this.watchdog);
+      this.closing = true;
+      await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    }
+    return this.totals;
   }
 
   private spawn(): Slot {
-    // A heap cap per worker keeps the walk's memory bounded whatever the disk holds: V8 collects
-    // harder near it, and a file that still needs more kills only its worker (listed, replaced).
-    const slot: Slot = {
-      worker: new Worker(this.workerUrl, { workerData: { keywords: this.keywords }, resourceLimits: { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 16 } }),
-      busy: 0,
-    };
-    slot.worker.on('message', (r: WorkerReply | WorkerBatchReply) => this.settle(r.id, r));
-    slot.worker.on('error', (err) => {
-      for (const [id, p] of this.pending) if (p.worker === slot) this.settle(id, { id, ok: false, error: `worker crashed: ${err.message}` });
-      this.replace(slot);
-    });
-    slot.worker.unref();
+    const progress = new SharedArrayBuffer(4 * 8);
+    const worker = new Worker(this.workerUrl, { workerData: { walk: { ...this.init, progress } satisfies WalkInit }, resourceLimits: WORKER_LIMITS });
+    const slot: Slot = { worker, slots: new Float64Array(progress), assigned: [], dead: false };
+    worker.on('message', (m: WalkMessage) => this.receive(slot, m));
+    worker.on('error', (err) => this.lose(slot, 'crash', `the worker reading it stopped: ${err.message}`));
+    worker.on('exit', () => this.lose(slot, 'crash', 'the worker reading it exited'));
     return slot;
   }
 
-  private replace(slot: Slot): void {
-    const i = this.slots.indexOf(slot);
-    if (i < 0) return;
-    void slot.worker.terminate();
-    this.slots[i] = this.spawn();
-    this.release();
-  }
-
-  private settle(id: number, r: PoolReply): void {
-    const p = this.pending.get(id);
-    if (!p) return;
-    this.pending.delete(id);
-    clearTimeout(p.timer);
-    p.worker.busy--;
-    this.release();
-    p.resolve(r);
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-  }
-
-  /** Run one job or a batch; resolves (never rejects) with the worker's reply, or a timeout/crash reply. */
-  async run(job: Omit<WorkerJob, 'id'> | { batch: WorkerJob[] }, budgetMs: number): Promise<PoolReply> {
-    const free = (): Slot | undefined => {
-      let best: Slot | undefined;
-      for (const s of this.slots) if (s.busy < DEPTH && (!best || s.busy < best.busy)) best = s;
-      return best;
-    };
-    let slot = free();
-    while (!slot) {
-      await new Promise<void>((r) => this.waiting.push(r));
-      slot = free();
+  private receive(slot: Slot, m: WalkMessage): void {
+    if (slot.dead) return;
+    const c = this.totals.counts;
+    c.files += m.counts.files;
+    c.bytes += m.counts.bytes;
+    c.symlinks += m.counts.symlinks;
+    c.embeddedPictures += m.counts.embeddedPictures;
+    for (const [k, v] of Object.entries(m.counts.byFormat)) c.byFormat[k] = (c.byFormat[k] ?? 0) + v;
+    this.totals.records.push(...m.records);
+    this.totals.gaps.push(...m.gaps);
+    const task = slot.assigned.find((a) => a.id === m.task);
+    if (task) task.next = m.next;
+    if (m.split) {
+      // The worker gave back the end of its folder for an idle worker.
+      if (task) task.to = m.split.to;
+      this.totals.walk.splits++;
+      const own = task ?? { t: '', h: '' };
+      this.stack.push({ id: this.nextId++, t: own.t, h: own.h, files: m.split.files });
     }
-    slot.busy++;
-    const id = this.nextId++;
-    const s = slot;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.settle(id, { id, ok: false, error: `did not finish within ${budgetMs} ms`, timedOut: true });
-        this.replace(s);
-      }, budgetMs);
-      this.pending.set(id, { resolve, timer, worker: s });
-      s.worker.postMessage({ ...job, id });
-    });
+    if (m.done) {
+      if (!task?.files) this.totals.walk.folders++;
+      slot.assigned = slot.assigned.filter((a) => a.id !== m.task);
+      // Reversed: the stack pops the first subfolder first (name order within a folder).
+      for (let i = (m.subdirs?.length ?? 0) - 1; i >= 0; i--) {
+        const [t, h] = m.subdirs![i]!;
+        this.stack.push({ id: this.nextId++, t, h });
+      }
+    }
+    this.onProgress?.(c);
+    this.dispatch();
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  private dispatch(): void {
+    for (const w of this.workers) {
+      while (!w.dead && w.assigned.length < DEPTH && this.stack.length > 0) {
+        const task = this.stack.pop()!;
+        w.assigned.push({ ...task, next: task.from ?? 0 });
+        w.worker.postMessage(task);
+      }
+    }
+    if (this.stack.length > 0) return;
+    if (this.workers.every((w) => w.assigned.length === 0)) {
+      this.finish?.();
+      return;
+    }
+    // Nothing left to give and a worker idle: ask the busy ones to split what they are reading.
+    if (this.workers.some((w) => !w.dead && w.assigned.length === 0)) {
+      for (const w of this.workers) if (w.assigned.length > 0) w.slots[3] = 1;
+    }
+  }
+
+  /** The per-file budget plus slack for the extraction's own time-out to answer first. */
+  private get budget(): number {
+    return this.init.fileTimeoutMs + Math.min(5_000, this.init.fileTimeoutMs);
+  }
+
+  /** A worker with no progress for longer than the per-file budget is stopped; its file becomes a gap. */
+  private watch(): void {
+    const now = Date.now();
+    for (const w of this.workers) {
+      const since = w.slots[2]!;
+      if (!w.dead && w.assigned.length > 0 && since > 0 && now - since > this.budget) {
+        this.lose(w, 'timeout', `no progress within ${this.budget} ms: the read was stopped`);
+      }
+    }
+  }
+
+  /** The worker is gone (terminated, crashed): list the file it was on, resume its folders elsewhere. */
+  private lose(slot: Slot, kind: 'timeout' | 'crash', reason: string): void {
+    if (slot.dead || this.closing) return;
+    slot.dead = true;
+    this.totals.walk.restarts++;
+    void slot.worker.terminate();
+    const [current, ...queued] = slot.assigned;
+    slot.assigned = [];
+    if (current) {
+      const index = slot.slots[0] === current.id ? slot.slots[1]! : -1;
+      const { next, ...task } = current;
+      if (index < 0) {
+        // It stopped while listing the folder (a hung network share, say): the folder is the gap.
+        this.totals.gaps.push({ kind: kind === 'timeout' ? 'timeout' : 'unreadable', path: current.t, reason: `folder not listed: ${reason}` });
+      } else {
+        // Failures accumulate: a folder that stops the worker at several files still gets done.
+        this.stack.push({ ...task, from: next, failed: [...(task.failed ?? []), { index, kind: kind === 'timeout' ? 'timeout' : 'unreadable', reason }] });
+      }
+    }
+    for (const q of queued.reverse()) {
+      const { next: _next, ...task } = q;
+      this.stack.push(task);
+    }
+    const i = this.workers.indexOf(slot);
+    if (i >= 0) this.workers[i] = this.spawn();
+    this.dispatch();
   }
 }

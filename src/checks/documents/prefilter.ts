@@ -9,17 +9,20 @@ import { isAscii } from 'node:buffer';
 
 let gbkTable: Map<string, Uint8Array> | undefined;
 
-/** GBK bytes of a character (TextDecoder decodes GBK; the reverse map is built once). */
+/**
+ * GBK bytes of a character. TextDecoder decodes GBK; the reverse map is built once, from one
+ * decode of every two-byte code (each followed by a newline, so that an invalid pair cannot shift
+ * the rest).
+ */
 function gbk(ch: string): Uint8Array | undefined {
   if (gbkTable === undefined) {
     gbkTable = new Map();
-    const dec = new TextDecoder('gbk');
-    for (let a = 0x81; a <= 0xfe; a++) {
-      for (let b = 0x40; b <= 0xfe; b++) {
-        if (b === 0x7f) continue;
-        const c = dec.decode(new Uint8Array([a, b]));
-        if (c.length === 1 && c !== '\ufffd' && !gbkTable.has(c)) gbkTable.set(c, new Uint8Array([a, b]));
-      }
+    const pairs: number[] = [];
+    for (let a = 0x81; a <= 0xfe; a++) for (let b = 0x40; b <= 0xfe; b++) if (b !== 0x7f) pairs.push(a, b, 0x0a);
+    const chars = new TextDecoder('gbk').decode(new Uint8Array(pairs)).split('\n');
+    for (let k = 0; k < chars.length - 1; k++) {
+      const c = chars[k]!;
+      if (c.length === 1 && c !== '\ufffd' && !gbkTable.has(c)) gbkTable.set(c, new Uint8Array([pairs[k * 3]!, pairs[k * 3 + 1]!]));
     }
   }
   return gbkTable.get(ch);
@@ -39,17 +42,8 @@ function fullWidth(ch: string): string | undefined {
 
 /** Byte patterns to look for, in every encoding, for these keywords. */
 export function byteNeedles(keywords: readonly string[]): Buffer[] {
-  const chars = new Set<string>();
-  for (const k of keywords) {
-    const ch = needleChar(k);
-    if (!ch) continue;
-    chars.add(ch);
-    const fw = fullWidth(ch);
-    if (fw) chars.add(fw);
-    if (/^[a-z]$/i.test(ch)) chars.add(ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase());
-  }
   const out = new Map<string, Buffer>();
-  for (const ch of chars) {
+  for (const ch of needleChars(keywords)) {
     const forms: Uint8Array[] = [Buffer.from(ch, 'utf8'), Buffer.from(ch, 'utf16le'), Buffer.from(ch, 'utf16le').swap16()];
     const g = gbk(ch);
     if (g) forms.push(g);
@@ -70,26 +64,79 @@ export function mayHoldKeyword(bytes: Buffer, needles: readonly Buffer[]): boole
   return false;
 }
 
-/** Starts of containers whose text is compressed or encoded (zip, PDF, OLE, RTF, gzip, rar, 7z). */
-const CONTAINER_MAGIC = [Buffer.from('PK\x03\x04', 'latin1'), Buffer.from('%PDF', 'latin1'), Buffer.from([0xd0, 0xcf, 0x11, 0xe0]), Buffer.from('{\\rtf', 'latin1'), Buffer.from([0x1f, 0x8b]), Buffer.from('Rar!', 'latin1'), Buffer.from([0x37, 0x7a, 0xbc, 0xaf])];
-/** Escapes that can spell a character without its bytes: HTML entities, MIME encoded words, RTF. */
-const ESCAPES = [Buffer.from('&#', 'latin1'), Buffer.from('=?', 'latin1'), Buffer.from('\\u', 'latin1'), Buffer.from("\\'", 'latin1'), Buffer.from('base64', 'latin1'), Buffer.from('quoted-printable', 'latin1')];
+/**
+ * Escapes that can spell a character without its bytes: HTML/XML numeric entities (also in
+ * UTF-16), MIME encoded words, RTF \uN and \'hh. (Base64 and quoted-printable bodies come with a
+ * mail header, which the walk checks for separately.)
+ */
+const ESCAPES = [Buffer.from('&#', 'latin1'), Buffer.from('&\0#\0', 'latin1'), Buffer.from('\0&\0#', 'latin1'), Buffer.from('=?', 'latin1'), Buffer.from('\\u', 'latin1'), Buffer.from("\\'", 'latin1')];
+const PDF = Buffer.from('%PDF-', 'latin1');
 
 /**
- * True when the bytes may hide text from a raw byte search: a container format, or escapes that
- * write characters without their bytes. Such files always go through full extraction.
+ * Starts of containers whose text is compressed or encoded: zip (PK 03 04 / 05 06 / 07 08), PDF,
+ * OLE, RTF, gzip, rar, 7z, tar. Plain byte tests: this runs on every file of the disk.
  */
-export function needsExtraction(head: Buffer): boolean {
-  return hasContainerMagic(head) || hasEscapes(head);
+export function hasContainerMagic(h: Buffer): boolean {
+  const b0 = h[0];
+  const b1 = h[1];
+  if (b0 === 0x50 && b1 === 0x4b && ((h[2] === 3 && h[3] === 4) || (h[2] === 5 && h[3] === 6) || (h[2] === 7 && h[3] === 8))) return true;
+  if (b0 === 0xd0 && b1 === 0xcf && h[2] === 0x11 && h[3] === 0xe0) return true;
+  if (b0 === 0x7b && b1 === 0x5c && h[2] === 0x72 && h[3] === 0x74 && h[4] === 0x66) return true; // {\rtf
+  if (b0 === 0x1f && b1 === 0x8b) return true;
+  if (b0 === 0x52 && b1 === 0x61 && h[2] === 0x72 && h[3] === 0x21) return true; // Rar!
+  if (b0 === 0x37 && b1 === 0x7a && h[2] === 0xbc && h[3] === 0xaf) return true;
+  // tar (ustar / GNU): members are stored as they are, but a .docx or .zip member is compressed
+  if (h[257] === 0x75 && h[258] === 0x73 && h[259] === 0x74 && h[260] === 0x61 && h[261] === 0x72) return true;
+  // A PDF may start with a little junk (the sniffer looks for %PDF- in the first KiB).
+  return h.subarray(0, 1024 + PDF.length).indexOf(PDF) >= 0;
 }
 
-export function hasContainerMagic(head: Buffer): boolean {
-  for (const m of CONTAINER_MAGIC) if (head.length >= m.length && head.subarray(0, m.length).equals(m)) return true;
-  return false;
+/**
+ * Could the sniffer take this for HTML, XML or RTF — the formats whose escapes extraction decodes?
+ * They need a `<` in their first 4096 characters, or a `{` first. (UTF-16 is left to mayBeMail.)
+ */
+export function mayBeMarkup(h: Buffer): boolean {
+  if (h.subarray(0, 8192).indexOf(0x3c) >= 0) return true;
+  let i = h[0] === 0xef && h[1] === 0xbb && h[2] === 0xbf ? 3 : 0;
+  while (h[i] === 0x20 || h[i] === 0x09 || h[i] === 0x0a || h[i] === 0x0d) i++;
+  return h[i] === 0x7b;
+}
+
+/**
+ * Could this be a mail message? The sniffer takes a file for mail only when its first line is a
+ * header (\`Name: value\`) or an mbox \`From \` line, so anything else cannot be one. UTF-16 files are
+ * left to the sniffer.
+ */
+export function mayBeMail(h: Buffer): boolean {
+  let i = h[0] === 0xef && h[1] === 0xbb && h[2] === 0xbf ? 3 : 0;
+  if ((h[0] === 0xff && h[1] === 0xfe) || (h[0] === 0xfe && h[1] === 0xff) || h[1] === 0 || h[0] === 0) return true;
+  if (h[i] === 0x46 && h[i + 1] === 0x72 && h[i + 2] === 0x6f && h[i + 3] === 0x6d && h[i + 4] === 0x20) return true; // From
+  const start = i;
+  while (i < h.length && h[i]! >= 0x21 && h[i]! <= 0x7e && h[i] !== 0x3a) i++;
+  if (i === start) return false;
+  while (h[i] === 0x20 || h[i] === 0x09) i++;
+  return h[i] === 0x3a;
 }
 
 /** UTF-16 text without a BOM needs no escape check: each needle is searched in UTF-16 too. */
 export function hasEscapes(bytes: Buffer): boolean {
   for (const e of ESCAPES) if (bytes.indexOf(e) >= 0) return true;
   return false;
+}
+
+/** The needle characters of these keywords as text (with full-width and case forms), for names. */
+export function needleChars(keywords: readonly string[]): string[] {
+  const chars = new Set<string>();
+  for (const k of keywords) {
+    const ch = needleChar(k);
+    if (!ch) continue;
+    chars.add(ch);
+    const fw = fullWidth(ch);
+    if (fw) chars.add(fw);
+    if (/^[a-z]$/i.test(ch)) {
+      chars.add(ch.toLowerCase());
+      chars.add(ch.toUpperCase());
+    }
+  }
+  return [...chars];
 }

@@ -1,207 +1,442 @@
-// Worker thread of the document walk: reads one file (read-only, O_NOATIME), extracts its text and
-// finds markings. Files are handed over by host path (the walk resolved them inside the root and
-// never follows symlinks). Big plain-text files are read in overlapping chunks, so memory stays
-// bounded whatever their size.
+// The work of one worker thread of the document walk (the thread's entry is worker-main.ts). The
+// coordinator (pool.ts) hands it one folder at a time; the worker lists it, reads every regular
+// file in it (read-only, O_NOATIME, never following a symbolic link) and sends back, per folder,
+// only what matters: files with markings, what could not be read, counts, and the subfolders to
+// walk next. No message per file: on a disk of small files the messages, not the reading, were the
+// cost.
+//
+// The bulk of a disk (source, logs, binaries) takes the fast path: no container magic, no escapes
+// and none of the keyword characters in any encoding → only the name can carry a marking. Every
+// other file is sniffed and, when it is a document, extracted — the extraction library is loaded on
+// first need, so a worker starts in milliseconds.
+//
+// Robustness: the worker writes the folder, the file index and a progress time into shared memory
+// and reports what it found at least every quarter second after a document. A file that hangs or
+// kills the worker is then found by the coordinator, listed as a gap, and the folder is resumed
+// from the last report, skipping that file. Load balance: when another worker is idle the
+// coordinator raises a flag in the same memory and this worker gives back half of its folder.
 import { createHash } from 'node:crypto';
-import { parentPort, workerData } from 'node:worker_threads';
-import { findMarkings, loadMarkingGrammar } from '../../formats/markings.js';
-import { byteNeedles, hasContainerMagic, hasEscapes, mayHoldKeyword } from './prefilter.js';
-import { sniffDocument, type DocFormat } from '../../formats/docs/index.js';
-import { closeSync, fstatSync, readSync } from 'node:fs';
-import { openNoAtimeSync } from '../../target/fs-target.js';
-import { scanFile, type FileScan } from './scan-file.js';
+import { closeSync, constants, fstatSync, readdirSync, readSync, type Dirent } from 'node:fs';
+import { findMarkings, type MarkingGrammar } from '../../formats/markings.js';
+import { sniffDocument } from '../../formats/docs/sniff.js';
+import { decodeText } from '../../formats/docs/text.js';
+import { parseRecycleInfo } from '../../formats/docs/recycle.js';
+import type { DocFormat } from '../../formats/docs/types.js';
+import { openNoAtimeSync } from '../../target/open-sync.js';
+import { hasContainerMagic, hasEscapes, mayBeMail, mayBeMarkup, mayHoldKeyword } from './prefilter.js';
+import type { FileScan, FoundMarking } from './scan-file.js';
 
-export interface WorkerJob {
-  id: number;
-  hostPath: string;
-  name: string;
-  originalName?: string;
-  size: number;
+/** What the coordinator gives every worker once. */
+export interface WalkInit {
+  grammar: MarkingGrammar;
+  keywords: string[];
+  /** Byte needles of the keywords in every encoding (prefilter.byteNeedles). */
+  needles: Uint8Array[];
+  /** The needle characters themselves (a file name without any of them cannot hold a marking). */
+  needleChars: string[];
+  /** Target paths of folders not to enter (live: virtual file systems). */
+  skip: string[];
   maxFileBytes: number;
-  timeoutMs: number;
+  fileTimeoutMs: number;
+  /** Float64 slots shared with the coordinator: [task id, file index, progress time ms, 1 = please split]. */
+  progress: SharedArrayBuffer;
 }
 
-export type WorkerReply = { id: number; ok: true; scan: FileScan; changed: boolean } | { id: number; ok: false; error: string };
-
-/** Several small files in one message: the message round trip costs more than reading them. */
-export interface WorkerBatch {
+export interface DirTask {
   id: number;
-  batch: WorkerJob[];
+  /** Target path and host path of the folder. */
+  t: string;
+  h: string;
+  /** Only these files of the folder, in this order (a file given as a root, or half of a folder split between workers); no subfolders. */
+  files?: string[];
+  /** Resume: files before this index (in name order) were already reported. */
+  from?: number;
+  /** Files from this index on were handed to another worker. */
+  to?: number;
+  /** Resume: the entries at these indexes hung or crashed the worker — list them as gaps, do not retry. */
+  failed?: Array<{ index: number; kind: string; reason: string }>;
 }
 
-export interface WorkerBatchReply {
-  id: number;
-  ok: true;
-  batch: WorkerReply[];
+/** A file with at least one marking or keyword. */
+export interface FileRecord {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+  format: DocFormat;
+  originalPath?: string;
+  markings: Array<Pick<FoundMarking, 'level' | 'text' | 'inner' | 'part' | 'offset' | 'pattern'>>;
 }
 
-const { keywords } = workerData as { keywords: string[] };
-const grammar = loadMarkingGrammar();
-const needles = byteNeedles([...grammar.keywords, ...keywords]);
+export interface WalkGap {
+  kind: string;
+  path: string;
+  reason: string;
+}
+
+export interface WalkCounts {
+  files: number;
+  bytes: number;
+  symlinks: number;
+  embeddedPictures: number;
+  byFormat: Record<string, number>;
+}
+
+/** Worker → coordinator: what was found since the last message; `done` closes the folder. */
+export interface WalkMessage {
+  task: number;
+  /** Entries before this index are accounted for. */
+  next: number;
+  done: boolean;
+  /** Subfolders (target path, host path), on `done`. */
+  subdirs?: Array<[string, string]>;
+  /** Files from `to` on are given back, to be read by an idle worker. */
+  split?: { files: string[]; to: number };
+  counts: WalkCounts;
+  records: FileRecord[];
+  gaps: WalkGap[];
+}
+
 /** Plain text is read in pieces of this size (bounded memory whatever the file size). */
-const CHUNK = 4 * 1024 * 1024;
+export const CHUNK = 4 * 1024 * 1024;
 const OVERLAP = 4096;
-/** One read buffer per worker (a worker runs one job at a time): no per-file allocation. */
-const shared = Buffer.allocUnsafe(CHUNK + OVERLAP);
+/** The fast path's read size (a power of two dividing CHUNK). */
+const FAST_READ = 256 * 1024;
 
-/** Only the file name, for text that holds no keyword character in any encoding. */
-function nameOnly(job: WorkerJob): FileScan {
-  const parts = [{ name: 'file-name', text: job.name }, ...(job.originalName ? [{ name: 'original-name', text: job.originalName }] : [])];
-  const markings = findMarkings(parts, grammar, { keywords, mentions: false }).map((h) => ({ level: h.level, text: h.text, inner: '', part: h.part, offset: h.offset, pattern: h.pattern, verdict: h.verdict, reasons: h.reasons }));
-  return { format: 'unknown', sha256: '', markings, mentions: [], gaps: [], parts: [], embeddedFiles: 0, prefiltered: true };
+function emptyCounts(): WalkCounts {
+  return { files: 0, bytes: 0, symlinks: 0, embeddedPictures: 0, byFormat: {} };
 }
 
-/**
- * The fast path for the bulk of a disk (source, logs, binaries): no container magic, no escapes,
- * and none of the keyword characters in any encoding → only the file name can carry a marking.
- */
-function noKeywordBytes(job: WorkerJob): boolean {
-  const fd = openNoAtimeSync(job.hostPath);
-  try {
-    for (let pos = 0; ; pos += CHUNK) {
-      const bytesRead = readSync(fd, shared, 0, shared.length, pos);
-      if (bytesRead === 0) return true;
-      const chunk = shared.subarray(0, bytesRead);
-      if (pos === 0 && hasContainerMagic(chunk)) return false;
-      // Markup and mail can spell characters with escapes anywhere in the file: they always go
-      // through extraction; so does a first chunk that already uses escapes.
-      if (pos === 0 && (looksLikeMarkupOrMail(chunk) || hasEscapes(chunk))) return false;
-      if (mayHoldKeyword(chunk, needles)) return false;
-      if (bytesRead < shared.length) return true;
-    }
-  } finally {
-    closeSync(fd);
+type ScanFileModule = typeof import('./scan-file.js');
+let scanFileModule: Promise<ScanFileModule> | undefined;
+/** The extraction library (pdf.js, OLE, zip…) is loaded on the first document, not at start. */
+function loadScanFile(): Promise<ScanFileModule> {
+  scanFileModule ??= import('./scan-file.js');
+  return scanFileModule;
+}
+
+const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
+
+/** The walk's work in one worker (a class so that tests can drive it without a thread). */
+export class FolderScanner {
+  private readonly shared = Buffer.allocUnsafe(CHUNK + OVERLAP);
+  private readonly fastBuf = this.shared.subarray(0, FAST_READ);
+  /** The first 64 KiB of a file, for the sniffer (the fast path's buffer has moved on by then). */
+  private readonly headBuf = Buffer.allocUnsafe(65536);
+  private readonly slots: Float64Array;
+  private readonly skip: Set<string>;
+  private readonly needles: Buffer[];
+  private counts = emptyCounts();
+  private records: FileRecord[] = [];
+  private gaps: WalkGap[] = [];
+  /** A document was read since the last message. */
+  private dirty = false;
+  private lastFlush = 0;
+
+  constructor(
+    private readonly init: WalkInit,
+    private readonly post: (m: WalkMessage) => void,
+  ) {
+    this.slots = new Float64Array(init.progress);
+    this.skip = new Set(init.skip);
+    this.needles = init.needles.map((n) => Buffer.from(n.buffer, n.byteOffset, n.byteLength));
   }
-}
 
-/** HTML / XML (first non-blank byte `<`) or a mail message (a Content-Type header). */
-function looksLikeMarkupOrMail(head: Buffer): boolean {
-  let i = 0;
-  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
-  if (head[i] === 0x3c) return true;
-  return head.subarray(0, 65536).toString('latin1').toLowerCase().includes('content-type:');
-}
-
-function readAll(job: WorkerJob): { bytes?: Buffer; chunks?: boolean; opaque?: DocFormat; changed: boolean } {
-  const fd = openNoAtimeSync(job.hostPath);
-  try {
-    const st = fstatSync(fd);
-    const changed = st.size !== job.size;
-    const head = Buffer.alloc(Math.min(4096, st.size));
-    readSync(fd, head, 0, head.length, 0);
-    // Plain text is read in pieces (prefiltered as bytes); anything else over the budget is a gap.
-    const fmt = sniffDocument(head, job.name);
-    if (fmt === 'text') return { chunks: true, changed };
-    // Pictures and executables hold no text to read: their name is all there is to check.
-    if (fmt === 'image' || fmt === 'binary') return { opaque: fmt, changed };
-    if (st.size > job.maxFileBytes) return { changed };
-    const buf = Buffer.alloc(st.size);
-    let off = 0;
-    while (off < buf.length) {
-      const n = readSync(fd, buf, off, buf.length - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return { bytes: off === buf.length ? buf : buf.subarray(0, off), changed: changed || off !== st.size };
-  } finally {
-    closeSync(fd);
+  private flush(task: DirTask, next: number, done: boolean, subdirs?: Array<[string, string]>, split?: { files: string[]; to: number }): void {
+    this.post({ task: task.id, next, done, ...(subdirs ? { subdirs } : {}), ...(split ? { split } : {}), counts: this.counts, records: this.records, gaps: this.gaps });
+    this.lastFlush = Date.now();
+    this.dirty = false;
+    this.counts = emptyCounts();
+    this.records = [];
+    this.gaps = [];
   }
-}
 
-/**
- * A plain-text file, read CHUNK bytes at a time with an overlap (a marking split by a chunk border
- * is still seen); a chunk with no keyword character in any encoding is not decoded at all.
- */
-async function scanChunks(job: WorkerJob): Promise<FileScan> {
-  const fd = openNoAtimeSync(job.hostPath);
-  let total: FileScan | undefined;
-  try {
-    const buf = shared;
-    for (let pos = 0; ; pos += CHUNK) {
-      const bytesRead = readSync(fd, buf, 0, buf.length, pos);
-      if (bytesRead === 0) break;
-      const chunk = buf.subarray(0, bytesRead);
-      if (!mayHoldKeyword(chunk, needles)) {
-        total ??= nameOnly(job);
-        if (bytesRead < buf.length) break;
+  private mark(task: number, index: number): void {
+    this.slots[0] = task;
+    this.slots[1] = index;
+    this.slots[2] = Date.now();
+  }
+
+  /** Progress inside one long file (a big log read in pieces): the watchdog measures time without progress. */
+  private beat(): void {
+    this.slots[2] = Date.now();
+  }
+
+  async folder(task: DirTask): Promise<void> {
+    this.mark(task.id, -1);
+    let files: string[];
+    const subdirs: Array<[string, string]> = [];
+    let symlinks = 0;
+    if (task.files) files = task.files;
+    else {
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(task.h, { withFileTypes: true });
+      } catch (err) {
+        this.gaps.push({ kind: 'unreadable', path: task.t, reason: `folder not listed: ${(err as Error).message}` });
+        this.flush(task, 0, true, []);
+        return;
+      }
+      files = [];
+      for (const e of entries) {
+        const t = task.t === '/' ? `/${e.name}` : `${task.t}/${e.name}`;
+        if (e.isDirectory()) {
+          if (!this.skip.has(t)) subdirs.push([t, task.h.endsWith('/') ? `${task.h}${e.name}` : `${task.h}/${e.name}`]);
+        } else if (e.isSymbolicLink()) symlinks++;
+        else if (e.isFile()) files.push(e.name);
+        // sockets, FIFOs and devices hold no documents (and opening a FIFO could block)
+      }
+      // Name order: the same on every run, so a resumed folder skips exactly what was done.
+      files.sort();
+      subdirs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    }
+    const recycleDir = /\/\$Recycle\.Bin\/[^/]+$/i.test(task.t);
+    let end = Math.min(task.to ?? files.length, files.length);
+    for (let i = task.from ?? 0; i < end; i++) {
+      // Another worker is idle: give it the second half of what is left here.
+      if (this.slots[3] === 1 && end - i > 1) {
+        this.slots[3] = 0;
+        const mid = i + Math.ceil((end - i) / 2);
+        this.flush(task, i, false, undefined, { files: files.slice(mid, end), to: mid });
+        end = mid;
+      }
+      const name = files[i]!;
+      const t = task.t === '/' ? `/${name}` : `${task.t}/${name}`;
+      const failed = task.failed?.find((f) => f.index === i);
+      if (failed) {
+        this.counts.files++;
+        this.gaps.push({ kind: failed.kind, path: t, reason: failed.reason });
         continue;
       }
-      const s = await scanFile(chunk, { name: job.name, ...(job.originalName ? { originalName: job.originalName } : {}), grammar, keywords, timeoutMs: job.timeoutMs, maxDepth: 0 });
-      const isName = (part: string): boolean => part === 'file-name' || part === 'original-name';
-      for (const m of s.markings) if (!isName(m.part)) m.offset += pos;
-      const seen = new Set(total?.markings.map((m) => `${m.part}:${m.offset}:${m.text}`));
-      if (!total) total = s;
-      else {
-        total.markings.push(...s.markings.filter((m) => !seen.has(`${m.part}:${m.offset}:${m.text}`)));
-        total.gaps.push(...s.gaps);
-      }
-      if (bytesRead < buf.length) break;
+      this.mark(task.id, i);
+      const h = task.h.endsWith('/') ? `${task.h}${name}` : `${task.h}/${name}`;
+      await this.file(t, h, name, recycleDir && name.startsWith('$R') ? `${task.h}/$I${name.slice(2)}` : undefined);
+      // After a document, report what is known (a crash later then repeats little); at most ~4 times a second.
+      if (this.dirty && Date.now() - this.lastFlush > 250) this.flush(task, i + 1, false);
     }
-  } finally {
-    closeSync(fd);
+    this.mark(0, -1);
+    this.slots[2] = 0;
+    this.counts.symlinks += symlinks;
+    this.flush(task, end, true, subdirs);
   }
-  total ??= nameOnly(job);
-  total.format = 'text';
-  // Hash only what is evidence: a file with a marking (re-read; such files are few).
-  total.sha256 = total.markings.length > 0 ? hashFile(job.hostPath) : '';
-  return total;
-}
 
-function hashFile(hostPath: string): string {
-  const h = createHash('sha256');
-  const fd = openNoAtimeSync(hostPath);
-  try {
-    const buf = shared;
+  protected async file(t: string, h: string, name: string, recycleInfo: string | undefined): Promise<void> {
+    let fd: number;
+    try {
+      fd = openNoAtimeSync(h, O_NONBLOCK);
+    } catch (err) {
+      this.counts.files++;
+      this.gaps.push({ kind: 'unreadable', path: t, reason: (err as Error).message });
+      return;
+    }
+    let slow: { size: number; mtimeMs: number } | undefined;
+    try {
+      const originalPath = recycleInfo ? this.recycleOriginal(recycleInfo) : undefined;
+      // The fast path needs no stat: the listing said "file", the reads give the size.
+      const read = this.fastPath(fd);
+      if (read >= 0) {
+        this.counts.files++;
+        this.counts.bytes += read;
+        this.count('no-keyword-bytes');
+        this.nameOnly(t, name, originalPath, fd, 'unknown');
+        return;
+      }
+      const st = fstatSync(fd);
+      if (!st.isFile()) return; // replaced by something else since the listing
+      this.counts.files++;
+      this.counts.bytes += st.size;
+      slow = { size: st.size, mtimeMs: st.mtimeMs };
+      await this.slowPath(fd, t, name, originalPath, st.size, st.mtimeMs);
+    } catch (err) {
+      this.gaps.push({ kind: 'unreadable', path: t, reason: (err as Error).message });
+    } finally {
+      if (slow) {
+        try {
+          const after = fstatSync(fd);
+          if (after.size !== slow.size || after.mtimeMs !== slow.mtimeMs) this.gaps.push({ kind: 'changed', path: t, reason: 'the file changed while it was read: the result may be incomplete' });
+        } catch {
+          // closed under us: nothing more to say
+        }
+      }
+      closeSync(fd);
+    }
+  }
+
+  private count(format: string): void {
+    this.counts.byFormat[format] = (this.counts.byFormat[format] ?? 0) + 1;
+  }
+
+  /**
+   * The file's size when no byte of it can belong to a keyword (and nothing in it hides text);
+   * -1 when it needs a closer look. Read in pieces small enough to stay in the CPU cache between
+   * the copy and the search.
+   */
+  private fastPath(fd: number): number {
+    const buf = this.fastBuf;
+    let markup = false;
     for (let pos = 0; ; ) {
       const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n === 0) return pos;
+      const chunk = buf.subarray(0, n);
+      if (pos === 0) {
+        // Containers hide their text (compressed, encoded); so may mail (base64, quoted-printable).
+        if (hasContainerMagic(chunk)) return -1;
+        if (mayBeMail(chunk) && this.sniffHides(fd)) return -1;
+        markup = mayBeMarkup(chunk);
+      }
+      // HTML, XML and RTF can spell a character with escapes (&#23494;, \u23494) anywhere in the
+      // file. Escape syntax alone is common in source code, so only then is the head sniffed,
+      // exactly as extraction would: a text file with `&#` in it is still plain text.
+      if (markup && hasEscapes(chunk)) {
+        if (this.sniffHides(fd)) return -1;
+        markup = false;
+      }
+      if (mayHoldKeyword(chunk, this.needles)) return -1;
+      pos += n;
+      if (n < buf.length) return pos;
+      if ((pos & (CHUNK - 1)) === 0) this.beat();
+    }
+  }
+
+  /** Would extraction take this file for something other than plain text (mail, markup, RTF…)? */
+  private sniffHides(fd: number): boolean {
+    const n = readSync(fd, this.headBuf, 0, this.headBuf.length, 0);
+    const f = sniffDocument(this.headBuf.subarray(0, n), undefined);
+    return f !== 'text' && f !== 'binary' && f !== 'image';
+  }
+
+  /** Only the names can hold a marking: check them (cheaply: most names hold no needle character). */
+  private nameOnly(t: string, name: string, originalPath: string | undefined, fd: number, format: DocFormat): void {
+    const originalName = originalPath?.split(/[\\/]/).pop();
+    const names = originalName ? `${name}\n${originalName}` : name;
+    if (!this.init.needleChars.some((c) => names.includes(c))) return;
+    const parts = [{ name: 'file-name', text: name }, ...(originalName ? [{ name: 'original-name', text: originalName }] : [])];
+    const hits = findMarkings(parts, this.init.grammar, { keywords: this.init.keywords, mentions: false });
+    if (hits.length === 0) return;
+    const st = fstatSync(fd);
+    this.records.push({
+      path: t,
+      size: st.size,
+      mtimeMs: st.mtimeMs,
+      sha256: '',
+      format,
+      ...(originalPath ? { originalPath } : {}),
+      markings: hits.map((m) => ({ level: m.level, text: m.text, inner: '', part: m.part, offset: m.offset, pattern: m.pattern })),
+    });
+  }
+
+  private recycleOriginal(infoHostPath: string): string | undefined {
+    try {
+      const fd = openNoAtimeSync(infoHostPath);
+      try {
+        const b = Buffer.alloc(1 << 16);
+        const n = readSync(fd, b, 0, b.length, 0);
+        return parseRecycleInfo(b.subarray(0, n))?.originalPath;
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async slowPath(fd: number, t: string, name: string, originalPath: string | undefined, size: number, mtimeMs: number): Promise<void> {
+    const head = Buffer.alloc(Math.min(4096, size));
+    readSync(fd, head, 0, head.length, 0);
+    const format = sniffDocument(head, name);
+    // Pictures and executables hold no text to read (their random bytes matched a needle by chance).
+    if (format === 'image' || format === 'binary') {
+      this.count(format);
+      this.nameOnly(t, name, originalPath, fd, format);
+      return;
+    }
+    this.dirty = true;
+    this.beat();
+    const originalName = originalPath?.split(/[\\/]/).pop();
+    const opts = { name, ...(originalName ? { originalName } : {}), grammar: this.init.grammar, keywords: this.init.keywords, timeoutMs: this.init.fileTimeoutMs };
+    let scan: FileScan;
+    if (format === 'text') scan = this.scanChunks(fd, name, originalName);
+    else if (size > this.init.maxFileBytes) {
+      const { scanFile } = await loadScanFile();
+      scan = { ...(await scanFile(new Uint8Array(0), opts)), sha256: '', gaps: [{ inner: '', kind: 'too-large', reason: `${size} bytes is over the ${this.init.maxFileBytes}-byte budget: only the name was checked` }] };
+    } else {
+      const { scanFile } = await loadScanFile();
+      const buf = Buffer.alloc(size);
+      let off = 0;
+      while (off < buf.length) {
+        const n = readSync(fd, buf, off, buf.length - off, off);
+        if (n === 0) break;
+        off += n;
+      }
+      scan = await scanFile(off === buf.length ? buf : buf.subarray(0, off), opts);
+    }
+    this.count(scan.format);
+    for (const g of scan.gaps) {
+      // Pictures inside documents and archives (icons, photos in a .jar or a web page) are counted
+      // in one line, or they would bury the gaps that matter; scanned PDFs stay listed.
+      if (g.kind === 'no-text-layer' && g.inner && /^picture/.test(g.reason)) {
+        this.counts.embeddedPictures++;
+        continue;
+      }
+      this.gaps.push({ kind: g.kind, path: g.inner ? `${t}!/${g.inner}` : t, reason: g.reason });
+    }
+    if (scan.markings.length > 0) {
+      this.records.push({
+        path: t,
+        size,
+        mtimeMs,
+        sha256: scan.sha256,
+        format: scan.format,
+        ...(originalPath ? { originalPath } : {}),
+        markings: scan.markings.map((m) => ({ level: m.level, text: m.text, inner: m.inner, part: m.part, offset: m.offset, pattern: m.pattern })),
+      });
+    }
+  }
+
+  /**
+   * A plain-text file, read CHUNK bytes at a time with an overlap (a marking split by a chunk border
+   * is still seen); a chunk with no keyword character in any encoding is not decoded at all. Plain
+   * text needs no extraction library: decode and match.
+   */
+  private scanChunks(fd: number, name: string, originalName: string | undefined): FileScan {
+    const markings: FoundMarking[] = [];
+    const seen = new Set<string>();
+    const buf = this.shared;
+    for (let pos = 0; ; pos += CHUNK) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
       if (n === 0) break;
-      h.update(buf.subarray(0, n));
+      this.beat();
+      const chunk = buf.subarray(0, n);
+      // The names are checked once, with the first chunk; later chunks only when they may hold a keyword.
+      if (pos === 0 || mayHoldKeyword(chunk, this.needles)) {
+        const parts = [{ name: 'text', text: decodeText(chunk).text }];
+        if (pos === 0) {
+          parts.push({ name: 'file-name', text: name });
+          if (originalName) parts.push({ name: 'original-name', text: originalName });
+        }
+        for (const h of findMarkings(parts, this.init.grammar, { keywords: this.init.keywords, mentions: false })) {
+          if (h.verdict !== 'marking' && h.level !== 'keyword') continue;
+          const offset = h.part === 'text' ? h.offset + pos : h.offset;
+          const key = `${h.part}:${offset}:${h.text}`;
+          if (seen.has(key)) continue; // found again in the overlap
+          seen.add(key);
+          markings.push({ level: h.level, text: h.text, inner: '', part: h.part, offset, pattern: h.pattern, verdict: h.verdict, reasons: h.reasons });
+        }
+      }
+      if (n < buf.length) break;
+    }
+    // Hash only what is evidence: a file with a marking (re-read; such files are few).
+    return { format: 'text', sha256: markings.length > 0 ? this.hash(fd) : '', markings, mentions: [], gaps: [], parts: [], embeddedFiles: 0 };
+  }
+
+  private hash(fd: number): string {
+    const h = createHash('sha256');
+    for (let pos = 0; ; ) {
+      const n = readSync(fd, this.shared, 0, this.shared.length, pos);
+      if (n === 0) break;
+      h.update(this.shared.subarray(0, n));
       pos += n;
     }
-  } finally {
-    closeSync(fd);
+    return h.digest('hex');
   }
-  return h.digest('hex');
-}
-
-// Jobs are queued by the pool; run them one at a time (they share the read buffer).
-let chain: Promise<void> = Promise.resolve();
-parentPort!.on('message', (msg: WorkerJob | WorkerBatch) => {
-  chain = chain.then(async () => {
-    if ('batch' in msg) {
-      const out: WorkerReply[] = [];
-      for (const job of msg.batch) out.push(await runJob(job));
-      parentPort!.postMessage({ id: msg.id, ok: true, batch: out } satisfies WorkerBatchReply);
-    } else {
-      parentPort!.postMessage(await runJob(msg));
-    }
-  });
-});
-
-function runJob(job: WorkerJob): Promise<WorkerReply> {
-  return (async (): Promise<WorkerReply> => {
-    try {
-      if (noKeywordBytes(job)) return { id: job.id, ok: true, scan: nameOnly(job), changed: false };
-      const r = readAll(job);
-      if (r.chunks) return { id: job.id, ok: true, scan: await scanChunks(job), changed: r.changed };
-      if (r.opaque) return { id: job.id, ok: true, scan: { ...nameOnly(job), format: r.opaque, prefiltered: false }, changed: r.changed };
-      if (!r.bytes) {
-        return {
-          id: job.id,
-          ok: true,
-          changed: r.changed,
-          scan: {
-            ...(await scanFile(new Uint8Array(0), { name: job.name, ...(job.originalName ? { originalName: job.originalName } : {}), grammar, keywords })),
-            sha256: '',
-            gaps: [{ inner: '', kind: 'too-large', reason: `${job.size} bytes is over the ${job.maxFileBytes}-byte budget: only the name was checked` }],
-          },
-        };
-      }
-      const scan = await scanFile(r.bytes, { name: job.name, ...(job.originalName ? { originalName: job.originalName } : {}), grammar, keywords, timeoutMs: job.timeoutMs });
-      return { id: job.id, ok: true, scan, changed: r.changed };
-    } catch (err) {
-      return { id: job.id, ok: false, error: (err as Error).message };
-    }
-  })();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byteNeedles, hasContainerMagic, hasEscapes, mayHoldKeyword, needleChar } from '../../../src/checks/documents/prefilter.js';
+import { byteNeedles, hasContainerMagic, hasEscapes, mayBeMail, mayBeMarkup, mayHoldKeyword, needleChar, needleChars } from '../../../src/checks/documents/prefilter.js';
 
 const needles = byteNeedles(['绝密', '机密', '秘密', '内部', '工作秘密', '密级']);
 
@@ -39,4 +39,35 @@ describe('byte prefilter', () => {
     expect(hasEscapes(Buffer.from('{\\rtf1 \\u26426?\\u23494?}'))).toBe(true);
     expect(hasEscapes(Buffer.from('just words'))).toBe(false);
   });
+
+  it('needle characters for names carry the full-width and case forms of an ASCII keyword', () => {
+    expect(needleChars(['绝密', '内部', 'Tianhe'])).toEqual(['密', '内', 'T', 'Ｔ', 't']);
+  });
+
+  it('a tar is a container whatever its first member is called', () => {
+    const tar = Buffer.alloc(1024);
+    tar.write('Photos/report.docx', 0, 'latin1');
+    tar.write('ustar\x0000', 257, 'latin1');
+    expect(hasContainerMagic(tar)).toBe(true);
+    expect(hasContainerMagic(Buffer.from('PKZIP was a program', 'latin1'))).toBe(false);
+    expect(hasContainerMagic(Buffer.from(`${' '.repeat(300)}%PDF-1.4`, 'latin1'))).toBe(true);
+    expect(hasContainerMagic(Buffer.from(`${' '.repeat(2000)}%PDF-1.4`, 'latin1'))).toBe(false);
+  });
+
+  it('only a header-like first line can start a mail; UTF-16 is left to the sniffer', () => {
+    expect(mayBeMail(Buffer.from('From: a@b.cn\nTo: c@d.cn\n'))).toBe(true);
+    expect(mayBeMail(Buffer.from('From a@b.cn Mon Nov 23 10:00:00 2026\n'))).toBe(true);
+    expect(mayBeMail(Buffer.from('Received : from mx\n'))).toBe(true);
+    expect(mayBeMail(Buffer.from('#!/bin/sh\necho hi\n'))).toBe(false);
+    expect(mayBeMail(Buffer.from('2026-11-23 10:00:00 INFO ok\n'))).toBe(false);
+    expect(mayBeMail(Buffer.from('\ufeffhello', 'utf16le'))).toBe(true);
+  });
+
+  it('markup needs a < in its first 8 KiB, RTF a { first', () => {
+    expect(mayBeMarkup(Buffer.from('<html><body>&#23494;</body></html>'))).toBe(true);
+    expect(mayBeMarkup(Buffer.from('  \n{\\rtf1 \\u23494?}'))).toBe(true);
+    expect(mayBeMarkup(Buffer.from(`${'x'.repeat(9000)}<p>`))).toBe(false);
+    expect(mayBeMarkup(Buffer.from('s = "\\u5bc6"; // JSON escape, not markup'))).toBe(false);
+  });
 });
+

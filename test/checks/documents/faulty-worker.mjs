@@ -1,0 +1,24 @@
+// A worker entry for tests of the coordinator's recovery: the real FolderScanner, except that a
+// file named hang.txt spins forever (a parser in an endless loop) and one named crash.txt throws
+// from a callback (a crash the worker cannot catch). Loads the built code (npm test builds first).
+import { parentPort, workerData } from 'node:worker_threads';
+import { FolderScanner } from '../../../dist/checks/documents/worker.js';
+
+class Faulty extends FolderScanner {
+  async file(t, h, name, recycle) {
+    if (name === 'hang.txt') for (;;);
+    if (name === 'crash.txt') {
+      setImmediate(() => {
+        throw new Error('simulated crash in a parser');
+      });
+      await new Promise(() => {});
+    }
+    return super.file(t, h, name, recycle);
+  }
+}
+
+const scanner = new Faulty(workerData.walk, (m) => parentPort.postMessage(m));
+let chain = Promise.resolve();
+parentPort.on('message', (task) => {
+  chain = chain.then(() => scanner.folder(task));
+});

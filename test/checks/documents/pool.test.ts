@@ -1,0 +1,118 @@
+// The document walk's coordinator and workers on real trees made here: every file counted once
+// whatever the number of workers, folders shared between workers, and a file that hangs or crashes
+// its worker listed as a gap while the rest of its folder is still read.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DocWalk, type WalkTotals } from '../../../src/checks/documents/pool.js';
+import { byteNeedles, needleChars } from '../../../src/checks/documents/prefilter.js';
+import { loadMarkingGrammar } from '../../../src/formats/markings.js';
+
+const WORKER = new URL('../../../dist/checks/documents/worker-main.js', import.meta.url);
+const FAULTY = new URL('./faulty-worker.mjs', import.meta.url);
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'baomi-walk-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function init(fileTimeoutMs = 60_000) {
+  const grammar = loadMarkingGrammar();
+  const all = [...grammar.keywords, '天河'];
+  return { grammar, keywords: ['天河'], needles: byteNeedles(all), needleChars: needleChars(all), skip: ['/skipped'], maxFileBytes: 48 << 20, fileTimeoutMs };
+}
+
+async function walk(root: string, workers: number, url = WORKER, fileTimeoutMs?: number): Promise<WalkTotals> {
+  return new DocWalk(url, init(fileTimeoutMs), workers).run([{ t: '/', h: root }]);
+}
+
+const paths = (t: WalkTotals): string[] => t.records.map((r) => r.path).sort();
+
+describe('DocWalk', () => {
+  it('counts every file once and finds the same markings with one worker or three', async () => {
+    const root = join(dir, 'tree');
+    for (let d = 0; d < 12; d++) {
+      await mkdir(join(root, `d${d}`, 'sub'), { recursive: true });
+      for (let f = 0; f < 40; f++) await writeFile(join(root, `d${d}`, `f${f}.txt`), `line ${d}/${f}\n`.repeat(50));
+      await writeFile(join(root, `d${d}`, 'sub', 'memo.txt'), d % 3 === 0 ? '秘密★1年\n\n关于天河项目的通知\n' : '我们要做好保密工作。\n');
+    }
+    await mkdir(join(root, 'skipped'));
+    await writeFile(join(root, 'skipped', 'x.txt'), '绝密★长期\n');
+    await symlink('/etc/passwd', join(root, 'link'));
+    execFileSync('mkfifo', [join(root, 'fifo')]);
+    const one = await walk(root, 1);
+    const three = await walk(root, 3);
+    for (const t of [one, three]) {
+      expect(t.counts.files).toBe(12 * 41);
+      expect(t.counts.symlinks).toBe(1);
+      expect(t.walk.folders).toBe(1 + 12 * 2);
+      expect(t.gaps).toEqual([]);
+    }
+    expect(paths(one)).toEqual(['/d0/sub/memo.txt', '/d3/sub/memo.txt', '/d6/sub/memo.txt', '/d9/sub/memo.txt']);
+    expect(paths(three)).toEqual(paths(one));
+    const memo = one.records.find((r) => r.path === '/d0/sub/memo.txt')!;
+    expect(memo.markings.map((m) => [m.level, m.text])).toEqual([
+      ['秘密', '秘密★1年'],
+      ['keyword', '天河'],
+    ]);
+    expect(memo.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(one.counts.bytes).toBe(three.counts.bytes);
+  });
+
+  it('shares a folder of big files between idle workers, and still reads each file once', async () => {
+    const root = join(dir, 'big');
+    await mkdir(join(root, 'logs'), { recursive: true });
+    const line = 'Nov 23 10:00:00 host kernel: eth0: link up, 1000 Mbps, full duplex\n';
+    for (let f = 0; f < 24; f++) await writeFile(join(root, 'logs', `syslog.${String(f).padStart(2, '0')}`), line.repeat(Math.ceil((4 << 20) / line.length)));
+    await writeFile(join(root, 'logs', 'syslog.99'), `${line}机密★10年\n`);
+    const t = await walk(root, 2);
+    expect(t.counts.files).toBe(25);
+    expect(t.walk.splits).toBeGreaterThan(0);
+    expect(paths(t)).toEqual(['/logs/syslog.99']);
+  });
+
+  it('lists a file that hangs or crashes its worker and reads the rest of the folder', async () => {
+    const root = join(dir, 'faulty');
+    await mkdir(join(root, 'd'), { recursive: true });
+    for (const n of ['a.txt', 'crash.txt', 'hang.txt', 'm.txt', 'z.txt']) await writeFile(join(root, 'd', n), n === 'z.txt' || n === 'a.txt' ? `机密★5年\n${n}\n` : 'plain\n');
+    const t = await walk(root, 1, FAULTY, 300);
+    expect(t.counts.files).toBe(5);
+    expect(paths(t)).toEqual(['/d/a.txt', '/d/z.txt']);
+    expect(t.gaps.map((g) => [g.path, g.kind])).toEqual([
+      ['/d/crash.txt', 'unreadable'],
+      ['/d/hang.txt', 'timeout'],
+    ]);
+    expect(t.gaps[0]!.reason).toMatch(/simulated crash/);
+    expect(t.walk.restarts).toBe(2);
+  }, 20_000);
+
+  it('the walk (prefilter, fast path, workers) finds exactly the labelled levels in every file of the labelled set', async () => {
+    const lab = new URL('../../../fixtures/documents/labelled/', import.meta.url).pathname;
+    const labels = JSON.parse(readFileSync(join(lab, 'labels.json'), 'utf8')) as Array<{ file: string; expected: Array<{ level: string }> }>;
+    const t = await new DocWalk(WORKER, { ...init(), keywords: [] }, 2).run([{ t: '/', h: lab }]);
+    const found = new Map(t.records.map((r) => [r.path.slice(1), [...new Set(r.markings.map((m) => m.level))].sort()]));
+    const wrong = labels.filter((l) => JSON.stringify(found.get(l.file) ?? []) !== JSON.stringify([...new Set(l.expected.map((e) => e.level))].sort()));
+    expect(wrong.map((l) => `${l.file}: expected ${JSON.stringify(l.expected.map((e) => e.level))}, walk found ${JSON.stringify(found.get(l.file) ?? [])}`)).toEqual([]);
+    expect(t.counts.files).toBeGreaterThanOrEqual(labels.length);
+  });
+
+  it('walks single files given as roots, and lists a root it cannot list', async () => {
+    const root = join(dir, 'single');
+    await mkdir(root, { recursive: true });
+    await writeFile(join(root, 'a.txt'), '秘密★\n');
+    await writeFile(join(root, 'b.txt'), '秘密★\n');
+    const t = await new DocWalk(WORKER, init(), 2).run([
+      { t: '/', h: root, files: ['b.txt'] },
+      { t: '/missing', h: join(root, 'missing') },
+    ]);
+    expect(paths(t)).toEqual(['/b.txt']);
+    expect(t.counts.files).toBe(1);
+    expect(t.gaps.map((g) => [g.path, g.kind])).toEqual([['/missing', 'unreadable']]);
+  });
+});
