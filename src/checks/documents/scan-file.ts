@@ -4,6 +4,7 @@
 // threads of the document walk and by `baomi inspect`. Evidence never carries surrounding text.
 import { createHash } from 'node:crypto';
 import { extractText, type DocFormat, type GapKind } from '../../formats/docs/index.js';
+import { StopError } from '../../formats/docs/context.js';
 import { findMarkings, type MarkingGrammar, type MarkingHit } from '../../formats/markings.js';
 
 export const STATE_LEVELS = ['秘密', '机密', '绝密'] as const;
@@ -84,6 +85,7 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
   const visit = async (data: Uint8Array, name: string, inner: string, depth: number): Promise<void> => {
     const res = await extractText(data, {
       name,
+      lazyEmbedded: true,
       // One budget for the file and all it embeds, so memory stays bounded per worker.
       maxExpandedBytes: Math.max(1, (opts.maxExpandedBytes ?? 96 * 1024 * 1024) - expanded),
       maxTextChars: 16 * 1024 * 1024,
@@ -94,21 +96,24 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
     const parts = res.parts;
     if (inner === '' && opts.originalName) parts.push({ name: 'original-name', text: opts.originalName });
     if (opts.detail) for (const p of parts) out.parts.push({ inner, name: p.name, chars: p.text.length });
-    for (const g of res.gaps) {
-      // An image or executable has no text to read: that is not a gap in the check.
-      if (g.kind === 'unsupported' && OPAQUE.has(res.format)) continue;
-      out.gaps.push({ inner, kind: g.kind, reason: g.reason });
-    }
+    const gapsOf = (from: number): void => {
+      for (const g of res.gaps.slice(from)) {
+        // An image or executable has no text to read: that is not a gap in the check.
+        if (g.kind === 'unsupported' && OPAQUE.has(res.format)) continue;
+        out.gaps.push({ inner, kind: g.kind, reason: g.reason });
+      }
+    };
+    gapsOf(0);
+    let gapsSeen = res.gaps.length;
     for (const h of findMarkings(parts, opts.grammar, { keywords: opts.keywords ?? [], mentions: opts.detail ?? false })) {
       const m: FoundMarking = { level: h.level, text: h.text, inner, part: h.part, offset: h.offset, pattern: h.pattern, verdict: h.verdict, reasons: h.reasons };
       if (h.verdict === 'marking' || h.level === 'keyword') out.markings.push(m);
       else out.mentions.push(m);
     }
+    res.parts = [];
     const embedded = res.embedded;
     res.embedded = [];
-    for (const e of embedded) {
-      expanded += e.bytes.length;
-    }
+    for (const e of embedded) expanded += e.bytes.length;
     for (let k = 0; k < embedded.length; k++) {
       const e = embedded[k]!;
       embedded[k] = { name: e.name, bytes: new Uint8Array(0) }; // let what was read go as we go
@@ -118,7 +123,25 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
         out.gaps.push({ inner: path, kind: 'too-large', reason: `nested deeper than ${maxDepth} levels: not opened` });
         continue;
       }
-      await visit(e.bytes, e.name, path, depth + 1);
+      let data = e.bytes;
+      if (e.load) {
+        // Archive members are decompressed one at a time (memory holds one member, not all).
+        try {
+          const loaded = e.load();
+          if (loaded === null) continue;
+          data = loaded;
+          expanded += data.length;
+        } catch (err) {
+          out.gaps.push({ inner: path, kind: err instanceof StopError ? err.kind : 'corrupt', reason: (err as Error).message });
+          if (err instanceof StopError) break;
+          continue;
+        } finally {
+          // what reading the member reported (encrypted, bomb, corrupt…)
+          gapsOf(gapsSeen);
+          gapsSeen = res.gaps.length;
+        }
+      }
+      await visit(data, e.name, path, depth + 1);
     }
   };
   await visit(bytes, opts.name, '', 0);

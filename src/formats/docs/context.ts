@@ -26,6 +26,7 @@ export class Ctx {
   readonly maxTextChars: number;
   readonly name: string | undefined;
   readonly signal: AbortSignal | undefined;
+  readonly lazy: boolean;
   private readonly deadline: number;
 
   /** Bytes decompressed or copied out so far (counted against maxExpandedBytes). */
@@ -41,6 +42,7 @@ export class Ctx {
     this.maxTextChars = opts.maxTextChars ?? DEFAULT_LIMITS.maxTextChars;
     this.name = opts.name;
     this.signal = opts.signal;
+    this.lazy = opts.lazyEmbedded === true;
     const t = opts.timeoutMs ?? DEFAULT_LIMITS.timeoutMs;
     this.deadline = t > 0 ? Date.now() + t : Infinity;
   }
@@ -99,6 +101,16 @@ export class Ctx {
 
   embed(name: string, bytes: Uint8Array): void {
     this.embedded.push({ name, bytes });
+  }
+
+  /** An embedded file read only when wanted (ExtractOptions.lazyEmbedded), else read now. */
+  embedLazy(name: string, load: () => Uint8Array | null): void {
+    if (this.lazy) {
+      this.embedded.push({ name, bytes: new Uint8Array(0), load });
+      return;
+    }
+    const b = load();
+    if (b) this.embed(name, b);
   }
 }
 

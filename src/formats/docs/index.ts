@@ -37,8 +37,7 @@ function extractZipMembers(zip: Zip, ctx: Ctx): void {
     if (e.isDir) continue;
     ctx.check();
     if (!ctx.countMember()) return;
-    const b = zip.read(e);
-    if (b) ctx.embed(e.name, b);
+    ctx.embedLazy(e.name, () => zip.read(e));
   }
 }
 

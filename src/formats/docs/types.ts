@@ -62,6 +62,12 @@ export interface Embedded {
   /** Path inside the container: `word/embeddings/oleObject1.bin`, a zip member path, a mail attachment's file name. */
   name: string;
   bytes: Uint8Array;
+  /**
+   * With `ExtractOptions.lazyEmbedded`, members of plain archives come unread: `bytes` is empty and
+   * `load()` decompresses the member (null when it cannot be read; the gap is then added to the
+   * result's `gaps`). The caller reads them one at a time, so memory holds one member, not all.
+   */
+  load?: () => Uint8Array | null;
 }
 
 export type GapKind =
@@ -118,6 +124,8 @@ export interface ExtractOptions {
   timeoutMs?: number;
   /** Abort: extraction stops at the next check and returns what it has, with a `timeout` gap. */
   signal?: AbortSignal;
+  /** Leave the members of plain archives (zip) unread, with a `load()` each (see Embedded). */
+  lazyEmbedded?: boolean;
 }
 
 export const DEFAULT_LIMITS = {
