@@ -29,7 +29,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--rules <path>', 'add a rule file or folder (repeatable); a rule with a built-in id replaces it', collect)
     .option('--only <ids>', 'run only these rule ids (comma-separated)')
     .option('--ledger <file>', "the unit's register of computers and media (台账): XLSX, CSV (UTF-8/GBK) or YAML")
-    .option('--paths <dir...>', 'folders to walk for documents (live scans)')
+    .option('--paths <path...>', 'folders or files to walk for documents (live scans)')
     .option('--out <dir>', 'where to write the report files', 'baomi-reports')
     .addOption(new Option('--format <format>', 'what to print on stdout').choices(['text', 'json']).default('text'))
     .option('--key <file>', 'Ed25519 private key (PEM) to sign with (default: your key in the config dir, created on first use)')

@@ -153,7 +153,7 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
     target,
     rules,
     probes: PROBE_MAP,
-    options: { profile, ...(ledgerData ? { ledgerData } : {}), ...(flags.paths ? { paths: flags.paths } : {}), ...(flags.evidence === 'full' ? { evidence: 'full' } : {}) },
+    options: { profile, ...(ledgerData ? { ledgerData } : {}), ...(flags.paths ? { paths: flags.paths.map((p) => resolve(p)) } : {}), ...(flags.evidence === 'full' ? { evidence: 'full' } : {}) },
     log,
     ...(probeTimeoutMs !== undefined ? { probeTimeoutMs } : {}),
   });

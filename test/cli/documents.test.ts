@@ -144,3 +144,24 @@ describe('documents.markings through the CLI', () => {
     expect(cov.find((c) => c.path === '/home/zhang/docs/big.txt')).toBeUndefined();
   });
 });
+
+describe('documents.markings live, on named paths', () => {
+  it('--paths takes folders (relative to where baomi runs) and single files; nothing outside them is read', async () => {
+    const live = join(work, 'live');
+    await mkdir(join(live, 'folder', 'deep'), { recursive: true });
+    await writeFile(join(live, 'one.txt'), '绝密★长期\n');
+    await writeFile(join(live, 'other.txt'), '绝密★长期\n');
+    await writeFile(join(live, 'folder', 'deep', 'two.txt'), '秘密★1年\n');
+    const out = join(work, 'out-live');
+    const r = spawnSync(process.execPath, [BIN, 'scan', '--paths', join(live, 'one.txt'), 'folder', '--out', out, '--profile', 'nonclassified', '--only', 'document-classified-marking', '--format', 'json'], {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CONFIG_HOME: join(work, 'cfg'), NO_COLOR: '1' },
+      timeout: 300_000,
+      cwd: live, // a relative path is the user's, not the target root's
+    });
+    const rep = JSON.parse(r.stdout);
+    expect(rep.findings.map((f: { evidence: { path: string } }) => f.evidence.path)).toEqual([join(live, 'folder', 'deep', 'two.txt'), join(live, 'one.txt')]);
+    expect(rep.inventory.documentScan.files).toBe(2);
+  });
+});
+
