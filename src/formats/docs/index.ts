@@ -21,6 +21,7 @@ import { extractPdf } from './pdf.js';
 import { parseInfo2, parseRecycleInfo } from './recycle.js';
 import { extractRtf } from './rtf.js';
 import { sniffDocument, zipKind } from './sniff.js';
+import { extractTar } from './tar.js';
 import { baseName, decodeAs, decodeText, extOf, isUtf8 } from './text.js';
 import type { DocFormat, ExtractOptions, ExtractResult } from './types.js';
 import { DEFAULT_LIMITS } from './types.js';
@@ -151,6 +152,9 @@ async function run(bytes: Uint8Array, ctx: Ctx, opts: ExtractOptions): Promise<v
     }
     case 'gzip':
       extractGzip(bytes, ctx, opts.name);
+      return;
+    case 'tar':
+      extractTar(bytes, ctx);
       return;
     case 'rar':
     case '7z':

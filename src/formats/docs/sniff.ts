@@ -4,6 +4,7 @@
  * extension only breaks ties (.wps vs .doc, a zip too short to tell, …).
  */
 import type { DocFormat } from './types.js';
+import { looksLikeTar } from './tar.js';
 import { decodeAs, extOf, looksLikeText, bomOf, guessUtf16 } from './text.js';
 import { zipNamesFromHead } from './zip.js';
 
@@ -231,6 +232,9 @@ export function sniffDocument(head: Uint8Array, name?: string): DocFormat {
     const root = oleRootNames(head);
     return oleKind(root ?? oleStreamNames(head), ext, root !== null);
   }
+  // tar before the checks below: its first bytes are a member's name and its second block that
+  // member's content, so a tar of a PDF (or of a file named "MZ…") would be taken for that member
+  if (looksLikeTar(head)) return 'tar';
   const pdfAt = ascii(head, 0, 1024).indexOf('%PDF-');
   if (pdfAt >= 0) return 'pdf';
   const bom = bomOf(head);
@@ -247,6 +251,8 @@ export function sniffDocument(head: Uint8Array, name?: string): DocFormat {
   if (startsWith(head, [0x1f, 0x8b])) return 'gzip';
   if (ascii(head, 0, 6) === 'Rar!\x1a\x07') return 'rar';
   if (startsWith(head, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c])) return '7z';
+  // ar archives (static libraries .a, .deb packages): a text-like header, binary members
+  if (ascii(head, 0, 8) === '!<arch>\n' || ascii(head, 0, 8) === '!<thin>\n') return 'binary';
   if (
     ascii(head, 0, 2) === 'MZ' ||
     ascii(head, 0, 4) === '\x7fELF' ||

@@ -33,6 +33,7 @@ export type DocFormat =
   | 'msg' // Outlook message (OLE)
   | 'zip'
   | 'gzip'
+  | 'tar' // ustar / GNU / pax / v7 tar: regular-file members embedded (a .tar.gz is gzip, then tar)
   | 'rar' // recognised, not unpacked
   | '7z' // recognised, not unpacked
   | 'recycle-info' // Windows Recycle Bin `$I…` file (or XP `INFO2`)
