@@ -160,7 +160,7 @@ describe('documents.markings live, on named paths', () => {
       cwd: live, // a relative path is the user's, not the target root's
     });
     const rep = JSON.parse(r.stdout);
-    expect(rep.findings.map((f: { evidence: { path: string } }) => f.evidence.path)).toEqual([join(live, 'folder', 'deep', 'two.txt'), join(live, 'one.txt')]);
+    expect(rep.findings.map((f: { evidence: { path: string } }) => f.evidence.path).sort()).toEqual([join(live, 'folder', 'deep', 'two.txt'), join(live, 'one.txt')]);
     expect(rep.inventory.documentScan.files).toBe(2);
   });
 });

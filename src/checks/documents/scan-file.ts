@@ -100,7 +100,8 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
       for (const g of res.gaps.slice(from)) {
         // An image or executable has no text to read: that is not a gap in the check.
         if (g.kind === 'unsupported' && OPAQUE.has(res.format)) continue;
-        out.gaps.push({ inner, kind: g.kind, reason: g.reason });
+        // the part (a zip or tar member, an XML part) goes into the reason: the path stays the file's
+        out.gaps.push({ inner, kind: g.kind, reason: g.part ? `${g.reason} (${g.part})` : g.reason });
       }
     };
     gapsOf(0);

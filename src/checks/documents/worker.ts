@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, readdirSync, readSync, type Dirent } from 'node:fs';
 import { findMarkings, type MarkingGrammar } from '../../formats/markings.js';
 import { sniffDocument } from '../../formats/docs/sniff.js';
+import { looksLikeTar } from '../../formats/docs/tar.js';
 import { decodeText } from '../../formats/docs/text.js';
 import { parseRecycleInfo } from '../../formats/docs/recycle.js';
 import type { DocFormat } from '../../formats/docs/types.js';
@@ -98,7 +99,7 @@ export interface WalkMessage {
 }
 
 /** Plain text is read in pieces of this size (bounded memory whatever the file size). */
-export const CHUNK = 4 * 1024 * 1024;
+export const CHUNK = 1024 * 1024;
 const OVERLAP = 4096;
 /** The fast path's read size (a power of two dividing CHUNK). */
 const FAST_READ = 256 * 1024;
@@ -280,7 +281,7 @@ export class FolderScanner {
       const chunk = buf.subarray(0, n);
       if (pos === 0) {
         // Containers hide their text (compressed, encoded); so may mail (base64, quoted-printable).
-        if (hasContainerMagic(chunk)) return -1;
+        if (hasContainerMagic(chunk) || looksLikeTar(chunk)) return -1; // looksLikeTar: v7 tars have no magic
         if (mayBeMail(chunk) && this.sniffHides(fd)) return -1;
         markup = mayBeMarkup(chunk);
       }
