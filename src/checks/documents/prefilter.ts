@@ -7,25 +7,33 @@
 
 import { isAscii } from 'node:buffer';
 
-let gbkTable: Map<string, Uint8Array> | undefined;
+let gbkChars: string[] | undefined;
 
 /**
- * GBK bytes of a character. TextDecoder decodes GBK; the reverse map is built once, from one
- * decode of every two-byte code (each followed by a newline, so that an invalid pair cannot shift
- * the rest).
+ * GBK bytes of a character. TextDecoder decodes GBK but nothing encodes it: every two-byte code
+ * is decoded once (each followed by a newline, so that an invalid pair cannot shift the rest) and
+ * the character is looked up by position.
  */
 function gbk(ch: string): Uint8Array | undefined {
-  if (gbkTable === undefined) {
-    gbkTable = new Map();
-    const pairs: number[] = [];
-    for (let a = 0x81; a <= 0xfe; a++) for (let b = 0x40; b <= 0xfe; b++) if (b !== 0x7f) pairs.push(a, b, 0x0a);
-    const chars = new TextDecoder('gbk').decode(new Uint8Array(pairs)).split('\n');
-    for (let k = 0; k < chars.length - 1; k++) {
-      const c = chars[k]!;
-      if (c.length === 1 && c !== '\ufffd' && !gbkTable.has(c)) gbkTable.set(c, new Uint8Array([pairs[k * 3]!, pairs[k * 3 + 1]!]));
+  if (gbkChars === undefined) {
+    const pairs = new Uint8Array(126 * 190 * 3);
+    let n = 0;
+    for (let a = 0x81; a <= 0xfe; a++) {
+      for (let b = 0x40; b <= 0xfe; b++) {
+        if (b === 0x7f) continue;
+        pairs[n++] = a;
+        pairs[n++] = b;
+        pairs[n++] = 0x0a;
+      }
     }
+    gbkChars = new TextDecoder('gbk').decode(pairs.subarray(0, n)).split('\n');
   }
-  return gbkTable.get(ch);
+  const k = ch === '\ufffd' ? -1 : gbkChars.indexOf(ch);
+  if (k < 0) return undefined;
+  // pair k: lead 0x81 + k / 190, trail 0x40 + k % 190 skipping 0x7f
+  const lead = 0x81 + Math.floor(k / 190);
+  const t = k % 190;
+  return new Uint8Array([lead, t < 0x3f ? 0x40 + t : 0x41 + t]);
 }
 
 /** The character that stands for a keyword: 密 when it has one (every state-secret level does), else its first. */

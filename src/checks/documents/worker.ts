@@ -281,7 +281,9 @@ export class FolderScanner {
       const chunk = buf.subarray(0, n);
       if (pos === 0) {
         // Containers hide their text (compressed, encoded); so may mail (base64, quoted-printable).
-        if (hasContainerMagic(chunk) || looksLikeTar(chunk)) return -1; // looksLikeTar: v7 tars have no magic
+        if (hasContainerMagic(chunk)) return -1;
+        // a v7 tar has no magic: its magic field is zero (a cheap test first, this runs on every file)
+        if (n >= 512 && chunk[257] === 0 && chunk[0] !== 0 && looksLikeTar(chunk)) return -1;
         if (mayBeMail(chunk) && this.sniffHides(fd)) return -1;
         markup = mayBeMarkup(chunk);
       }

@@ -102,6 +102,19 @@ describe('DocWalk', () => {
     expect(t.counts.files).toBeGreaterThanOrEqual(labels.length);
   });
 
+  it('a docx inside a v7 tar (no magic, compressed member) is not passed over by the fast path', async () => {
+    const root = join(dir, 'v7');
+    await mkdir(join(root, 'in'), { recursive: true });
+    const lab = new URL('../../../fixtures/documents/labelled/', import.meta.url).pathname;
+    const labels = JSON.parse(readFileSync(join(lab, 'labels.json'), 'utf8')) as Array<{ file: string; format: string; expected: Array<{ level: string }> }>;
+    const docx = labels.find((l) => l.format === 'docx' && l.expected.some((e) => e.level === '机密'))!;
+    await writeFile(join(root, 'in', 'memo.docx'), readFileSync(join(lab, docx.file)));
+    execFileSync('tar', ['--format=v7', '-cf', join(root, 'old.tar'), '-C', join(root, 'in'), 'memo.docx']);
+    await rm(join(root, 'in'), { recursive: true });
+    const t = await walk(root, 1);
+    expect(t.records.map((r) => [r.path, r.format, r.markings.find((m) => m.level === '机密')?.inner])).toEqual([['/old.tar', 'tar', 'memo.docx']]);
+  });
+
   it('walks single files given as roots, and lists a root it cannot list', async () => {
     const root = join(dir, 'single');
     await mkdir(root, { recursive: true });
