@@ -13,8 +13,13 @@ import type { DirTask, FileRecord, WalkCounts, WalkGap, WalkInit, WalkMessage } 
 
 /** Folders queued per worker, so that it never waits for the next one. */
 const DEPTH = 2;
-/** Heap cap per worker: V8 collects harder near it, and a file that still needs more kills only its worker (listed, replaced). */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 16 };
+/**
+ * Heap cap per worker (BAOMI_WORKER_HEAP_MB): V8 collects harder near it — without it, garbage
+ * from an 8 MB web page kept a worker at 200 MB — and a file that still needs more kills only its
+ * worker (listed as a gap, the worker replaced).
+ */
+export const WORKER_HEAP_MB = Number(process.env['BAOMI_WORKER_HEAP_MB'] ?? 0) || 96;
+const WORKER_LIMITS = { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 };
 
 export interface WalkTotals {
   records: FileRecord[];

@@ -52,8 +52,15 @@ export function htmlCharset(bytes: Uint8Array): string {
   return isUtf8(bytes) ? 'utf-8' : 'gb18030';
 }
 
-/** Markup string → text. `xml` mode: element names by local name, no script/style semantics. */
-export function markupToText(src: string, xml = false): string {
+/** Tags and text are turned into text this many characters at a time (bounded garbage per step). */
+const SEGMENT = 256 * 1024;
+
+/**
+ * Markup string → text. `xml` mode: element names by local name, no script/style semantics.
+ * `segment`: how many characters tags are replaced in at a time (tests pass Infinity).
+ */
+export function markupToText(src: string, xml = false, segment = SEGMENT): string {
+  // Constructs that can span anything go first, over the whole string.
   let s = src
     .replace(/<!--[\s\S]*?(-->|$)/g, '')
     .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, t: string) => t.replace(/</g, '&lt;'));
@@ -61,7 +68,26 @@ export function markupToText(src: string, xml = false): string {
     ? s.replace(/<([\w.-]+:)?(binData|binaryData|binary-data|instrText)\b[^>]*>[\s\S]*?<\/([\w.-]+:)?\2\s*>/g, '')
     : s.replace(/<(script|style|xml|template|noscript|svg)\b[^>]*>[\s\S]*?(<\/\1\s*>|$)/gi, '');
   s = s.replace(/<!DOCTYPE[^>]*>/gi, '').replace(/<\?[\s\S]*?\?>/g, '');
-  // collapse source whitespace (HTML semantics), then tags → separators
+  if (s.length <= segment) return tagsToText(s, xml).trim();
+  // A big page (an 8 MB manual) in segments cut before a tag: the per-tag replacement of the
+  // whole string at once needed more than 100 MB of heap. A cut inside an attribute value that
+  // holds a "<" costs a few characters of attribute text, nothing more.
+  const out: string[] = [];
+  for (let at = 0; at < s.length; ) {
+    let end = Math.min(s.length, at + segment);
+    if (end < s.length) {
+      const lt = s.lastIndexOf('<', end);
+      if (lt > at) end = lt;
+    }
+    out.push(tagsToText(s.slice(at, end), xml));
+    at = end;
+  }
+  // the line clean-up again over the joins (a segment may end in a line break and the next start with a tab)
+  return out.join('').replace(/[ \t]*\n[ \t]*/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+/** Whitespace collapsed (HTML semantics), tags → line breaks / tabs / nothing, entities decoded. */
+function tagsToText(s: string, xml: boolean): string {
   s = s.replace(/[\s\u0085]+/g, ' ');
   s = s.replace(/<\/?([A-Za-z][\w:.-]*)(?:"[^"]*"|'[^']*'|[^'">])*>/g, (_m, tag: string) => {
     const i = tag.indexOf(':');
@@ -71,10 +97,7 @@ export function markupToText(src: string, xml = false): string {
     return '';
   });
   s = decodeHtmlEntities(s);
-  return s
-    .replace(/[ \t]*\n[ \t]*/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  return s.replace(/[ \t]*\n[ \t]*/g, '\n').replace(/\n{3,}/g, '\n\n');
 }
 
 export function htmlToText(bytes: Uint8Array, charsetHint?: string, xml = false): { text: string; encoding: string } {

@@ -111,3 +111,37 @@ describe('text versus binary', () => {
     expect(sniffDocument(mixed)).toBe('text'); // ASCII as UTF-16LE without BOM
   });
 });
+
+describe('big markup', () => {
+  // A generated page in the shape of a big manual (an 8 MB one needed over 100 MB of heap when
+  // every tag was replaced in one pass); the marking is written with character references.
+  const page = (rows: number): string =>
+    `<html><head><style>p{}</style></head><body>\n${'<p class="x">item <b>bold</b> &amp; <a href="#a>b">link</a></p>\n<table><tr><td>甲</td><td>乙</td></tr></table>\n'.repeat(rows)}<p>&#26426;&#23494;&#9733;10&#24180;</p>\n</body></html>`;
+
+  it('is read in segments with the same text as in one piece', async () => {
+    const { markupToText } = await import('../../../src/formats/docs/html.js');
+    const big = page(40_000);
+    expect(big.length).toBeGreaterThan(4 * 256 * 1024);
+    const whole = markupToText(big, false, Infinity);
+    expect(whole.endsWith('\n机密★10年')).toBe(true);
+    expect(markupToText(big)).toBe(whole);
+    // cuts at every possible place relative to the tags
+    for (const seg of [1000, 1001, 4097, 65_537]) expect(markupToText(page(300), false, seg), String(seg)).toBe(markupToText(page(300), false, Infinity));
+  });
+
+  it('fits a worker with a 48 MB heap', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const url = new URL('../../../dist/formats/docs/html.js', import.meta.url).href;
+    const w = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       import(workerData.url).then((m) => parentPort.postMessage(m.markupToText(workerData.page).split('\\n').pop()));`,
+      { eval: true, workerData: { url, page: page(60_000) }, resourceLimits: { maxOldGenerationSizeMb: 48 } },
+    );
+    const tail = await new Promise((resolve, reject) => {
+      w.on('message', resolve);
+      w.on('error', reject);
+    });
+    expect(tail).toBe('机密★10年');
+    await w.terminate();
+  });
+});
