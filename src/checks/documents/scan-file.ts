@@ -3,7 +3,7 @@
 // marking grammar (src/formats/markings) on every part. Pure over bytes: used by the worker
 // threads of the document walk and by `baomi inspect`. Evidence never carries surrounding text.
 import { createHash } from 'node:crypto';
-import { extractText, type DocFormat, type GapKind } from '../../formats/docs/index.js';
+import { extractText, sniffDocument, type DocFormat, type GapKind } from '../../formats/docs/index.js';
 import { StopError } from '../../formats/docs/context.js';
 import { findMarkings, type MarkingGrammar, type MarkingHit } from '../../formats/markings.js';
 
@@ -126,12 +126,20 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
       }
       let data = e.bytes;
       if (e.load) {
+        // A picture or an executable inside an archive is known from its first bytes: only its
+        // name is checked, and it is not expanded (a 100 MB library in a wheel stays compressed).
+        const head = e.head?.();
+        const kind = head && head.length > 0 ? sniffDocument(head, e.name) : undefined;
+        if (kind === 'image' || kind === 'binary') {
+          if (kind === 'image') out.gaps.push({ inner: path, kind: 'no-text-layer', reason: 'picture: not inspectable without OCR' });
+          await visit(new Uint8Array(0), e.name, path, depth + 1);
+          continue;
+        }
         // Archive members are decompressed one at a time (memory holds one member, not all).
         try {
           const loaded = e.load();
           if (loaded === null) continue;
           data = loaded;
-          expanded += data.length;
         } catch (err) {
           out.gaps.push({ inner: path, kind: err instanceof StopError ? err.kind : 'corrupt', reason: (err as Error).message });
           if (err instanceof StopError) break;
@@ -141,6 +149,15 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
           gapsOf(gapsSeen);
           gapsSeen = res.gaps.length;
         }
+        expanded += data.length;
+        try {
+          await visit(data, e.name, path, depth + 1);
+        } finally {
+          // done with it: what it held goes back to the budget of what is held at once
+          expanded -= data.length;
+          e.release?.();
+        }
+        continue;
       }
       await visit(data, e.name, path, depth + 1);
     }

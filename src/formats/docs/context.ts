@@ -103,10 +103,29 @@ export class Ctx {
     this.embedded.push({ name, bytes });
   }
 
-  /** An embedded file read only when wanted (ExtractOptions.lazyEmbedded), else read now. */
-  embedLazy(name: string, load: () => Uint8Array | null): void {
+  /**
+   * An embedded file read only when wanted (ExtractOptions.lazyEmbedded), else read now. `head`
+   * gives its first bytes cheaply. What load() reserves from the expansion budget is given back
+   * by release(): the budget then bounds what is held at once, not what is read in all.
+   */
+  embedLazy(name: string, load: () => Uint8Array | null, head?: () => Uint8Array | null): void {
     if (this.lazy) {
-      this.embedded.push({ name, bytes: new Uint8Array(0), load });
+      let held = 0;
+      this.embedded.push({
+        name,
+        bytes: new Uint8Array(0),
+        load: () => {
+          const before = this.expanded;
+          const b = load();
+          held = this.expanded - before;
+          return b;
+        },
+        ...(head ? { head } : {}),
+        release: () => {
+          this.expanded -= held;
+          held = 0;
+        },
+      });
       return;
     }
     const b = load();

@@ -236,7 +236,7 @@ class TarWalk {
     if (!ctx.countMember()) return false;
     const start = Math.min(e.dataStart, bytes.length);
     const stop = Math.min(e.dataStart + e.size, bytes.length);
-    ctx.embedLazy(name, () => bytes.subarray(start, stop));
+    ctx.embedLazy(name, () => bytes.subarray(start, stop), () => bytes.subarray(start, Math.min(stop, start + 65536)));
     if (e.dataStart + e.size <= bytes.length) return true;
     // the part that is there is still read: a marking on page one is still a finding
     ctx.gap('corrupt', `tar member cut short: ${stop - start} of ${e.size} bytes present (truncated archive)`, name);

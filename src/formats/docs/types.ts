@@ -69,6 +69,10 @@ export interface Embedded {
    * result's `gaps`). The caller reads them one at a time, so memory holds one member, not all.
    */
   load?: () => Uint8Array | null;
+  /** Lazy members: the member's first bytes, cheaply (null when unknown), so pictures and executables need not be expanded. */
+  head?: () => Uint8Array | null;
+  /** Lazy members: gives back to the expansion budget what load() took, once the member is done with. */
+  release?: () => void;
 }
 
 export type GapKind =
@@ -113,7 +117,10 @@ export interface ExtractOptions {
   fileNamePart?: boolean;
   /** Larger inputs are not parsed (gap `too-large`); default 256 MiB. */
   maxBytes?: number;
-  /** Cap on all bytes decompressed from this file (zip members, streams); default 512 MiB. */
+  /**
+   * Cap on the bytes decompressed from this file (zip members, streams) and held at once; default
+   * 512 MiB. Lazy members (lazyEmbedded) give their share back when released.
+   */
   maxExpandedBytes?: number;
   /** A member expanding more than this ratio *and* past 10 MiB is a zip bomb; default 100. */
   maxRatio?: number;

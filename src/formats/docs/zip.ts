@@ -265,6 +265,28 @@ export class Zip {
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   }
 
+  /**
+   * The first bytes of a member without decompressing all of it (for the sniffer): a stored
+   * member's start, or what the first 16 KiB of its deflate stream expand to. Null when that
+   * cannot be told cheaply (encrypted, damaged, another method); no gap — read() says why.
+   */
+  peek(e: ZipEntry): Uint8Array | null {
+    if (e.isDir || e.encrypted) return null;
+    const b = this.bytes;
+    const p = e.localOffset;
+    if (u32(b, p) !== 0x04034b50) return null;
+    const start = p + 30 + u16(b, p + 26) + u16(b, p + 28);
+    const end = e.compressedSize >= 0 ? Math.min(b.length, start + e.compressedSize) : b.length;
+    if (e.method === 0) return b.subarray(start, Math.min(end, start + 65536));
+    if (e.method !== 8) return null;
+    try {
+      const out = inflateRawSync(b.subarray(start, Math.min(end, start + 16384)), { maxOutputLength: 8 * 1024 * 1024, finishFlush: zc.Z_SYNC_FLUSH });
+      return out.subarray(0, 65536);
+    } catch {
+      return null;
+    }
+  }
+
   /** Reads a member by path; undefined when absent, null when unreadable (gap recorded). */
   readPath(path: string): Uint8Array | null | undefined {
     const e = this.get(path);

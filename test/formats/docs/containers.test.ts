@@ -191,3 +191,37 @@ describe('encryption in Office files', () => {
     expect(partText(r, 'sheet:表一')).toBe('ABCD机密★1\t第二个');
   });
 });
+
+describe('archives read member by member (the document walk)', () => {
+  const grammarP = import('../../../src/formats/markings.js').then((m) => m.loadMarkingGrammar());
+  const scan = async (bytes: Uint8Array, maxExpandedBytes: number) => {
+    const { scanFile } = await import('../../../src/checks/documents/scan-file.js');
+    return scanFile(bytes, { name: 'bundle.zip', grammar: await grammarP, keywords: [], maxExpandedBytes });
+  };
+  const u8 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s));
+
+  it('an executable or picture member is known by its first bytes: not expanded, its name still checked', async () => {
+    const elf = Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01', 'latin1'), Buffer.alloc(2 * 1024 * 1024)]);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(1024 * 1024)]);
+    const zip = makeZip([
+      { name: 'bin/秘密★1年-工具.so', data: elf },
+      { name: 'img/scan.png', data: png },
+      { name: 'doc/note.txt', data: u8('机密★5年\n正文\n') },
+    ]);
+    // a 256 KiB budget: expanding the 2 MB library would have exhausted it ('too-large')
+    const r = await scan(zip, 256 * 1024);
+    expect(r.markings.map((m) => [m.inner, m.part, m.text])).toEqual([
+      ['bin/秘密★1年-工具.so', 'file-name', '秘密★1年'],
+      ['doc/note.txt', 'text', '机密★5年'],
+    ]);
+    expect(r.gaps.map((g) => [g.inner, g.kind])).toEqual([['img/scan.png', 'no-text-layer']]);
+  });
+
+  it('the expansion budget bounds what is held at once: every member of a big archive is read', async () => {
+    const filler = '工作安排'.repeat(3000); // ~36 KB of UTF-8 per member
+    const members = [1, 2, 3, 4, 5].map((k) => ({ name: `m${k}.txt`, data: u8(`${filler}\n${k === 5 ? '绝密★长期\n' : ''}`) }));
+    const r = await scan(makeZip(members), 64 * 1024);
+    expect(r.gaps).toEqual([]);
+    expect(r.markings.map((m) => [m.inner, m.text])).toEqual([['m5.txt', '绝密★长期']]);
+  });
+});
