@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocWalk, type WalkTotals } from '../../../src/checks/documents/pool.js';
@@ -113,6 +114,42 @@ describe('DocWalk', () => {
     await rm(join(root, 'in'), { recursive: true });
     const t = await walk(root, 1);
     expect(t.records.map((r) => [r.path, r.format, r.markings.find((m) => m.level === '机密')?.inner])).toEqual([['/old.tar', 'tar', 'memo.docx']]);
+  });
+
+  it('a big .gz is read as a stream: text past any in-memory cap, a tar inside, an executable skipped, a cut file a gap', async () => {
+    const root = join(dir, 'gz');
+    await mkdir(root, { recursive: true });
+    // 40 MB of log with a marking at 36 MB (the in-memory path capped text at 16 Mi characters)
+    const line = 'Nov 23 10:00:00 host kernel: ok\n';
+    const log = Buffer.concat([Buffer.from(line.repeat(Math.floor(36_000_000 / line.length))), Buffer.from('机密★10年\n'), Buffer.from(line.repeat(100_000))]);
+    const at = log.indexOf(Buffer.from('机密★10年'));
+    await writeFile(join(root, 'syslog.1.gz'), gzipSync(log));
+    // a tar of a marked docx and 6 MB of filler, gzipped: collected and extracted
+    const lab = new URL('../../../fixtures/documents/labelled/', import.meta.url).pathname;
+    const labels = JSON.parse(readFileSync(join(lab, 'labels.json'), 'utf8')) as Array<{ file: string; format: string; expected: Array<{ level: string }> }>;
+    const docx = labels.find((l) => l.format === 'docx' && l.expected.some((e) => e.level === '绝密'))!;
+    await mkdir(join(root, 'in'), { recursive: true });
+    await writeFile(join(root, 'in', 'memo.docx'), readFileSync(join(lab, docx.file)));
+    await writeFile(join(root, 'in', 'filler.bin'), Buffer.alloc(6 << 20, 1));
+    execFileSync('tar', ['-czf', join(root, 'backup.tgz'), '-C', join(root, 'in'), 'filler.bin', 'memo.docx']);
+    await rm(join(root, 'in'), { recursive: true });
+    // an executable: known from its first bytes, its (marked) name still checked
+    const elf = Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01', 'latin1'), Buffer.alloc(8 << 20, 7)]);
+    await writeFile(join(root, '秘密★1年-tool.gz'), gzipSync(elf));
+    // a cut .gz: what came before the cut is read, the rest is a gap
+    const cut = gzipSync(Buffer.concat([Buffer.from('秘密★5年\n'), Buffer.from(line.repeat(400_000))]));
+    await writeFile(join(root, 'cut.log.gz'), cut.subarray(0, cut.length - 5000));
+    const t = await walk(root, 2);
+    const rec = (p: string) => t.records.find((r) => r.path === p)?.markings.map((m) => [m.level, m.inner, m.part, m.offset]);
+    expect(rec('/syslog.1.gz')).toEqual([['机密', 'syslog.1', 'text', at]]);
+    expect(rec('/backup.tgz')?.filter((m) => m[0] === '绝密').map((m) => m[1])).toEqual(['backup.tar!/memo.docx']);
+    // the name of the file, and the name of what it holds (as the in-memory path reports it)
+    expect(rec('/秘密★1年-tool.gz')).toEqual([
+      ['秘密', '', 'file-name', 0],
+      ['秘密', '秘密★1年-tool', 'file-name', 0],
+    ]);
+    expect(rec('/cut.log.gz')).toEqual([['秘密', 'cut.log', 'text', 0]]);
+    expect(t.gaps.map((g) => [g.path, g.kind])).toEqual([['/cut.log.gz', 'corrupt']]);
   });
 
   it('walks single files given as roots, and lists a root it cannot list', async () => {
