@@ -114,10 +114,16 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
     res.parts = [];
     const embedded = res.embedded;
     res.embedded = [];
-    for (const e of embedded) expanded += e.bytes.length;
+    // what extraction already expanded (mail attachments, OLE objects…) is held until visited
+    let held = 0;
+    for (const e of embedded) held += e.bytes.length;
+    expanded += held;
     for (let k = 0; k < embedded.length; k++) {
       const e = embedded[k]!;
       embedded[k] = { name: e.name, bytes: new Uint8Array(0) }; // let what was read go as we go
+      // …and goes back to the budget once dropped here (the budget bounds what is held at once)
+      expanded -= e.bytes.length;
+      held -= e.bytes.length;
       out.embeddedFiles++;
       const path = inner === '' ? e.name : `${inner}!/${e.name}`;
       if (depth >= maxDepth) {

@@ -16,8 +16,10 @@ function startsWith(b: Uint8Array, sig: ArrayLike<number>, at = 0): boolean {
   return true;
 }
 
+/** Bytes [start, end) as Latin-1, clamped to the view (a short file must not read past its end, nor throw). */
 function ascii(b: Uint8Array, start: number, end: number): string {
-  return Buffer.from(b.buffer, b.byteOffset + start, Math.max(0, Math.min(end, b.length) - start)).toString('latin1');
+  const s = Math.min(start, b.length);
+  return Buffer.from(b.buffer, b.byteOffset + s, Math.max(0, Math.min(end, b.length) - s)).toString('latin1');
 }
 
 const OOXML_EXT: Record<string, 'docx' | 'xlsx' | 'pptx'> = {

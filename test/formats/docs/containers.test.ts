@@ -217,6 +217,15 @@ describe('archives read member by member (the document walk)', () => {
     expect(r.gaps.map((g) => [g.inner, g.kind])).toEqual([['img/scan.png', 'no-text-layer']]);
   });
 
+  it('what a member expands to (a .json.gz in a wheel) goes back to the budget once scanned', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const filler = '{"k": "工作安排"}\n'.repeat(1500); // ~30 KB each, gzipped to ~1 KB
+    const members = [1, 2, 3, 4, 5, 6].map((k) => ({ name: `data/${k}/service-2.json.gz`, data: gzipSync(`${filler}${k === 6 ? '秘密★1年\n' : ''}`) }));
+    const r = await scan(makeZip(members), 64 * 1024);
+    expect(r.gaps).toEqual([]);
+    expect(r.markings.map((m) => [m.inner, m.text])).toEqual([['data/6/service-2.json.gz!/service-2.json', '秘密★1年']]);
+  });
+
   it('the expansion budget bounds what is held at once: every member of a big archive is read', async () => {
     const filler = '工作安排'.repeat(3000); // ~36 KB of UTF-8 per member
     const members = [1, 2, 3, 4, 5].map((k) => ({ name: `m${k}.txt`, data: u8(`${filler}\n${k === 5 ? '绝密★长期\n' : ''}`) }));

@@ -112,6 +112,20 @@ describe('text versus binary', () => {
   });
 });
 
+describe('short files', () => {
+  // found on a real disk: Python's email test data has base64 parts two bytes long
+  it('a file of a few bytes is sniffed without reading past its end (alone or as a view on a bigger buffer)', async () => {
+    for (let n = 0; n <= 16; n++) {
+      const alone = new Uint8Array(n).fill(0x5d);
+      const big = new Uint8Array(64).fill(0x4d); // 'M': a view must not see its neighbours' "MZ"
+      const view = big.subarray(10, 10 + n).fill(0x5d);
+      expect(sniffDocument(alone, 'x.bin'), String(n)).toBe(sniffDocument(view, 'x.bin'));
+      const r = await extractText(alone, { name: 'part-1.octet-stream' });
+      expect(r.gaps.filter((g) => g.kind === 'corrupt'), String(n)).toEqual([]);
+    }
+  });
+});
+
 describe('big markup', () => {
   // A generated page in the shape of a big manual (an 8 MB one needed over 100 MB of heap when
   // every tag was replaced in one pass); the marking is written with character references.
