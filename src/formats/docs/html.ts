@@ -52,38 +52,69 @@ export function htmlCharset(bytes: Uint8Array): string {
   return isUtf8(bytes) ? 'utf-8' : 'gb18030';
 }
 
+const REMOVE_HTML = /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[([\s\S]*?)\]\]>|<(script|style|xml|template|noscript|svg)\b[^>]*>[\s\S]*?(?:<\/\2\s*>|$)|<!DOCTYPE[^>]*>|<\?[\s\S]*?\?>/gi;
+const REMOVE_XML = /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[([\s\S]*?)\]\]>|<([\w.-]+:)?(binData|binaryData|binary-data|instrText)\b[^>]*>[\s\S]*?<\/([\w.-]+:)?\3\s*>|<![Dd][Oo][Cc][Tt][Yy][Pp][Ee][^>]*>|<\?[\s\S]*?\?>/g;
+
 /** Tags and text are turned into text this many characters at a time (bounded garbage per step). */
 const SEGMENT = 256 * 1024;
 
 /**
  * Markup string → text. `xml` mode: element names by local name, no script/style semantics.
  * `segment`: how many characters tags are replaced in at a time (tests pass Infinity).
+ *
+ * Memory: a 15 MB page is a 30 MB string, and every whole-string pass is another copy. So the
+ * constructs that can span anything — comments, CDATA (kept, its "<" escaped so that it stays
+ * text), script/style/… elements (HTML) or binary-data elements (XML), DOCTYPE, processing
+ * instructions — are found in one scan (whichever starts first wins, as a browser reads them), the
+ * text between them is turned into text a segment at a time (cut before a tag), and the pieces are
+ * joined once, the whitespace across each join cleaned as the whole text would be.
  */
 export function markupToText(src: string, xml = false, segment = SEGMENT): string {
-  // Constructs that can span anything go first, over the whole string.
-  let s = src
-    .replace(/<!--[\s\S]*?(-->|$)/g, '')
-    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, t: string) => t.replace(/</g, '&lt;'));
-  s = xml
-    ? s.replace(/<([\w.-]+:)?(binData|binaryData|binary-data|instrText)\b[^>]*>[\s\S]*?<\/([\w.-]+:)?\2\s*>/g, '')
-    : s.replace(/<(script|style|xml|template|noscript|svg)\b[^>]*>[\s\S]*?(<\/\1\s*>|$)/gi, '');
-  s = s.replace(/<!DOCTYPE[^>]*>/gi, '').replace(/<\?[\s\S]*?\?>/g, '');
-  if (s.length <= segment) return tagsToText(s, xml).trim();
-  // A big page (an 8 MB manual) in segments cut before a tag: the per-tag replacement of the
-  // whole string at once needed more than 100 MB of heap. A cut inside an attribute value that
-  // holds a "<" costs a few characters of attribute text, nothing more.
+  const re = new RegExp((xml ? REMOVE_XML : REMOVE_HTML).source, xml ? 'g' : 'gi');
   const out: string[] = [];
-  for (let at = 0; at < s.length; ) {
-    let end = Math.min(s.length, at + segment);
-    if (end < s.length) {
-      const lt = s.lastIndexOf('<', end);
-      if (lt > at) end = lt;
+  let pending = '';
+  const emit = (final: boolean): void => {
+    while (pending.length > segment || (final && pending.length > 0)) {
+      let end = pending.length;
+      if (end > segment) {
+        end = segment;
+        const lt = pending.lastIndexOf('<', end);
+        if (lt > 0) end = lt;
+      }
+      out.push(tagsToText(pending.slice(0, end), xml));
+      pending = pending.slice(end);
     }
-    out.push(tagsToText(s.slice(at, end), xml));
-    at = end;
+  };
+  let last = 0;
+  for (let m = re.exec(src); m !== null; m = re.exec(src)) {
+    pending += src.slice(last, m.index);
+    if (m[1] !== undefined) pending += m[1].replace(/</g, '&lt;');
+    last = m.index + m[0].length;
+    if (pending.length > segment) emit(false);
   }
-  // the line clean-up again over the joins (a segment may end in a line break and the next start with a tab)
-  return out.join('').replace(/[ \t]*\n[ \t]*/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  pending += src.slice(last);
+  emit(true);
+  return joinClean(out);
+}
+
+/** Joins text pieces; a whitespace run across a join that holds a line break becomes one or two line breaks. */
+function joinClean(pieces: string[]): string {
+  const isWs = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a;
+  for (let k = 1; k < pieces.length; k++) {
+    const a = pieces[k - 1]!;
+    const b = pieces[k]!;
+    let i = a.length;
+    while (i > 0 && isWs(a.charCodeAt(i - 1))) i--;
+    let j = 0;
+    while (j < b.length && isWs(b.charCodeAt(j))) j++;
+    let nl = 0;
+    for (let x = i; x < a.length; x++) if (a.charCodeAt(x) === 0x0a) nl++;
+    for (let x = 0; x < j; x++) if (b.charCodeAt(x) === 0x0a) nl++;
+    if (nl === 0) continue;
+    pieces[k - 1] = a.slice(0, i);
+    pieces[k] = '\n'.repeat(Math.min(nl, 2)) + b.slice(j);
+  }
+  return pieces.join('').trim();
 }
 
 /** Whitespace collapsed (HTML semantics), tags → line breaks / tabs / nothing, entities decoded. */
