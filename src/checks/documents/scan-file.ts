@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { extractText, sniffDocument, type DocFormat, type GapKind } from '../../formats/docs/index.js';
 import { StopError } from '../../formats/docs/context.js';
+import type { ByteSource } from '../../formats/docs/zip.js';
 import { findMarkings, type MarkingGrammar, type MarkingHit } from '../../formats/markings.js';
 
 export const STATE_LEVELS = ['秘密', '机密', '绝密'] as const;
@@ -65,6 +66,11 @@ export interface ScanFileOptions {
   maxExpandedBytes?: number;
   /** Keep mentions and part lists (inspect); the walk leaves them out. */
   detail?: boolean;
+  /**
+   * A big zip-based file read by position (`bytes` is then its head only): read member by member,
+   * never whole. `sha256` is left empty (the caller hashes the file).
+   */
+  zipSource?: ByteSource;
 }
 
 /** Formats whose content is not text (pictures, executables…): only the name is checked. */
@@ -73,7 +79,7 @@ const OPAQUE: ReadonlySet<DocFormat> = new Set(['image', 'binary']);
 export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promise<FileScan> {
   const out: FileScan = {
     format: 'unknown',
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256: opts.zipSource ? '' : createHash('sha256').update(bytes).digest('hex'),
     markings: [],
     mentions: [],
     gaps: [],
@@ -86,6 +92,7 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
     const res = await extractText(data, {
       name,
       lazyEmbedded: true,
+      ...(inner === '' && opts.zipSource ? { zipSource: opts.zipSource } : {}),
       // One budget for the file and all it embeds, so memory stays bounded per worker.
       maxExpandedBytes: Math.max(1, (opts.maxExpandedBytes ?? 96 * 1024 * 1024) - expanded),
       maxTextChars: 16 * 1024 * 1024,

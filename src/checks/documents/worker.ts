@@ -103,6 +103,9 @@ export interface WalkMessage {
 /** Plain text is read in pieces of this size (bounded memory whatever the file size). */
 export const CHUNK = 1024 * 1024;
 const OVERLAP = 4096;
+/** Zip-based files over this size are read by position (directory, then member by member), not whole. */
+const ZIP_BY_POSITION_BYTES = 8 * 1024 * 1024;
+const ZIP_FAMILY: ReadonlySet<string> = new Set(['zip', 'docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'ofd']);
 /** A .gz file whose content is bigger than this is decompressed as a stream, not in memory. */
 const GZ_STREAM_BYTES = 4 * 1024 * 1024;
 /** A decompressed stream past this size and 1000 times the file is a bomb (gzip cannot do better than ~1032:1). */
@@ -412,7 +415,27 @@ export class FolderScanner {
     let scan: FileScan;
     if (format === 'text') scan = this.scanChunks(fd, name, originalName);
     else if (format === 'gzip' && (size > GZ_STREAM_BYTES || gzipInnerSize(fd, size) > GZ_STREAM_BYTES)) scan = await this.scanGzipStream(fd, name, originalName, size);
-    else if (size > this.init.maxFileBytes) {
+    else if (ZIP_FAMILY.has(format) && size > ZIP_BY_POSITION_BYTES) {
+      // A big zip (a 60 MB wheel, a 200 MB slide deck with video) is read by position: its
+      // directory, then one member at a time — never held whole, whatever its size.
+      const { scanFile } = await loadScanFile();
+      const source = {
+        size,
+        read: (pos: number, len: number): Uint8Array => {
+          const b = Buffer.allocUnsafe(Math.max(0, Math.min(len, size - pos)));
+          let off = 0;
+          while (off < b.length) {
+            const n = readSync(fd, b, off, b.length - off, pos + off);
+            if (n === 0) break;
+            off += n;
+          }
+          this.beat();
+          return b.subarray(0, off);
+        },
+      };
+      scan = await scanFile(source.read(0, 65536), { ...opts, zipSource: source });
+      if (scan.markings.length > 0) scan.sha256 = this.hash(fd);
+    } else if (size > this.init.maxFileBytes) {
       const { scanFile } = await loadScanFile();
       scan = { ...(await scanFile(new Uint8Array(0), opts)), sha256: '', gaps: [{ inner: '', kind: 'too-large', reason: `${size} bytes is over the ${this.init.maxFileBytes}-byte budget: only the name was checked` }] };
     } else {

@@ -134,6 +134,11 @@ export interface ExtractOptions {
   signal?: AbortSignal;
   /** Leave the members of plain archives (zip) unread, with a `load()` each (see Embedded). */
   lazyEmbedded?: boolean;
+  /**
+   * The whole file, read by position, when `bytes` is only its head: zip-based formats (OOXML, ODF,
+   * OFD, .zip) are then read from it member by member and never held whole.
+   */
+  zipSource?: import('./zip.js').ByteSource;
 }
 
 export const DEFAULT_LIMITS = {

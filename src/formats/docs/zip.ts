@@ -13,6 +13,20 @@ import { errorMessage } from './context.js';
 import { decodeAs, isUtf8 } from './text.js';
 import { DEFAULT_LIMITS } from './types.js';
 
+/**
+ * Where a zip's bytes come from: memory, or a file read by position (a big archive is then never
+ * held whole — only its directory and one member at a time).
+ */
+export interface ByteSource {
+  readonly size: number;
+  /** Bytes [pos, pos + len) clamped to the source (shorter at the end). */
+  read(pos: number, len: number): Uint8Array;
+}
+
+export function memorySource(b: Uint8Array): ByteSource {
+  return { size: b.length, read: (pos, len) => b.subarray(Math.min(pos, b.length), Math.min(b.length, pos + len)) };
+}
+
 export interface ZipEntry {
   name: string;
   method: number;
@@ -42,6 +56,7 @@ function decodeName(raw: Uint8Array, flags: number, extra: Uint8Array): string {
   return decodeAs(raw, 'gb18030');
 }
 
+/** Offset of the end-of-central-directory record in `b` (the archive's tail), or -1. */
 function findEocd(b: Uint8Array): number {
   const min = Math.max(0, b.length - 22 - 0xffff);
   for (let i = b.length - 22; i >= min; i--) {
@@ -51,52 +66,58 @@ function findEocd(b: Uint8Array): number {
 }
 
 /** Parses the central directory; null when there is none to be found. Throws on absurd structure. */
-function readCentral(b: Uint8Array, maxEntries: number): ZipEntry[] | null {
-  const eocd = findEocd(b);
-  if (eocd < 0) return null;
-  let count = u16(b, eocd + 10);
-  let cdSize = u32(b, eocd + 12);
-  let cdOffset = u32(b, eocd + 16);
-  // ZIP64 end of central directory locator sits right before the EOCD
-  const loc = eocd - 20;
-  if (loc >= 0 && u32(b, loc) === 0x07064b50) {
-    const z64 = u64(b, loc + 8);
-    if (z64 + 56 <= b.length && u32(b, z64) === 0x06064b50) {
-      count = u64(b, z64 + 32);
-      cdSize = u64(b, z64 + 40);
-      cdOffset = u64(b, z64 + 48);
+function readCentral(src: ByteSource, maxEntries: number): ZipEntry[] | null {
+  // the tail holds the EOCD (its comment is at most 64 KiB) and the ZIP64 locator before it
+  const tailStart = Math.max(0, src.size - 22 - 0xffff - 20);
+  const tail = src.read(tailStart, src.size - tailStart);
+  const rel = findEocd(tail);
+  if (rel < 0) return null;
+  const eocd = tailStart + rel;
+  let count = u16(tail, rel + 10);
+  let cdSize = u32(tail, rel + 12);
+  let cdOffset = u32(tail, rel + 16);
+  const loc = rel - 20;
+  if (loc >= 0 && u32(tail, loc) === 0x07064b50) {
+    const z64 = u64(tail, loc + 8);
+    const rec = src.read(z64, 56);
+    if (rec.length === 56 && u32(rec, 0) === 0x06064b50) {
+      count = u64(rec, 32);
+      cdSize = u64(rec, 40);
+      cdOffset = u64(rec, 48);
     }
   }
-  // data prepended to the archive (self-extractors): shift every offset
+  // data prepended to the archive (self-extractors) shifts every offset by the same amount
   const delta = eocd - (cdOffset + cdSize);
   let p = cdOffset + (delta > 0 ? delta : 0);
-  if (u32(b, p) !== 0x02014b50) {
+  if (u32(src.read(p, 4), 0) !== 0x02014b50) {
     p = cdOffset;
-    if (u32(b, p) !== 0x02014b50) return count === 0 ? [] : null;
+    if (u32(src.read(p, 4), 0) !== 0x02014b50) return count === 0 ? [] : null;
   }
   const shift = p - cdOffset;
+  // the directory runs up to the EOCD (or the ZIP64 record before it)
+  const b = src.read(p, Math.max(0, eocd - p));
   const out: ZipEntry[] = [];
-  while (p + 46 <= b.length && u32(b, p) === 0x02014b50) {
+  let q = 0;
+  while (q + 46 <= b.length && u32(b, q) === 0x02014b50) {
     if (out.length >= maxEntries) break;
-    const flags = u16(b, p + 8);
-    const method = u16(b, p + 10);
-    let compressedSize = u32(b, p + 20);
-    let size = u32(b, p + 24);
-    const nameLen = u16(b, p + 28);
-    const extraLen = u16(b, p + 30);
-    const commentLen = u16(b, p + 32);
-    let localOffset = u32(b, p + 42);
-    const raw = b.subarray(p + 46, p + 46 + nameLen);
-    const extra = b.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
-    // ZIP64 extended information extra field
+    const flags = u16(b, q + 8);
+    const method = u16(b, q + 10);
+    let compressedSize = u32(b, q + 20);
+    let size = u32(b, q + 24);
+    const nameLen = u16(b, q + 28);
+    const extraLen = u16(b, q + 30);
+    const commentLen = u16(b, q + 32);
+    let localOffset = u32(b, q + 42);
+    const raw = b.subarray(q + 46, q + 46 + nameLen);
+    const extra = b.subarray(q + 46 + nameLen, q + 46 + nameLen + extraLen);
     for (let e = 0; e + 4 <= extra.length; ) {
       const id = u16(extra, e);
       const len = u16(extra, e + 2);
       if (id === 1) {
-        let q = e + 4;
-        if (size === 0xffffffff) (size = u64(extra, q)), (q += 8);
-        if (compressedSize === 0xffffffff) (compressedSize = u64(extra, q)), (q += 8);
-        if (localOffset === 0xffffffff) localOffset = u64(extra, q);
+        let x = e + 4;
+        if (size === 0xffffffff) (size = u64(extra, x)), (x += 8);
+        if (compressedSize === 0xffffffff) (compressedSize = u64(extra, x)), (x += 8);
+        if (localOffset === 0xffffffff) localOffset = u64(extra, x);
       }
       e += 4 + len;
     }
@@ -111,7 +132,7 @@ function readCentral(b: Uint8Array, maxEntries: number): ZipEntry[] | null {
       isDir: name.endsWith('/') || name.endsWith('\\'),
       encrypted: (flags & 1) === 1 || method === 99,
     });
-    p += 46 + nameLen + extraLen + commentLen;
+    q += 46 + nameLen + extraLen + commentLen;
   }
   return out;
 }
@@ -161,7 +182,7 @@ export class Zip {
   private readonly byLower = new Map<string, ZipEntry>();
 
   private constructor(
-    private readonly bytes: Uint8Array,
+    private readonly src: ByteSource,
     private readonly ctx: Ctx,
     entries: ZipEntry[],
     recovered: boolean,
@@ -176,12 +197,20 @@ export class Zip {
     }
   }
 
-  /** Opens an archive; throws (→ gap `corrupt`) when no member can be found at all. */
-  static open(bytes: Uint8Array, ctx: Ctx): Zip {
+  /**
+   * Opens an archive held in memory or read by position (ByteSource); throws (→ gap `corrupt`)
+   * when no member can be found at all.
+   */
+  static open(input: Uint8Array | ByteSource, ctx: Ctx): Zip {
     const cap = ctx.maxMembers + 1;
-    let entries = readCentral(bytes, cap);
+    let src = input instanceof Uint8Array ? memorySource(input) : input;
+    let entries = readCentral(src, cap);
     let recovered = false;
     if (entries === null) {
+      // no directory: walk the local headers, which needs the whole archive in memory
+      if (!(input instanceof Uint8Array) && src.size > ctx.maxExpandedBytes) throw new Error(`zip central directory missing and the archive (${src.size} bytes) is too big to walk its local headers`);
+      const bytes = input instanceof Uint8Array ? input : src.read(0, src.size);
+      src = memorySource(bytes);
       entries = readLocal(bytes, cap);
       recovered = true;
       if (entries.length === 0) throw new Error('not a zip archive: no central directory and no local headers');
@@ -191,7 +220,7 @@ export class Zip {
       ctx.gap('zip-bomb', `archive lists more than ${ctx.maxMembers} members; only the first ${ctx.maxMembers} were considered`);
       entries = entries.slice(0, ctx.maxMembers);
     }
-    return new Zip(bytes, ctx, entries, recovered);
+    return new Zip(src, ctx, entries, recovered);
   }
 
   /** Finds a member by path: exact, then without a leading '/', then case-insensitively. */
@@ -213,29 +242,28 @@ export class Zip {
       ctx.gap('encrypted', `zip member is encrypted${e.method === 99 ? ' (AES)' : ''}`, e.name);
       return null;
     }
-    const b = this.bytes;
-    const p = e.localOffset;
-    if (u32(b, p) !== 0x04034b50) {
+    const start = this.dataStart(e);
+    if (start < 0) {
       ctx.gap('corrupt', 'local header not found at the offset the central directory gives', e.name);
       return null;
     }
-    const start = p + 30 + u16(b, p + 26) + u16(b, p + 28);
-    const end = e.compressedSize >= 0 ? Math.min(b.length, start + e.compressedSize) : b.length;
-    if (e.compressedSize >= 0 && start + e.compressedSize > b.length) {
+    const size = this.src.size;
+    if (e.compressedSize >= 0 && start + e.compressedSize > size) {
       ctx.gap('corrupt', 'member data runs past the end of the file (truncated)', e.name);
     }
-    const comp = b.subarray(start, end);
+    const compLen = Math.max(0, e.compressedSize >= 0 ? Math.min(e.compressedSize, size - start) : size - start);
     const floor = DEFAULT_LIMITS.ratioFloorBytes;
-    const ratioCap = Math.max(floor, (e.compressedSize >= 0 ? e.compressedSize : comp.length) * ctx.maxRatio);
+    const ratioCap = Math.max(floor, (e.compressedSize >= 0 ? e.compressedSize : compLen) * ctx.maxRatio);
     const budget = ctx.maxExpandedBytes - ctx.expanded;
     if (e.size > ratioCap) {
       ctx.gap('zip-bomb', `member declares ${e.size} bytes from ${e.compressedSize} (ratio over ${ctx.maxRatio}:1); not expanded`, e.name);
       return null;
     }
-    if (e.size > budget) {
-      ctx.gap('too-large', `member of ${e.size} bytes exceeds the remaining expansion budget (${budget} bytes)`, e.name);
+    if (e.size > budget || compLen > budget) {
+      ctx.gap('too-large', `member of ${Math.max(e.size, compLen)} bytes exceeds the remaining expansion budget (${budget} bytes)`, e.name);
       return null;
     }
+    const comp = this.src.read(start, compLen);
     if (e.method === 0) {
       if (!ctx.reserve(comp.length, e.name)) return null;
       return comp;
@@ -272,19 +300,24 @@ export class Zip {
    */
   peek(e: ZipEntry): Uint8Array | null {
     if (e.isDir || e.encrypted) return null;
-    const b = this.bytes;
-    const p = e.localOffset;
-    if (u32(b, p) !== 0x04034b50) return null;
-    const start = p + 30 + u16(b, p + 26) + u16(b, p + 28);
-    const end = e.compressedSize >= 0 ? Math.min(b.length, start + e.compressedSize) : b.length;
-    if (e.method === 0) return b.subarray(start, Math.min(end, start + 65536));
+    const start = this.dataStart(e);
+    if (start < 0) return null;
+    const avail = e.compressedSize >= 0 ? Math.min(e.compressedSize, this.src.size - start) : this.src.size - start;
+    if (e.method === 0) return this.src.read(start, Math.min(avail, 65536));
     if (e.method !== 8) return null;
     try {
-      const out = inflateRawSync(b.subarray(start, Math.min(end, start + 16384)), { maxOutputLength: 8 * 1024 * 1024, finishFlush: zc.Z_SYNC_FLUSH });
+      const out = inflateRawSync(this.src.read(start, Math.min(avail, 16384)), { maxOutputLength: 8 * 1024 * 1024, finishFlush: zc.Z_SYNC_FLUSH });
       return out.subarray(0, 65536);
     } catch {
       return null;
     }
+  }
+
+  /** Where a member's data starts (after its local header), or -1 when the header is not there. */
+  private dataStart(e: ZipEntry): number {
+    const h = this.src.read(e.localOffset, 30);
+    if (h.length < 30 || u32(h, 0) !== 0x04034b50) return -1;
+    return e.localOffset + 30 + u16(h, 26) + u16(h, 28);
   }
 
   /** Reads a member by path; undefined when absent, null when unreadable (gap recorded). */
@@ -304,7 +337,7 @@ export function zipNamesFromHead(head: Uint8Array, max = 64): { names: string[];
     const size = u32(head, 18);
     if (size > 0 && size < 512) firstData = head.subarray(start, Math.min(head.length, start + size));
   }
-  const central = readCentral(head, max);
+  const central = readCentral(memorySource(head), max);
   if (central && central.length) return { names: central.map((e) => e.name), ...(firstData ? { firstData } : {}) };
   const names: string[] = [];
   for (const e of readLocal(head, max)) {

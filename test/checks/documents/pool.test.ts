@@ -152,6 +152,30 @@ describe('DocWalk', () => {
     expect(t.gaps.map((g) => [g.path, g.kind])).toEqual([['/cut.log.gz', 'corrupt']]);
   });
 
+  it('a zip over the file budget is read by position, member by member (Info-ZIP made it)', async () => {
+    const root = join(dir, 'bigzip');
+    const src = join(dir, 'bigzip-src');
+    await mkdir(root, { recursive: true });
+    await mkdir(src, { recursive: true });
+    const lab = new URL('../../../fixtures/documents/labelled/', import.meta.url).pathname;
+    const labels = JSON.parse(readFileSync(join(lab, 'labels.json'), 'utf8')) as Array<{ file: string; format: string; expected: Array<{ level: string }> }>;
+    const docx = labels.find((l) => l.format === 'docx' && l.expected.some((e) => e.level === '机密'))!;
+    await writeFile(join(src, 'memo.docx'), readFileSync(join(lab, docx.file)));
+    await writeFile(join(src, 'note.txt'), '绝密★启用前\n');
+    const noise = Buffer.alloc(52 << 20);
+    for (let i = 0; i < noise.length; i += 4) noise.writeUInt32LE((i * 2654435761) >>> 0, i);
+    await writeFile(join(src, 'media.bin'), noise);
+    execFileSync('zip', ['-q', '-0', join(root, 'deck.zip'), 'media.bin'], { cwd: src });
+    execFileSync('zip', ['-q', join(root, 'deck.zip'), 'memo.docx', 'note.txt'], { cwd: src });
+    await rm(src, { recursive: true });
+    const t = await walk(root, 1);
+    const r = t.records.find((x) => x.path === '/deck.zip')!;
+    expect(r.size).toBeGreaterThan(48 << 20);
+    expect(r.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.markings.filter((m) => m.part !== 'file-name').map((m) => [m.level, m.inner.split('#')[0]])).toEqual(expect.arrayContaining([['机密', 'memo.docx'], ['绝密', 'note.txt']]));
+    expect(t.gaps).toEqual([]);
+  });
+
   it('walks single files given as roots, and lists a root it cannot list', async () => {
     const root = join(dir, 'single');
     await mkdir(root, { recursive: true });
