@@ -70,7 +70,7 @@ export interface ScanFileOptions {
    * A big zip-based file read by position (`bytes` is then its head only): read member by member,
    * never whole. `sha256` is left empty (the caller hashes the file).
    */
-  zipSource?: ByteSource;
+  archiveSource?: ByteSource;
 }
 
 /** Formats whose content is not text (pictures, executables…): only the name is checked. */
@@ -79,7 +79,7 @@ const OPAQUE: ReadonlySet<DocFormat> = new Set(['image', 'binary']);
 export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promise<FileScan> {
   const out: FileScan = {
     format: 'unknown',
-    sha256: opts.zipSource ? '' : createHash('sha256').update(bytes).digest('hex'),
+    sha256: opts.archiveSource ? '' : createHash('sha256').update(bytes).digest('hex'),
     markings: [],
     mentions: [],
     gaps: [],
@@ -92,7 +92,7 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
     const res = await extractText(data, {
       name,
       lazyEmbedded: true,
-      ...(inner === '' && opts.zipSource ? { zipSource: opts.zipSource } : {}),
+      ...(inner === '' && opts.archiveSource ? { archiveSource: opts.archiveSource } : {}),
       // One budget for the file and all it embeds, so memory stays bounded per worker.
       maxExpandedBytes: Math.max(1, (opts.maxExpandedBytes ?? 96 * 1024 * 1024) - expanded),
       maxTextChars: 16 * 1024 * 1024,

@@ -103,9 +103,9 @@ export interface WalkMessage {
 /** Plain text is read in pieces of this size (bounded memory whatever the file size). */
 export const CHUNK = 1024 * 1024;
 const OVERLAP = 4096;
-/** Zip-based files over this size are read by position (directory, then member by member), not whole. */
+/** Zip-based files and tars over this size are read by position (directory / headers, then member by member), not whole. */
 const ZIP_BY_POSITION_BYTES = 8 * 1024 * 1024;
-const ZIP_FAMILY: ReadonlySet<string> = new Set(['zip', 'docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'ofd']);
+const ZIP_FAMILY: ReadonlySet<string> = new Set(['zip', 'docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'ofd', 'tar']);
 /** A .gz file whose content is bigger than this is decompressed as a stream, not in memory. */
 const GZ_STREAM_BYTES = 4 * 1024 * 1024;
 /** A decompressed stream past this size and 1000 times the file is a bomb (gzip cannot do better than ~1032:1). */
@@ -416,8 +416,8 @@ export class FolderScanner {
     if (format === 'text') scan = this.scanChunks(fd, name, originalName);
     else if (format === 'gzip' && (size > GZ_STREAM_BYTES || gzipInnerSize(fd, size) > GZ_STREAM_BYTES)) scan = await this.scanGzipStream(fd, name, originalName, size);
     else if (ZIP_FAMILY.has(format) && size > ZIP_BY_POSITION_BYTES) {
-      // A big zip (a 60 MB wheel, a 200 MB slide deck with video) is read by position: its
-      // directory, then one member at a time — never held whole, whatever its size.
+      // A big zip (a 60 MB wheel, a 200 MB slide deck with video) or tar (a backup) is read by
+      // position: its directory or headers, then one member at a time — never whole, whatever its size.
       const { scanFile } = await loadScanFile();
       const source = {
         size,
@@ -433,7 +433,7 @@ export class FolderScanner {
           return b.subarray(0, off);
         },
       };
-      scan = await scanFile(source.read(0, 65536), { ...opts, zipSource: source });
+      scan = await scanFile(source.read(0, 65536), { ...opts, archiveSource: source });
       if (scan.markings.length > 0) scan.sha256 = this.hash(fd);
     } else if (size > this.init.maxFileBytes) {
       const { scanFile } = await loadScanFile();

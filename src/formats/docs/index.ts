@@ -91,7 +91,7 @@ async function run(bytes: Uint8Array, ctx: Ctx, opts: ExtractOptions): Promise<v
     case 'odp':
     case 'ofd':
     case 'zip': {
-      const zip = Zip.open(opts.zipSource ?? bytes, ctx);
+      const zip = Zip.open(opts.archiveSource ?? bytes, ctx);
       // the whole central directory is known now: sniff again exactly
       const mt = zip.get('mimetype');
       const mimetype = mt && mt.method === 0 && mt.size < 200 ? decodeAs(zip.read(mt) ?? new Uint8Array(0), 'utf-8') : undefined;
@@ -154,7 +154,7 @@ async function run(bytes: Uint8Array, ctx: Ctx, opts: ExtractOptions): Promise<v
       extractGzip(bytes, ctx, opts.name);
       return;
     case 'tar':
-      extractTar(bytes, ctx);
+      extractTar(opts.archiveSource ?? bytes, ctx);
       return;
     case 'rar':
     case '7z':

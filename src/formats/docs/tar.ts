@@ -9,6 +9,7 @@
  * follows a damaged header cannot be located reliably).
  */
 import type { Ctx } from './context.js';
+import { memorySource, type ByteSource } from './zip.js';
 import { decodeAs, isUtf8, latin1 } from './text.js';
 
 const BLOCK = 512;
@@ -169,15 +170,20 @@ interface Entry {
 /** Walks the archive header by header; each step returns false to stop (with a gap, or at the end). */
 class TarWalk {
   private pending: Pending = {};
+  private readonly size: number;
 
+  /** `inMemory`: members are views on it; else (a file read by position) each is read when wanted, within the budget. */
   constructor(
-    private readonly bytes: Uint8Array,
+    private readonly src: ByteSource,
     private readonly ctx: Ctx,
-  ) {}
+    private readonly inMemory: boolean,
+  ) {
+    this.size = src.size;
+  }
 
   run(): void {
     let pos = 0;
-    while (pos < this.bytes.length) {
+    while (pos < this.size) {
       this.ctx.check();
       const e = this.header(pos);
       if (!e) return;
@@ -188,8 +194,7 @@ class TarWalk {
 
   /** Reads and checks the header at `pos`; null at the end of the archive or on damage (gap). */
   private header(pos: number): Entry | null {
-    const bytes = this.bytes;
-    const h = bytes.subarray(pos, pos + BLOCK);
+    const h = this.src.read(pos, BLOCK);
     // one zero block ends the archive (GNU tar stops there too, only warning when a second is missing)
     if (isZero(h)) return null;
     if (h.length < BLOCK) return this.corrupt(`tar archive ends inside a header at byte ${pos} (truncated)`);
@@ -200,7 +205,7 @@ class TarWalk {
     let dataStart = pos + BLOCK;
     if (type === 'S') {
       // GNU sparse: more sparse-map blocks may follow the header before the data
-      dataStart = skipSparseMap(bytes, h, dataStart);
+      dataStart = skipSparseMap(this.src, h, dataStart);
       if (dataStart < 0) return this.corrupt(`tar sparse map after byte ${pos} is cut short (truncated archive)`);
     }
     // a pax `size` overrides the size field of the member it precedes (not of another extension header)
@@ -212,7 +217,7 @@ class TarWalk {
   /** Handles one entry; false to stop. */
   private entry(e: Entry): boolean {
     const end = e.dataStart + e.size;
-    const complete = end <= this.bytes.length;
+    const complete = end <= this.size;
     if (EXTENSION.has(e.type)) return this.extension(e);
     // 'g' (pax global) and GNU/Solaris extensions: nothing a member's content depends on
     if (SKIPPED.has(e.type)) return complete || this.stop(`tar entry at byte ${e.pos} runs past the end of the data (truncated archive)`);
@@ -232,12 +237,15 @@ class TarWalk {
 
   /** A regular file: handed over lazily as a subarray (a member cut short: what is there, and a gap). */
   private member(e: Entry, name: string): boolean {
-    const { bytes, ctx } = this;
+    const { src, ctx } = this;
     if (!ctx.countMember()) return false;
-    const start = Math.min(e.dataStart, bytes.length);
-    const stop = Math.min(e.dataStart + e.size, bytes.length);
-    ctx.embedLazy(name, () => bytes.subarray(start, stop), () => bytes.subarray(start, Math.min(stop, start + 65536)));
-    if (e.dataStart + e.size <= bytes.length) return true;
+    const start = Math.min(e.dataStart, this.size);
+    const stop = Math.min(e.dataStart + e.size, this.size);
+    const load = this.inMemory
+      ? (): Uint8Array => src.read(start, stop - start)
+      : (): Uint8Array | null => (ctx.reserve(stop - start, name) ? src.read(start, stop - start) : null);
+    ctx.embedLazy(name, load, () => src.read(start, Math.min(stop - start, 65536)));
+    if (e.dataStart + e.size <= this.size) return true;
     // the part that is there is still read: a marking on page one is still a finding
     ctx.gap('corrupt', `tar member cut short: ${stop - start} of ${e.size} bytes present (truncated archive)`, name);
     return false;
@@ -247,8 +255,8 @@ class TarWalk {
   private extension(e: Entry): boolean {
     const what = e.type === 'L' ? 'long-name' : 'pax';
     if (e.size > MAX_META_BYTES) return this.stop(`tar ${what} header at byte ${e.pos} claims ${e.size} bytes; the rest of the archive was not read`);
-    if (e.dataStart + e.size > this.bytes.length) return this.stop(`tar ${what} header at byte ${e.pos} is cut short (truncated archive)`);
-    const data = this.bytes.subarray(e.dataStart, e.dataStart + e.size);
+    if (e.dataStart + e.size > this.size) return this.stop(`tar ${what} header at byte ${e.pos} is cut short (truncated archive)`);
+    const data = this.src.read(e.dataStart, e.size);
     if (e.type === 'L') this.pending.longName = field(data, 0, data.length);
     else if (!parsePax(data, this.pending)) this.ctx.gap('corrupt', `malformed pax extended header at byte ${e.pos}; partly ignored`);
     return true;
@@ -270,17 +278,21 @@ class TarWalk {
  * Skips the extension blocks of a GNU sparse header (flag at 482 in the header, at 504 in each
  * extension block). Returns where the data starts, or -1 when the blocks run past the end.
  */
-function skipSparseMap(bytes: Uint8Array, h: Uint8Array, at: number): number {
+function skipSparseMap(src: ByteSource, h: Uint8Array, at: number): number {
   let more = h[482] !== 0;
   while (more) {
-    if (at + BLOCK > bytes.length) return -1;
-    more = bytes[at + 504] !== 0;
+    if (at + BLOCK > src.size) return -1;
+    more = src.read(at + 504, 1)[0] !== 0;
     at += BLOCK;
   }
   return at;
 }
 
-/** Reads a tar archive: regular files become (lazy) embedded files. Never throws on bad input. */
-export function extractTar(bytes: Uint8Array, ctx: Ctx): void {
-  new TarWalk(bytes, ctx).run();
+/**
+ * Reads a tar archive, in memory or read by position (a big backup is then never held whole):
+ * regular files become (lazy) embedded files. Never throws on bad input.
+ */
+export function extractTar(input: Uint8Array | ByteSource, ctx: Ctx): void {
+  const inMemory = input instanceof Uint8Array;
+  new TarWalk(inMemory ? memorySource(input) : input, ctx, inMemory).run();
 }

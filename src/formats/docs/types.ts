@@ -136,9 +136,9 @@ export interface ExtractOptions {
   lazyEmbedded?: boolean;
   /**
    * The whole file, read by position, when `bytes` is only its head: zip-based formats (OOXML, ODF,
-   * OFD, .zip) are then read from it member by member and never held whole.
+   * OFD, .zip) and tar are then read from it member by member and never held whole.
    */
-  zipSource?: import('./zip.js').ByteSource;
+  archiveSource?: import('./zip.js').ByteSource;
 }
 
 export const DEFAULT_LIMITS = {

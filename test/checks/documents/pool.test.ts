@@ -176,6 +176,23 @@ describe('DocWalk', () => {
     expect(t.gaps).toEqual([]);
   });
 
+  it('a tar over the file budget (a backup) is read by position too', async () => {
+    const root = join(dir, 'bigtar');
+    const src = join(dir, 'bigtar-src');
+    await mkdir(root, { recursive: true });
+    await mkdir(join(src, 'home'), { recursive: true });
+    const noise = Buffer.alloc(50 << 20);
+    for (let i = 0; i < noise.length; i += 4) noise.writeUInt32LE((i * 2246822519) >>> 0, i);
+    await writeFile(join(src, 'home', 'disk.img'), noise);
+    await writeFile(join(src, 'home', 'z-note.txt'), '秘密★6个月\n');
+    execFileSync('tar', ['-cf', join(root, 'backup.tar'), '-C', src, 'home']);
+    await rm(src, { recursive: true });
+    const t = await walk(root, 1);
+    const r = t.records.find((x) => x.path === '/backup.tar')!;
+    expect(r.markings.map((m) => [m.level, m.inner, m.part])).toEqual([['秘密', 'home/z-note.txt', 'text']]);
+    expect(t.gaps).toEqual([]);
+  });
+
   it('walks single files given as roots, and lists a root it cannot list', async () => {
     const root = join(dir, 'single');
     await mkdir(root, { recursive: true });
