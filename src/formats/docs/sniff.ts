@@ -179,10 +179,30 @@ export function looksLikeMail(text: string): boolean {
   return known >= 3 || (mime && known >= 2);
 }
 
+/**
+ * What follows an XML declaration and any comments, with a leading `<!doctype ` folded to `<`.
+ * A loop, not a regex: `(<!--[\s\S]*?-->\s*)*` backtracked exponentially on a file of thirty
+ * comment lines (a robot description in a Python wheel took minutes to sniff).
+ */
+function afterDeclAndComments(t: string): string {
+  let i = t.indexOf('?>');
+  if (i < 0) return '';
+  i += 2;
+  for (;;) {
+    while (i < t.length && /\s/.test(t[i]!)) i++;
+    if (!t.startsWith('<!--', i)) break;
+    const end = t.indexOf('-->', i + 4);
+    if (end < 0) return '';
+    i = end + 3;
+  }
+  const rest = t.slice(i);
+  return /^<!doctype\s+/.test(rest) ? `<${rest.replace(/^<!doctype\s+/, '')}` : rest;
+}
+
 export function looksLikeHtml(text: string): boolean {
   const t = text.slice(0, 4096).replace(/^\uFEFF/, '').trimStart().toLowerCase();
   if (/^<!doctype\s+html/.test(t) || t.startsWith('<html')) return true;
-  if (/^<\?xml[^>]*\?>\s*(<!--[\s\S]*?-->\s*)*<(!doctype\s+)?html/.test(t)) return true;
+  if (t.startsWith('<?xml') && afterDeclAndComments(t).startsWith('<html')) return true;
   return /<(html|head|body)[\s>]/.test(t) && /<\/?(p|div|br|meta|title|table|span|body)[\s>/]/.test(t);
 }
 

@@ -112,6 +112,18 @@ describe('text versus binary', () => {
   });
 });
 
+describe('sniffing cost', () => {
+  // found on a real disk: a robot description (URDF) in a Python wheel, thirty comment lines after
+  // the XML declaration, took minutes to sniff and its worker was stopped by the watchdog
+  it('an XML file opening with many comment lines is sniffed at once; comments then <html> is still HTML', () => {
+    const comments = Array.from({ length: 40 }, (_, i) => `<!-- licence line ${i}${' '.repeat(40)}-->`).join('\n');
+    const t0 = performance.now();
+    expect(sniffDocument(Buffer.from(`<?xml version="1.0" ?>\n${comments}\n<robot name="m"><link/></robot>\n`), 'm.urdf')).toBe('xml');
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(sniffDocument(Buffer.from(`<?xml version="1.0"?>\n${comments}\n<!DOCTYPE html>\n<html><body><p>x</p></body></html>`), 'p.xhtml')).toBe('html');
+  });
+});
+
 describe('short files', () => {
   // found on a real disk: Python's email test data has base64 parts two bytes long
   it('a file of a few bytes is sniffed without reading past its end (alone or as a view on a bigger buffer)', async () => {
