@@ -17,17 +17,15 @@
 // coordinator raises a flag in the same memory and this worker gives back half of its folder.
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, readdirSync, readSync, type Dirent } from 'node:fs';
-import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { findMarkings, type MarkingGrammar } from '../../formats/markings.js';
 import { sniffDocument } from '../../formats/docs/sniff.js';
 import { looksLikeTar } from '../../formats/docs/tar.js';
-import { decodeText } from '../../formats/docs/text.js';
 import { parseRecycleInfo } from '../../formats/docs/recycle.js';
 import type { DocFormat } from '../../formats/docs/types.js';
 import { openNoAtimeSync } from '../../target/open-sync.js';
 import { hasContainerMagic, hasEscapes, mayBeMail, mayBeMarkup, mayHoldKeyword } from './prefilter.js';
 import type { FileScan, FoundMarking } from './scan-file.js';
+import { CHUNK, GZ_STREAM_BYTES, gzipInnerSize, loadScanFile, OVERLAP, scanGzipStream, TextMarkings } from './text-stream.js';
 
 /** What the coordinator gives every worker once. */
 export interface WalkInit {
@@ -100,25 +98,9 @@ export interface WalkMessage {
   gaps: WalkGap[];
 }
 
-/** Plain text is read in pieces of this size (bounded memory whatever the file size). */
-export const CHUNK = 1024 * 1024;
-const OVERLAP = 4096;
 /** Zip-based files and tars over this size are read by position (directory / headers, then member by member), not whole. */
 const ZIP_BY_POSITION_BYTES = 8 * 1024 * 1024;
 const ZIP_FAMILY: ReadonlySet<string> = new Set(['zip', 'docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'ofd', 'tar']);
-/** A .gz file whose content is bigger than this is decompressed as a stream, not in memory. */
-const GZ_STREAM_BYTES = 4 * 1024 * 1024;
-/** A decompressed stream past this size and 1000 times the file is a bomb (gzip cannot do better than ~1032:1). */
-const GZ_BOMB_BYTES = 16 * 1024 * 1024 * 1024;
-
-/** The content size a gzip file gives in its trailer (modulo 4 GiB; the last member's only). */
-function gzipInnerSize(fd: number, size: number): number {
-  if (size < 18) return 0;
-  const b = Buffer.alloc(4);
-  readSync(fd, b, 0, 4, size - 4);
-  return b.readUInt32LE(0);
-}
-
 /** The fast path's read size (a power of two dividing CHUNK). */
 const FAST_READ = 256 * 1024;
 
@@ -126,52 +108,7 @@ function emptyCounts(): WalkCounts {
   return { files: 0, bytes: 0, symlinks: 0, embeddedPictures: 0, byFormat: {} };
 }
 
-type ScanFileModule = typeof import('./scan-file.js');
-let scanFileModule: Promise<ScanFileModule> | undefined;
-/** The extraction library (pdf.js, OLE, zip…) is loaded on the first document, not at start. */
-function loadScanFile(): Promise<ScanFileModule> {
-  scanFileModule ??= import('./scan-file.js');
-  return scanFileModule;
-}
-
 const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
-
-/**
- * Markings in plain text read window by window (a file in pieces, a decompressed stream):
- * windows with no keyword byte in any encoding are not decoded; a marking found twice in the
- * overlap of two windows is kept once. `inner` is the path inside the file ('' for the file).
- */
-class TextMarkings {
-  readonly markings: FoundMarking[] = [];
-  private readonly seen = new Set<string>();
-
-  constructor(
-    private readonly init: WalkInit,
-    private readonly needles: Buffer[],
-    private readonly inner: string,
-  ) {}
-
-  /** `pos`: offset of the window in the text; `names`: names to check with it (once per file). */
-  window(chunk: Buffer, pos: number, names: Array<string | undefined> | undefined): void {
-    const parts: Array<{ name: string; text: string }> = [];
-    if (chunk.length > 0 && (names !== undefined || mayHoldKeyword(chunk, this.needles))) parts.push({ name: 'text', text: decodeText(chunk).text });
-    if (names) {
-      const [first, original, ...rest] = names;
-      if (first) parts.push({ name: 'file-name', text: first });
-      if (original) parts.push({ name: 'original-name', text: original });
-      for (const r of rest) if (r) parts.push({ name: 'file-name', text: r });
-    }
-    if (parts.length === 0) return;
-    for (const h of findMarkings(parts, this.init.grammar, { keywords: this.init.keywords, mentions: false })) {
-      if (h.verdict !== 'marking' && h.level !== 'keyword') continue;
-      const offset = h.part === 'text' ? h.offset + pos : h.offset;
-      const key = `${h.part}:${offset}:${h.text}`;
-      if (this.seen.has(key)) continue; // found again in the overlap
-      this.seen.add(key);
-      this.markings.push({ level: h.level, text: h.text, inner: this.inner, part: h.part, offset, pattern: h.pattern, verdict: h.verdict, reasons: h.reasons });
-    }
-  }
-}
 
 /** The walk's work in one worker (a class so that tests can drive it without a thread). */
 export class FolderScanner {
@@ -181,7 +118,7 @@ export class FolderScanner {
   private readonly headBuf = Buffer.allocUnsafe(65536);
   private readonly slots: Float64Array;
   private readonly skip: Set<string>;
-  private readonly needles: Buffer[];
+  readonly needles: Buffer[];
   private counts = emptyCounts();
   private records: FileRecord[] = [];
   private gaps: WalkGap[] = [];
@@ -190,7 +127,7 @@ export class FolderScanner {
   private lastFlush = 0;
 
   constructor(
-    private readonly init: WalkInit,
+    readonly init: WalkInit,
     private readonly post: (m: WalkMessage) => void,
   ) {
     this.slots = new Float64Array(init.progress);
@@ -214,7 +151,7 @@ export class FolderScanner {
   }
 
   /** Progress inside one long file (a big log read in pieces): the watchdog measures time without progress. */
-  private beat(): void {
+  beat(): void {
     this.slots[2] = Date.now();
   }
 
@@ -414,7 +351,7 @@ export class FolderScanner {
     const opts = { name, ...(originalName ? { originalName } : {}), grammar: this.init.grammar, keywords: this.init.keywords, timeoutMs: this.init.fileTimeoutMs };
     let scan: FileScan;
     if (format === 'text') scan = this.scanChunks(fd, name, originalName);
-    else if (format === 'gzip' && (size > GZ_STREAM_BYTES || gzipInnerSize(fd, size) > GZ_STREAM_BYTES)) scan = await this.scanGzipStream(fd, name, originalName, size);
+    else if (format === 'gzip' && (size > GZ_STREAM_BYTES || gzipInnerSize(fd, size) > GZ_STREAM_BYTES)) scan = await scanGzipStream(fd, name, originalName, size, this);
     else if (ZIP_FAMILY.has(format) && size > ZIP_BY_POSITION_BYTES) {
       // A big zip (a 60 MB wheel, a 200 MB slide deck with video) or tar (a backup) is read by
       // position: its directory or headers, then one member at a time — never whole, whatever its size.
@@ -492,120 +429,7 @@ export class FolderScanner {
     return { format: 'text', sha256: found.markings.length > 0 ? this.hash(fd) : '', markings: found.markings, mentions: [], gaps: [], parts: [], embeddedFiles: 0 };
   }
 
-  /**
-   * A big .gz file, decompressed as a stream instead of in memory: text inside (rotated logs) is
-   * matched window by window like plain text, whatever its size; pictures and executables are
-   * known from their first bytes and not decompressed further; anything else (a document, a tar)
-   * is collected up to the file budget and extracted. Memory stays a few windows per worker.
-   */
-  private async scanGzipStream(fd: number, name: string, originalName: string | undefined, size: number): Promise<FileScan> {
-    const inner = name.replace(/\.(gz|tgz)$/i, (m) => (m.toLowerCase() === '.tgz' ? '.tar' : '')) || 'content';
-    const out: FileScan = { format: 'gzip', sha256: '', markings: [], mentions: [], gaps: [], parts: [], embeddedFiles: 1, };
-    // the names first (the file's own, the recycle bin's original, the inner one)
-    const names = new TextMarkings(this.init, this.needles, '');
-    names.window(Buffer.alloc(0), 0, [name, originalName]);
-    out.markings.push(...names.markings);
-    const text = new TextMarkings(this.init, this.needles, inner);
-    type Mode = 'head' | 'text' | 'collect' | 'skip';
-    let mode = 'head' as Mode; // (set in the closures below: no narrowing)
-    let head: Buffer[] = [];
-    let headBytes = 0;
-    const win = Buffer.allocUnsafe(CHUNK + OVERLAP);
-    let winLen = 0;
-    let winPos = 0; // offset in the inner file of win[0]
-    let total = 0;
-    const collected: Buffer[] = [];
-    const flushWindow = (final: boolean): void => {
-      if (winLen === 0) return;
-      text.window(win.subarray(0, winLen), winPos, winPos === 0 ? [inner] : undefined);
-      if (final) return;
-      // keep the overlap: a marking across the border is seen by the next window
-      win.copy(win, 0, winLen - OVERLAP, winLen);
-      winPos += winLen - OVERLAP;
-      winLen = OVERLAP;
-    };
-    const feed = (chunk: Buffer): void => {
-      for (let at = 0; at < chunk.length; ) {
-        const n = Math.min(chunk.length - at, win.length - winLen);
-        chunk.copy(win, winLen, at, at + n);
-        winLen += n;
-        at += n;
-        if (winLen === win.length) flushWindow(false);
-      }
-    };
-    const decide = (): void => {
-      const h = Buffer.concat(head);
-      head = [];
-      const f = sniffDocument(h.subarray(0, 65536), inner);
-      if (f === 'text') {
-        mode = 'text';
-        feed(h);
-      } else if (f === 'image' || f === 'binary') {
-        mode = 'skip';
-        text.window(Buffer.alloc(0), 0, [inner]);
-      } else {
-        mode = 'collect';
-        collected.push(h);
-      }
-    };
-    const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-    // read with the worker's own positional reads (the file descriptor stays ours to close)
-    const src = Readable.from(
-      (function* () {
-        for (let pos = 0; ; ) {
-          const b = Buffer.allocUnsafe(1024 * 1024);
-          const n = readSync(fd, b, 0, b.length, pos);
-          if (n === 0) return;
-          pos += n;
-          yield b.subarray(0, n);
-        }
-      })(),
-    );
-    try {
-      for await (const chunk of src.pipe(gunzip) as AsyncIterable<Buffer>) {
-        this.beat();
-        total += chunk.length;
-        if (total > GZ_BOMB_BYTES && total > size * 1000) {
-          out.gaps.push({ inner: '', kind: 'zip-bomb', reason: `gzip content expands past ${total} bytes (over 1000:1); stopped` });
-          break;
-        }
-        if (mode === 'head') {
-          head.push(chunk);
-          headBytes += chunk.length;
-          if (headBytes >= 65536) decide();
-        } else if (mode === 'text') feed(chunk);
-        else if (mode === 'collect') {
-          if (total > this.init.maxFileBytes) {
-            out.gaps.push({ inner, kind: 'too-large', reason: `expands past the ${this.init.maxFileBytes}-byte budget: only the names were checked` });
-            collected.length = 0;
-            mode = 'skip';
-            break;
-          }
-          collected.push(chunk);
-        } else break;
-      }
-    } catch (err) {
-      out.gaps.push({ inner: '', kind: 'corrupt', reason: `gzip unreadable: ${(err as Error).message}` });
-    } finally {
-      src.destroy();
-      gunzip.destroy();
-    }
-    if (mode === 'head' && headBytes > 0) decide();
-    if (mode === 'text') flushWindow(true);
-    if (mode === 'text' || mode === 'skip') out.markings.push(...text.markings);
-    if (mode === 'collect' && collected.length > 0) {
-      const { scanFile } = await loadScanFile();
-      const s = await scanFile(Buffer.concat(collected), { name: inner, grammar: this.init.grammar, keywords: this.init.keywords, timeoutMs: this.init.fileTimeoutMs });
-      const prefix = (x: string): string => (x ? `${inner}!/${x}` : inner);
-      out.markings.push(...s.markings.map((m) => ({ ...m, inner: prefix(m.inner) })));
-      out.gaps.push(...s.gaps.map((g) => ({ ...g, inner: prefix(g.inner) })));
-      out.embeddedFiles += s.embeddedFiles;
-    }
-    out.sha256 = out.markings.length > 0 ? this.hash(fd) : '';
-    return out;
-  }
-
-  private hash(fd: number): string {
+  hash(fd: number): string {
     const h = createHash('sha256');
     for (let pos = 0; ; ) {
       const n = readSync(fd, this.shared, 0, this.shared.length, pos);
