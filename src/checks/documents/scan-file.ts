@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { extractText, sniffDocument, type DocFormat, type GapKind } from '../../formats/docs/index.js';
 import { StopError } from '../../formats/docs/context.js';
 import type { ByteSource } from '../../formats/docs/zip.js';
+import { byteNeedles } from './prefilter.js';
+import { CHUNK, OVERLAP, TextMarkings } from './text-stream.js';
 import { findMarkings, type MarkingGrammar, type MarkingHit } from '../../formats/markings.js';
 
 export const STATE_LEVELS = ['秘密', '机密', '绝密'] as const;
@@ -73,6 +75,9 @@ export interface ScanFileOptions {
   archiveSource?: ByteSource;
 }
 
+/** Plain text inside a container past this size is matched in windows (see visit). */
+const TEXT_WINDOWS_FROM = 4 * 1024 * 1024;
+
 /** Formats whose content is not text (pictures, executables…): only the name is checked. */
 const OPAQUE: ReadonlySet<DocFormat> = new Set(['image', 'binary']);
 
@@ -88,7 +93,19 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
   };
   const maxDepth = opts.maxDepth ?? 4;
   let expanded = 0;
+  let needles: Buffer[] | undefined;
   const visit = async (data: Uint8Array, name: string, inner: string, depth: number): Promise<void> => {
+    // Big plain text inside a container (a log in a backup, a JSON in a wheel) is matched window by
+    // window like plain text on disk: no cap on its length, no whole-text copies.
+    if (inner !== '' && data.length > TEXT_WINDOWS_FROM && sniffDocument(data.subarray(0, 65536), name) === 'text') {
+      needles ??= byteNeedles([...opts.grammar.keywords, ...(opts.keywords ?? [])]);
+      const tm = new TextMarkings({ grammar: opts.grammar, keywords: opts.keywords ?? [] }, needles, inner);
+      const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      for (let pos = 0; pos < buf.length; pos += CHUNK) tm.window(buf.subarray(pos, pos + CHUNK + OVERLAP), pos, pos === 0 ? [name] : undefined);
+      out.markings.push(...tm.markings);
+      if (opts.detail) out.parts.push({ inner, name: 'text', chars: data.length });
+      return;
+    }
     const res = await extractText(data, {
       name,
       lazyEmbedded: true,

@@ -226,6 +226,27 @@ describe('archives read member by member (the document walk)', () => {
     expect(r.markings.map((m) => [m.inner, m.text])).toEqual([['data/6/service-2.json.gz!/service-2.json', '秘密★1年']]);
   });
 
+  it('big plain text in an archive is matched in windows: no cap on its length', async () => {
+    // 20 MB of log with the marking at 18 MB (extraction caps a part at 16 Mi characters)
+    // rows that do not compress 100:1 (that would be a zip bomb)
+    let x = 12345;
+    const rows = (bytes: number): string => {
+      const out: string[] = [];
+      for (let n = 0; n < bytes; ) {
+        x = (x * 1103515245 + 12345) >>> 0;
+        const row = `{"id": ${x}, "key": "${x.toString(16)}${(x >>> 3).toString(36)}"},\n`;
+        out.push(row);
+        n += row.length;
+      }
+      return out.join('');
+    };
+    const head = rows(18 << 20);
+    const log = `${head}\n秘密★1年\n\n${rows(2 << 20)}`;
+    const r = await scan(makeZip([{ name: 'logs/export.log', data: u8(log) }]), 64 * 1024 * 1024);
+    expect(r.gaps).toEqual([]);
+    expect(r.markings.map((m) => [m.inner, m.part, m.offset])).toEqual([['logs/export.log', 'text', Buffer.byteLength(`${head}\n`)]]);
+  });
+
   it('the expansion budget bounds what is held at once: every member of a big archive is read', async () => {
     const filler = '工作安排'.repeat(3000); // ~36 KB of UTF-8 per member
     const members = [1, 2, 3, 4, 5].map((k) => ({ name: `m${k}.txt`, data: u8(`${filler}\n${k === 5 ? '绝密★长期\n' : ''}`) }));
