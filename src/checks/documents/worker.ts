@@ -17,6 +17,8 @@
 // coordinator raises a flag in the same memory and this worker gives back half of its folder.
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, readdirSync, readSync, type Dirent } from 'node:fs';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { findMarkings, type MarkingGrammar } from '../../formats/markings.js';
 import { sniffDocument } from '../../formats/docs/sniff.js';
 import { looksLikeTar } from '../../formats/docs/tar.js';
@@ -101,6 +103,9 @@ export interface WalkMessage {
 /** Zip-based files and tars over this size are read by position (directory / headers, then member by member), not whole. */
 const ZIP_BY_POSITION_BYTES = 8 * 1024 * 1024;
 const ZIP_FAMILY: ReadonlySet<string> = new Set(['zip', 'docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'ofd', 'tar']);
+/** Heap use after a document above which the worker collects at once (see shrink). */
+const SHRINK_ABOVE = 48 * 1024 * 1024;
+let fullGc: (() => void) | undefined;
 /** The fast path's read size (a power of two dividing CHUNK). */
 const FAST_READ = 256 * 1024;
 
@@ -255,6 +260,20 @@ export class FolderScanner {
     }
   }
 
+  /**
+   * After a document that left the heap big (a 15 MB web page, a large workbook), a full collection
+   * now: V8 would otherwise keep the grown heap until its cap, in each worker at once.
+   */
+  private shrink(): void {
+    if (getHeapStatistics().used_heap_size <= SHRINK_ABOVE) return;
+    // the collector is not exposed to workers by a flag: turn it on and fetch it once
+    if (fullGc === undefined) {
+      setFlagsFromString('--expose-gc');
+      fullGc = runInNewContext('gc') as () => void;
+    }
+    fullGc();
+  }
+
   private count(format: string): void {
     this.counts.byFormat[format] = (this.counts.byFormat[format] ?? 0) + 1;
   }
@@ -387,6 +406,7 @@ export class FolderScanner {
       scan = await scanFile(off === buf.length ? buf : buf.subarray(0, off), opts);
     }
     this.count(scan.format);
+    this.shrink();
     for (const g of scan.gaps) {
       // Pictures inside documents and archives (icons, photos in a .jar or a web page) are counted
       // in one line, or they would bury the gaps that matter; scanned PDFs stay listed.
