@@ -10,9 +10,8 @@
  */
 import type { Ctx } from './context.js';
 import { decodeAs } from './text.js';
+import { u16, u32 } from './bytes.js';
 
-const u16 = (b: Uint8Array, o: number): number => (b[o] ?? 0) | ((b[o + 1] ?? 0) << 8);
-const u32 = (b: Uint8Array, o: number): number => (u16(b, o) + u16(b, o + 2) * 0x10000) >>> 0;
 
 export interface Fib {
   ident: number;

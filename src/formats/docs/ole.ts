@@ -16,9 +16,8 @@ import { codepageLabel, cutNul, decodeAs, isUtf8 } from './text.js';
 import type { DocFormat } from './types.js';
 import { extractBiff } from './xls.js';
 import { htmlToText } from './html.js';
+import { u16, u32 } from './bytes.js';
 
-const u16 = (b: Uint8Array, o: number): number => (b[o] ?? 0) | ((b[o + 1] ?? 0) << 8);
-const u32 = (b: Uint8Array, o: number): number => (u16(b, o) + u16(b, o + 2) * 0x10000) >>> 0;
 
 export interface OleFile {
   /** Stream and storage paths relative to the root ('WordDocument', 'ObjectPool/_123/package'). */

@@ -12,9 +12,8 @@
 import { inflateSync } from 'node:zlib';
 import type { Ctx } from './context.js';
 import { DEFAULT_LIMITS } from './types.js';
+import { u16, u32 } from './bytes.js';
 
-const u16 = (b: Uint8Array, o: number): number => (b[o] ?? 0) | ((b[o + 1] ?? 0) << 8);
-const u32 = (b: Uint8Array, o: number): number => (u16(b, o) + u16(b, o + 2) * 0x10000) >>> 0;
 
 const SLIDE = 0x03ee;
 const NOTES = 0x03f0;

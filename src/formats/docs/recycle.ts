@@ -12,9 +12,8 @@
  */
 import type { RecycleInfo } from './types.js';
 import { cutNul, utf16le } from './text.js';
+import { u32, u64 } from './bytes.js';
 
-const u32 = (b: Uint8Array, o: number): number => ((b[o] ?? 0) | ((b[o + 1] ?? 0) << 8) | ((b[o + 2] ?? 0) << 16)) + (b[o + 3] ?? 0) * 0x1000000;
-const u64 = (b: Uint8Array, o: number): number => u32(b, o) + u32(b, o + 4) * 0x100000000;
 
 /** FILETIME (100 ns since 1601-01-01 UTC) as two u32 halves → ISO string. */
 export function filetimeToIso(b: Uint8Array, o: number): string | undefined {

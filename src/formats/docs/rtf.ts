@@ -8,6 +8,7 @@
  */
 import type { Ctx } from './context.js';
 import { charsetCodepage, codepageLabel, decodeAs } from './text.js';
+import { u32 } from './bytes.js';
 
 type Bucket = 'body' | 'headers' | 'footnotes' | 'comments' | 'properties' | 'skip' | 'objdata' | 'sn' | 'sv' | 'fonttbl';
 
@@ -382,14 +383,13 @@ export function extractRtf(bytes: Uint8Array, ctx: Ctx): void {
 
 /** OLE1 object (RTF `\objdata`): header, class/topic/item names, then the native data (often an OLE file). */
 function ole1Native(b: Uint8Array): Uint8Array | null {
-  const u32 = (o: number): number => ((b[o] ?? 0) | ((b[o + 1] ?? 0) << 8) | ((b[o + 2] ?? 0) << 16)) + (b[o + 3] ?? 0) * 0x1000000;
   let p = 8; // OLEVersion, FormatID
   for (let k = 0; k < 3; k++) {
-    const len = u32(p);
+    const len = u32(b, p);
     if (len > 4096) return null;
     p += 4 + len;
   }
-  const size = u32(p);
+  const size = u32(b, p);
   p += 4;
   if (size === 0 || p + size > b.length) return null;
   return b.subarray(p, p + size);

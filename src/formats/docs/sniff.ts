@@ -7,6 +7,7 @@ import type { DocFormat } from './types.js';
 import { looksLikeTar } from './tar.js';
 import { decodeAs, extOf, looksLikeText, bomOf, guessUtf16 } from './text.js';
 import { zipNamesFromHead } from './zip.js';
+import { u16, u32 } from './bytes.js';
 
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
@@ -72,29 +73,27 @@ export function oleStreamNames(head: Uint8Array): Set<string> {
  * null when the bytes at hand do not cover what is needed (then `oleStreamNames` guesses).
  */
 export function oleRootNames(b: Uint8Array): string[] | null {
-  const u16 = (o: number): number => (b[o] ?? 0) | ((b[o + 1] ?? 0) << 8);
-  const u32 = (o: number): number => (u16(o) + u16(o + 2) * 0x10000) >>> 0;
   if (b.length < 512) return null;
-  const shift = u16(30);
+  const shift = u16(b, 30);
   if (shift !== 9 && shift !== 12) return null;
   const ss = 1 << shift;
   const sectorOff = (n: number): number => (n + 1) * ss;
   // FAT sector numbers: 109 in the header, then the DIFAT chain
   const fatSectors: number[] = [];
   for (let i = 0; i < 109; i++) {
-    const v = u32(76 + i * 4);
+    const v = u32(b, 76 + i * 4);
     if (v >= 0xfffffffa) break;
     fatSectors.push(v);
   }
-  let difat = u32(68);
+  let difat = u32(b, 68);
   for (let guard = 0; difat < 0xfffffffa && guard < 10000; guard++) {
     const o = sectorOff(difat);
     if (o + ss > b.length) return null;
     for (let i = 0; i < ss / 4 - 1; i++) {
-      const v = u32(o + i * 4);
+      const v = u32(b, o + i * 4);
       if (v < 0xfffffffa) fatSectors.push(v);
     }
-    difat = u32(o + ss - 4);
+    difat = u32(b, o + ss - 4);
   }
   const next = (sec: number): number | null => {
     const per = ss / 4;
@@ -102,10 +101,10 @@ export function oleRootNames(b: Uint8Array): string[] | null {
     if (fs === undefined) return null;
     const o = sectorOff(fs) + (sec % per) * 4;
     if (o + 4 > b.length) return null;
-    return u32(o);
+    return u32(b, o);
   };
   const entries: number[] = []; // byte offsets of directory entries, in index order
-  let sec = u32(48);
+  let sec = u32(b, 48);
   for (let guard = 0; sec < 0xfffffffa; guard++) {
     if (guard > 100000) return null;
     const o = sectorOff(sec);
@@ -117,19 +116,19 @@ export function oleRootNames(b: Uint8Array): string[] | null {
   }
   const name = (i: number): string => {
     const o = entries[i]!;
-    const len = Math.min(64, u16(o + 64));
+    const len = Math.min(64, u16(b, o + 64));
     return len >= 2 ? Buffer.from(b.buffer, b.byteOffset + o, len - 2).toString('utf16le') : '';
   };
   if (!entries.length || b[entries[0]! + 66] !== 5) return null;
   const out: string[] = [];
-  const stack = [u32(entries[0]! + 76)];
+  const stack = [u32(b, entries[0]! + 76)];
   const seen = new Set<number>();
   while (stack.length) {
     const i = stack.pop()!;
     if (i >= entries.length || seen.has(i)) continue;
     seen.add(i);
     out.push(name(i));
-    stack.push(u32(entries[i]! + 68), u32(entries[i]! + 72));
+    stack.push(u32(b, entries[i]! + 68), u32(b, entries[i]! + 72));
   }
   return out;
 }

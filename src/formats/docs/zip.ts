@@ -12,6 +12,7 @@ import type { Ctx } from './context.js';
 import { errorMessage } from './context.js';
 import { decodeAs, isUtf8 } from './text.js';
 import { DEFAULT_LIMITS } from './types.js';
+import { u16, u32, u64 } from './bytes.js';
 
 /**
  * Where a zip's bytes come from: memory, or a file read by position (a big archive is then never
@@ -38,9 +39,6 @@ export interface ZipEntry {
   encrypted: boolean;
 }
 
-const u16 = (b: Uint8Array, o: number): number => (b[o] ?? 0) | ((b[o + 1] ?? 0) << 8);
-const u32 = (b: Uint8Array, o: number): number => (u16(b, o) + u16(b, o + 2) * 0x10000) >>> 0;
-const u64 = (b: Uint8Array, o: number): number => u32(b, o) + u32(b, o + 4) * 0x100000000;
 
 function decodeName(raw: Uint8Array, flags: number, extra: Uint8Array): string {
   // Info-ZIP Unicode Path extra field (0x7075): version 1, CRC32 of the raw name, UTF-8 name
