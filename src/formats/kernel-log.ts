@@ -452,9 +452,8 @@ export function parseUsbKernelMessage(text: string): UsbKernelEvent | undefined 
 // ---------------------------------------------------------------------------------------------
 // Scanning a file
 
-/** A kernel USB message with its time and origin. */
-export interface KernelUsbLine {
-  event: UsbKernelEvent;
+/** Where and when a kernel message was logged. */
+export interface KernelUsbStamp {
   /** Naive local `YYYY-MM-DDTHH:MM:SS` (`local: true`) or UTC `…Z`; absent when no year could be found. */
   time?: string;
   /** Comparable ms (naive-as-UTC for local times). */
@@ -468,6 +467,11 @@ export interface KernelUsbLine {
   source: string;
   /** 1-based line number in the source (files only). */
   line?: number;
+}
+
+/** A kernel USB message with its time and origin. */
+export interface KernelUsbLine extends KernelUsbStamp {
+  event: UsbKernelEvent;
 }
 
 /** What a file held, after years were assigned. */
@@ -664,17 +668,6 @@ export function journalUsbLine(e: JournalKernelEntry, source: string): KernelUsb
 
 // ---------------------------------------------------------------------------------------------
 // Correlation
-
-/** Where and when a connection or removal was logged. */
-export interface KernelUsbStamp {
-  time?: string;
-  timeMs?: number;
-  local: boolean;
-  monoUs?: number;
-  boot?: string;
-  source: string;
-  line?: number;
-}
 
 /** One attach of one device ("New USB device found" and the lines around it). */
 export interface KernelUsbAttach {
