@@ -18,7 +18,7 @@ const DEPTH = 2;
  * from an 8 MB web page kept a worker at 200 MB — and a file that still needs more kills only its
  * worker (listed as a gap, the worker replaced).
  */
-export const WORKER_HEAP_MB = Number(process.env['BAOMI_WORKER_HEAP_MB'] ?? 0) || 96;
+const WORKER_HEAP_MB = Number(process.env['BAOMI_WORKER_HEAP_MB'] ?? 0) || 96;
 const WORKER_LIMITS = { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 };
 
 export interface WalkTotals {
@@ -100,12 +100,11 @@ export class DocWalk {
     this.totals.gaps.push(...m.gaps);
     const task = slot.assigned.find((a) => a.id === m.task);
     if (task) task.next = m.next;
-    if (m.split) {
+    if (m.split && task) {
       // The worker gave back the end of its folder for an idle worker.
-      if (task) task.to = m.split.to;
+      task.to = m.split.to;
       this.totals.walk.splits++;
-      const own = task ?? { t: '', h: '' };
-      this.stack.push({ id: this.nextId++, t: own.t, h: own.h, files: m.split.files });
+      this.stack.push({ id: this.nextId++, t: task.t, h: task.h, files: m.split.files });
     }
     if (m.done) {
       if (!task?.files) this.totals.walk.folders++;

@@ -24,6 +24,7 @@ import { sniffDocument } from '../../formats/docs/sniff.js';
 import { looksLikeTar } from '../../formats/docs/tar.js';
 import { parseRecycleInfo } from '../../formats/docs/recycle.js';
 import type { DocFormat } from '../../formats/docs/types.js';
+import type { ByteSource } from '../../formats/docs/zip.js';
 import { openNoAtimeSync } from '../../target/open-sync.js';
 import { hasContainerMagic, hasEscapes, mayBeMail, mayBeMarkup, mayHoldKeyword } from './prefilter.js';
 import type { FileScan, FoundMarking } from './scan-file.js';
@@ -103,6 +104,24 @@ export interface WalkMessage {
 /** Zip-based files and tars over this size are read by position (directory / headers, then member by member), not whole. */
 const ZIP_BY_POSITION_BYTES = 8 * 1024 * 1024;
 const ZIP_FAMILY: ReadonlySet<string> = new Set(['zip', 'docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'ofd', 'tar']);
+/** A file read by position (what is there: shorter at its end); `onRead` marks progress. */
+function fileSource(fd: number, size: number, onRead?: () => void): ByteSource {
+  return {
+    size,
+    read: (pos, len) => {
+      const b = Buffer.allocUnsafe(Math.max(0, Math.min(len, size - pos)));
+      let off = 0;
+      while (off < b.length) {
+        const n = readSync(fd, b, off, b.length - off, pos + off);
+        if (n === 0) break;
+        off += n;
+      }
+      onRead?.();
+      return b.subarray(0, off);
+    },
+  };
+}
+
 /** Heap use after a document above which the worker collects at once (see shrink). */
 const SHRINK_ABOVE = 48 * 1024 * 1024;
 let fullGc: (() => void) | undefined;
@@ -375,20 +394,7 @@ export class FolderScanner {
       // A big zip (a 60 MB wheel, a 200 MB slide deck with video) or tar (a backup) is read by
       // position: its directory or headers, then one member at a time — never whole, whatever its size.
       const { scanFile } = await loadScanFile();
-      const source = {
-        size,
-        read: (pos: number, len: number): Uint8Array => {
-          const b = Buffer.allocUnsafe(Math.max(0, Math.min(len, size - pos)));
-          let off = 0;
-          while (off < b.length) {
-            const n = readSync(fd, b, off, b.length - off, pos + off);
-            if (n === 0) break;
-            off += n;
-          }
-          this.beat();
-          return b.subarray(0, off);
-        },
-      };
+      const source = fileSource(fd, size, () => this.beat());
       scan = await scanFile(source.read(0, 65536), { ...opts, archiveSource: source });
       if (scan.markings.length > 0) scan.sha256 = this.hash(fd);
     } else if (size > this.init.maxFileBytes) {
@@ -396,14 +402,7 @@ export class FolderScanner {
       scan = { ...(await scanFile(new Uint8Array(0), opts)), sha256: '', gaps: [{ inner: '', kind: 'too-large', reason: `${size} bytes is over the ${this.init.maxFileBytes}-byte budget: only the name was checked` }] };
     } else {
       const { scanFile } = await loadScanFile();
-      const buf = Buffer.alloc(size);
-      let off = 0;
-      while (off < buf.length) {
-        const n = readSync(fd, buf, off, buf.length - off, off);
-        if (n === 0) break;
-        off += n;
-      }
-      scan = await scanFile(off === buf.length ? buf : buf.subarray(0, off), opts);
+      scan = await scanFile(fileSource(fd, size).read(0, size), opts);
     }
     this.count(scan.format);
     this.shrink();
