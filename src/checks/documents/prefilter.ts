@@ -6,6 +6,7 @@
 // characters of a marking cannot hide it from the prefilter.
 
 import { isAscii } from 'node:buffer';
+import { looksLikeTar } from '../../formats/docs/tar.js';
 
 let gbkChars: string[] | undefined;
 
@@ -82,7 +83,7 @@ const PDF = Buffer.from('%PDF-', 'latin1');
 
 /**
  * Starts of containers whose text is compressed or encoded: zip (PK 03 04 / 05 06 / 07 08), PDF,
- * OLE, RTF, gzip, rar, 7z, tar. Plain byte tests: this runs on every file of the disk.
+ * OLE, RTF, gzip, rar, 7z, tar (v7 too). Plain byte tests: this runs on every file of the disk.
  */
 export function hasContainerMagic(h: Buffer): boolean {
   const b0 = h[0];
@@ -95,6 +96,8 @@ export function hasContainerMagic(h: Buffer): boolean {
   if (b0 === 0x37 && b1 === 0x7a && h[2] === 0xbc && h[3] === 0xaf) return true;
   // tar (ustar / GNU): members are stored as they are, but a .docx or .zip member is compressed
   if (h[257] === 0x75 && h[258] === 0x73 && h[259] === 0x74 && h[260] === 0x61 && h[261] === 0x72) return true;
+  // a v7 tar has no magic: its magic field is zero (a cheap test before the header check)
+  if (h.length >= 512 && h[257] === 0 && h[0] !== 0 && looksLikeTar(h)) return true;
   // A PDF may start with a little junk (the sniffer looks for %PDF- in the first KiB).
   return h.subarray(0, 1024 + PDF.length).indexOf(PDF) >= 0;
 }

@@ -21,7 +21,6 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { findMarkings, type MarkingGrammar } from '../../formats/markings.js';
 import { sniffDocument } from '../../formats/docs/sniff.js';
-import { looksLikeTar } from '../../formats/docs/tar.js';
 import { parseRecycleInfo } from '../../formats/docs/recycle.js';
 import type { DocFormat } from '../../formats/docs/types.js';
 import type { ByteSource } from '../../formats/docs/zip.js';
@@ -312,8 +311,6 @@ export class FolderScanner {
       if (pos === 0) {
         // Containers hide their text (compressed, encoded); so may mail (base64, quoted-printable).
         if (hasContainerMagic(chunk)) return -1;
-        // a v7 tar has no magic: its magic field is zero (a cheap test first, this runs on every file)
-        if (n >= 512 && chunk[257] === 0 && chunk[0] !== 0 && looksLikeTar(chunk)) return -1;
         if (mayBeMail(chunk) && this.sniffHides(fd)) return -1;
         markup = mayBeMarkup(chunk);
       }

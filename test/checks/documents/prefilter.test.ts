@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { byteNeedles, hasContainerMagic, hasEscapes, mayBeMail, mayBeMarkup, mayHoldKeyword, needleChar, needleChars } from '../../../src/checks/documents/prefilter.js';
 
@@ -49,6 +50,12 @@ describe('byte prefilter', () => {
     tar.write('Photos/report.docx', 0, 'latin1');
     tar.write('ustar\x0000', 257, 'latin1');
     expect(hasContainerMagic(tar)).toBe(true);
+    // a v7 tar (GNU tar --format=v7) has no magic at all: its header is checked instead
+    const v7 = readFileSync(new URL('../../../fixtures/documents/tar/v7.tar', import.meta.url));
+    expect(hasContainerMagic(v7.subarray(0, 65536))).toBe(true);
+    const notTar = Buffer.alloc(1024, 0x61);
+    notTar.fill(0, 257, 263);
+    expect(hasContainerMagic(notTar)).toBe(false);
     expect(hasContainerMagic(Buffer.from('PKZIP was a program', 'latin1'))).toBe(false);
     expect(hasContainerMagic(Buffer.from(`${' '.repeat(300)}%PDF-1.4`, 'latin1'))).toBe(true);
     expect(hasContainerMagic(Buffer.from(`${' '.repeat(2000)}%PDF-1.4`, 'latin1'))).toBe(false);
