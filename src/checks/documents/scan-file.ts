@@ -41,6 +41,7 @@ export interface FileGap {
 
 export interface FileScan {
   format: DocFormat;
+  /** SHA-256 of the file when it has a marking (or with `detail`); '' otherwise. */
   sha256: string;
   markings: FoundMarking[];
   /** Mentions (marking-like words that are not markings): counted, and kept for `inspect`. */
@@ -84,7 +85,7 @@ const OPAQUE: ReadonlySet<DocFormat> = new Set(['image', 'binary']);
 export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promise<FileScan> {
   const out: FileScan = {
     format: 'unknown',
-    sha256: opts.archiveSource ? '' : createHash('sha256').update(bytes).digest('hex'),
+    sha256: '',
     markings: [],
     mentions: [],
     gaps: [],
@@ -193,5 +194,8 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
     }
   };
   await visit(bytes, opts.name, '', 0);
+  // Only evidence is hashed (a file with a marking, or one an officer inspects): on a disk most
+  // documents have none, and hashing each was work the walk did not need.
+  if (!opts.archiveSource && (out.markings.length > 0 || opts.detail)) out.sha256 = createHash('sha256').update(bytes).digest('hex');
   return out;
 }

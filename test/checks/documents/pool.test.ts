@@ -2,6 +2,7 @@
 // whatever the number of workers, folders shared between workers, and a file that hangs or crashes
 // its worker listed as a gap while the rest of its folder is still read.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -114,6 +115,8 @@ describe('DocWalk', () => {
     await rm(join(root, 'in'), { recursive: true });
     const t = await walk(root, 1);
     expect(t.records.map((r) => [r.path, r.format, r.markings.find((m) => m.level === '机密')?.inner])).toEqual([['/old.tar', 'tar', 'memo.docx']]);
+    // evidence: the hash of the file as it is on disk
+    expect(t.records[0]!.sha256).toBe(createHash('sha256').update(readFileSync(join(root, 'old.tar'))).digest('hex'));
   });
 
   it('a big .gz is read as a stream: text past any in-memory cap, a tar inside, an executable skipped, a cut file a gap', async () => {
