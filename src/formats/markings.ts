@@ -424,6 +424,27 @@ function starSet(g: MarkingGrammar): Set<number> {
   return s;
 }
 
+const IGNORABLE = 1;
+const WS = 2;
+const CJKISH = 4;
+const tables = new WeakMap<MarkingGrammar, { unit: Uint16Array; cls: Uint8Array }>();
+/** Every code unit's mapping (mapUnit) and class (isIgnorable, isWs, isCjkish), once per grammar: the normaliser's loop is then two array reads a character. */
+function normTables(g: MarkingGrammar): { unit: Uint16Array; cls: Uint8Array } {
+  let t = tables.get(g);
+  if (t === undefined) {
+    const stars = starSet(g);
+    const unit = new Uint16Array(65536);
+    const cls = new Uint8Array(65536);
+    for (let c = 0; c < 65536; c++) {
+      unit[c] = mapUnit(c, stars);
+      cls[c] = (isIgnorable(c) ? IGNORABLE : 0) | (isWs(c) ? WS : 0) | (isCjkish(c) ? CJKISH : 0);
+    }
+    t = { unit, cls };
+    tables.set(g, t);
+  }
+  return t;
+}
+
 /**
  * Normalises text for marking search, keeping a map back to the original offsets:
  * full-width ASCII → half-width, the grammar's star variants (☆ * ＊ ✭ …) → ★, zero-width characters
@@ -433,7 +454,7 @@ function starSet(g: MarkingGrammar): Set<number> {
  * Other whitespace runs are kept (mapped one to one).
  */
 export function normalizeForMarkings(text: string, grammar: MarkingGrammar = loadMarkingGrammar()): NormalizedText {
-  const stars = starSet(grammar);
+  const { unit, cls } = normTables(grammar);
   const n = text.length;
   const out = new Uint16Array(n);
   const map = new Uint32Array(n + 1);
@@ -441,33 +462,34 @@ export function normalizeForMarkings(text: string, grammar: MarkingGrammar = loa
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (isIgnorable(c)) {
+    const k = cls[c]!;
+    if (k & IGNORABLE) {
       i++;
       continue;
     }
-    if (isWs(c)) {
+    if (k & WS) {
       // The whole run (ignorables inside it included), then the next significant character.
       let j = i + 1;
-      while (j < n && (isWs(text.charCodeAt(j)) || isIgnorable(text.charCodeAt(j)))) j++;
+      while (j < n && cls[text.charCodeAt(j)]! & (WS | IGNORABLE)) j++;
       const prev = o > 0 ? out[o - 1]! : -1;
-      const next = j < n ? mapUnit(text.charCodeAt(j), stars) : -1;
+      const next = j < n ? unit[text.charCodeAt(j)]! : -1;
       // Dropped next to CJK, and between two digits across a line break (one glyph per line: 1\n0年).
-      let drop = (prev >= 0 && isCjkish(prev)) || (next >= 0 && isCjkish(next));
+      let drop = (prev >= 0 && (cls[prev]! & CJKISH) !== 0) || (next >= 0 && (cls[next]! & CJKISH) !== 0);
       if (!drop && prev >= 0x30 && prev <= 0x39 && next >= 0x30 && next <= 0x39) {
-        for (let k = i; k < j && !drop; k++) if (isLineBreak(text.charCodeAt(k))) drop = true;
+        for (let q = i; q < j && !drop; q++) if (isLineBreak(text.charCodeAt(q))) drop = true;
       }
       if (!drop) {
-        for (let k = i; k < j; k++) {
-          const ck = text.charCodeAt(k);
-          if (isIgnorable(ck)) continue;
-          out[o] = mapUnit(ck, stars);
-          map[o++] = k;
+        for (let q = i; q < j; q++) {
+          const cq = text.charCodeAt(q);
+          if (cls[cq]! & IGNORABLE) continue;
+          out[o] = unit[cq]!;
+          map[o++] = q;
         }
       }
       i = j;
       continue;
     }
-    out[o] = mapUnit(c, stars);
+    out[o] = unit[c]!;
     map[o++] = i;
     i++;
   }
