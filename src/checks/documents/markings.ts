@@ -15,6 +15,7 @@ import { machineEntry } from '../../ledger/index.js';
 import { parseMountinfo } from '../identity/hardware.js';
 import type { Target } from '../../target/types.js';
 import { loadMarkingGrammar } from '../../formats/markings.js';
+import { nativeWalk, walkReader } from './native.js';
 import { DocWalk } from './pool.js';
 import { byteNeedles, needleChars } from './prefilter.js';
 import { levelRank, STATE_LEVELS } from './scan-file.js';
@@ -137,6 +138,10 @@ export const documentMarkingsProbe: Probe = {
     }
     // What every worker needs, computed once here (the GBK table, the compiled grammar).
     const grammar = loadMarkingGrammar();
+    // Before the workers start: fewer glibc arenas (each thread's own kept what a big document
+    // left in it; see README, Speed). BAOMI_MALLOC_ARENAS=0 leaves glibc's default.
+    const arenas = Number(process.env['BAOMI_MALLOC_ARENAS'] ?? 2);
+    if (arenas > 0) nativeWalk()?.tuneMalloc(arenas);
     const allKeywords = [...grammar.keywords, ...keywords];
     const walk = new DocWalk(
       workerUrl,
@@ -214,7 +219,7 @@ export const documentMarkingsProbe: Probe = {
     return {
       status: 'ok',
       observations,
-      inventory: { documentScan: { ...stats, roots, seconds: Math.round(secs * 10) / 10, mbPerSecond: Math.round((stats.bytes / 1048576 / Math.max(secs, 0.001)) * 10) / 10 } },
+      inventory: { documentScan: { ...stats, reader: walkReader(), roots, seconds: Math.round(secs * 10) / 10, mbPerSecond: Math.round((stats.bytes / 1048576 / Math.max(secs, 0.001)) * 10) / 10 } },
       coverage,
     };
   },

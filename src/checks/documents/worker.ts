@@ -25,6 +25,7 @@ import { parseRecycleInfo } from '../../formats/docs/recycle.js';
 import type { DocFormat } from '../../formats/docs/types.js';
 import type { ByteSource } from '../../formats/docs/zip.js';
 import { openNoAtimeSync } from '../../target/open-sync.js';
+import { FAST_STOP, nativeWalk, type NativeWalk } from './native.js';
 import { hasContainerMagic, hasEscapes, mayBeMail, mayBeMarkup, mayHoldKeyword } from './prefilter.js';
 import type { FileScan, FoundMarking } from './scan-file.js';
 import { CHUNK, GZ_STREAM_BYTES, gzipInnerSize, loadScanFile, OVERLAP, scanGzipStream, TextMarkings } from './text-stream.js';
@@ -43,6 +44,8 @@ export interface WalkInit {
   fileTimeoutMs: number;
   /** Float64 slots shared with the coordinator: [task id, file index, progress time ms, 1 = please split]. */
   progress: SharedArrayBuffer;
+  /** Do not use the native fast path (tests compare both). */
+  javascriptOnly?: boolean;
 }
 
 export interface DirTask {
@@ -124,7 +127,7 @@ function fileSource(fd: number, size: number, onRead?: () => void): ByteSource {
 /** Heap use after a document above which the worker collects at once (see shrink). */
 const SHRINK_ABOVE = 48 * 1024 * 1024;
 let fullGc: (() => void) | undefined;
-/** The fast path's read size (a power of two dividing CHUNK). */
+/** The fast path's read size. */
 const FAST_READ = 256 * 1024;
 
 function emptyCounts(): WalkCounts {
@@ -136,7 +139,15 @@ const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 /** The walk's work in one worker (a class so that tests can drive it without a thread). */
 export class FolderScanner {
   private readonly shared = Buffer.allocUnsafe(CHUNK + OVERLAP);
-  private readonly fastBuf = this.shared.subarray(0, FAST_READ);
+  /**
+   * The fast path reads FAST_READ bytes after the last `overlap` bytes of the previous piece, so
+   * that a needle or an escape across a border is still seen whole.
+   */
+  private readonly overlap: number;
+  private readonly fastBuf: Buffer;
+  /** The native fast path (undefined: JavaScript only), its result slots, and where it last stopped. */
+  private readonly native: NativeWalk | undefined;
+  private readonly nativeRes = new Float64Array(3);
   /** The first 64 KiB of a file, for the sniffer (the fast path's buffer has moved on by then). */
   private readonly headBuf = Buffer.allocUnsafe(65536);
   private readonly slots: Float64Array;
@@ -156,6 +167,10 @@ export class FolderScanner {
     this.slots = new Float64Array(init.progress);
     this.skip = new Set(init.skip);
     this.needles = init.needles.map((n) => Buffer.from(n.buffer, n.byteOffset, n.byteLength));
+    // escapes are up to 4 bytes (&\0#\0), needles up to 4 (UTF-8)
+    this.overlap = Math.max(4, ...this.needles.map((n) => n.length)) - 1;
+    this.fastBuf = this.shared.subarray(0, FAST_READ + this.overlap);
+    this.native = init.javascriptOnly ? undefined : nativeWalk();
   }
 
   private flush(task: DirTask, next: number, done: boolean, subdirs?: Array<[string, string]>, split?: { files: string[]; to: number }): void {
@@ -207,6 +222,7 @@ export class FolderScanner {
       subdirs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     }
     const recycleDir = /\/\$Recycle\.Bin\/[^/]+$/i.test(task.t);
+    let nativeStop = -1;
     let end = Math.min(task.to ?? files.length, files.length);
     for (let i = task.from ?? 0; i < end; i++) {
       // Another worker is idle: give it the second half of what is left here.
@@ -225,6 +241,24 @@ export class FolderScanner {
         continue;
       }
       this.mark(task.id, i);
+      // The native fast path takes the run of files from here whose names need no look; it stops
+      // at the first file JavaScript must read (that file is then read below, not by it again).
+      if (this.native && i !== nativeStop && this.plainName(name, recycleDir)) {
+        let j = i + 1;
+        while (j < end && this.plainName(files[j]!, recycleDir) && !task.failed?.some((f) => f.index === j)) j++;
+        const res = this.nativeRes;
+        this.native.fastRun(task.h, files, i, j, this.needles, this.overlap, this.slots, this.fastBuf, res);
+        const reached = res[0]!;
+        this.counts.files += reached - i;
+        this.counts.bytes += res[1]!;
+        if (reached > i) this.counts.byFormat['no-keyword-bytes'] = (this.counts.byFormat['no-keyword-bytes'] ?? 0) + reached - i;
+        if (res[2] !== FAST_STOP.end && res[2] !== FAST_STOP.split) nativeStop = reached;
+        if (reached > i) {
+          // the loop's top (a split, a failed index) applies to the file it stopped at
+          i = reached - 1;
+          continue;
+        }
+      }
       const h = task.h.endsWith('/') ? `${task.h}${name}` : `${task.h}/${name}`;
       await this.file(t, h, name, recycleDir && name.startsWith('$R') ? `${task.h}/$I${name.slice(2)}` : undefined);
       // After a document, report what is known (a crash later then repeats little); at most ~4 times a second.
@@ -279,36 +313,50 @@ export class FolderScanner {
   }
 
   /**
-   * After a document that left the heap big (a 15 MB web page, a large workbook), a full collection
-   * now: V8 would otherwise keep the grown heap until its cap, in each worker at once.
+   * After a document that left the heap or its buffers big (a 15 MB web page, a large workbook), a
+   * full collection now: V8 would otherwise keep the grown heap until its cap, in each worker at
+   * once; then glibc is asked to give back the freed memory it would otherwise keep.
    */
   private shrink(): void {
-    if (getHeapStatistics().used_heap_size <= SHRINK_ABOVE) return;
+    const heap = getHeapStatistics();
+    if (heap.used_heap_size + heap.external_memory <= SHRINK_ABOVE) return;
     // the collector is not exposed to workers by a flag: turn it on and fetch it once
     if (fullGc === undefined) {
       setFlagsFromString('--expose-gc');
       fullGc = runInNewContext('gc') as () => void;
     }
     fullGc();
+    // what the collection freed outside the heap (buffers) goes back to the system too
+    this.native?.trim();
   }
 
   private count(format: string): void {
     this.counts.byFormat[format] = (this.counts.byFormat[format] ?? 0) + 1;
   }
 
+  /** A name that can hold no marking and asks for nothing else (not a recycled file): the fast path may take it unseen. */
+  private plainName(name: string, recycleDir: boolean): boolean {
+    if (recycleDir && name.startsWith('$R')) return false;
+    for (const c of this.init.needleChars) if (name.includes(c)) return false;
+    return true;
+  }
+
   /**
    * The file's size when no byte of it can belong to a keyword (and nothing in it hides text);
    * -1 when it needs a closer look. Read in pieces small enough to stay in the CPU cache between
-   * the copy and the search.
+   * the copy and the search; each piece is searched with the last bytes of the one before.
+   * (native/fastwalk.c does the same for runs of files.)
    */
   private fastPath(fd: number): number {
     const buf = this.fastBuf;
     let markup = false;
-    for (let pos = 0; ; ) {
-      const n = readSync(fd, buf, 0, buf.length, pos);
-      if (n === 0) return pos;
+    let kept = 0;
+    for (let size = 0, pieces = 0; ; pieces++) {
+      const r = readSync(fd, buf, kept, FAST_READ, size);
+      if (r === 0) return size;
+      const n = kept + r;
       const chunk = buf.subarray(0, n);
-      if (pos === 0) {
+      if (size === 0) {
         // Containers hide their text (compressed, encoded); so may mail (base64, quoted-printable).
         if (hasContainerMagic(chunk)) return -1;
         if (mayBeMail(chunk) && this.sniffHides(fd)) return -1;
@@ -322,9 +370,11 @@ export class FolderScanner {
         markup = false;
       }
       if (mayHoldKeyword(chunk, this.needles)) return -1;
-      pos += n;
-      if (n < buf.length) return pos;
-      if ((pos & (CHUNK - 1)) === 0) this.beat();
+      size += r;
+      if (r < FAST_READ) return size;
+      if ((pieces & 3) === 3) this.beat();
+      kept = Math.min(this.overlap, n);
+      buf.copyWithin(0, n - kept, n);
     }
   }
 
@@ -401,8 +451,9 @@ export class FolderScanner {
       const { scanFile } = await loadScanFile();
       scan = await scanFile(fileSource(fd, size).read(0, size), opts);
     }
+    // text is read in bounded pieces: nothing to collect after it
+    if (format !== 'text') this.shrink();
     this.count(scan.format);
-    this.shrink();
     for (const g of scan.gaps) {
       // Pictures inside documents and archives (icons, photos in a .jar or a web page) are counted
       // in one line, or they would bury the gaps that matter; scanned PDFs stay listed.

@@ -17,7 +17,8 @@ class Faulty extends FolderScanner {
   }
 }
 
-const scanner = new Faulty(workerData.walk, (m) => parentPort.postMessage(m));
+// JavaScript reader only: the native fast path would read the plain test files without file()
+const scanner = new Faulty({ ...workerData.walk, javascriptOnly: true }, (m) => parentPort.postMessage(m));
 let chain = Promise.resolve();
 parentPort.on('message', (task) => {
   chain = chain.then(() => scanner.folder(task));

@@ -1,0 +1,352 @@
+// The document walk's fast path in C (loaded by src/checks/documents/native.ts; built by node-gyp,
+// see binding.gyp and scripts/build-native.js). It does exactly what FolderScanner.fastPath in
+// worker.ts does — open a file read-only, read it in 256 KiB pieces and rule it out — for a run of
+// files of one folder in one call, so that the bulk of a disk costs no JavaScript per file. It is
+// conservative by design: at the first file it cannot rule out (container magic, a possible mail
+// header, markup with escapes, a keyword byte pattern, an open or read error) it stops and returns
+// that file's index; the JavaScript path then reads that file and decides. So the native path can
+// only make the walk faster, never change what it finds (test/checks/documents/native.test.ts
+// compares both on every branch).
+//
+// Also: glibc malloc tuning for the walk's worker threads (fewer arenas, trim after big documents).
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <node_api.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#define FAST_READ (256 * 1024)
+#define MAX_NEEDLES 64
+#define MAX_NAME 4096
+
+static int contains(const uint8_t *p, size_t n, const uint8_t *nd, size_t len);
+
+// Cleared at the first EPERM (a scan not run as root may not use O_NOATIME on others' files).
+static int noatime_ok = 1;
+
+static int open_file(int dirfd, const char *name) {
+  int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW;
+#ifdef O_NOATIME
+  if (__atomic_load_n(&noatime_ok, __ATOMIC_RELAXED)) {
+    int fd = openat(dirfd, name, flags | O_NOATIME);
+    if (fd >= 0 || errno != EPERM) return fd;
+    __atomic_store_n(&noatime_ok, 0, __ATOMIC_RELAXED);
+  }
+#endif
+  return openat(dirfd, name, flags);
+}
+
+static int is_ascii(const uint8_t *p, size_t n) {
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    uint64_t acc = 0;
+    for (int k = 0; k < 8; k++) {
+      uint64_t w;
+      memcpy(&w, p + i + 8 * k, 8);
+      acc |= w;
+    }
+    if (acc & 0x8080808080808080ULL) return 0;
+  }
+  for (; i < n; i++)
+    if (p[i] & 0x80) return 0;
+  return 1;
+}
+
+// tar's numeric field, strictly (prefilter.ts → tar.ts parseNumeric(f, true)); -1 when not a number.
+static double tar_numeric(const uint8_t *f, size_t len) {
+  if (f[0] & 0x80) {
+    if (f[0] & 0x40) return -1;
+    double v = f[0] & 0x3f;
+    for (size_t i = 1; i < len; i++) v = v * 256 + f[i];
+    return v;
+  }
+  size_t i = 0;
+  while (i < len && f[i] == 0x20) i++;
+  size_t first = i;
+  double v = 0;
+  while (i < len && f[i] >= 0x30 && f[i] <= 0x37) v = v * 8 + (f[i++] - 0x30);
+  if (i < len && f[i] != 0 && f[i] != 0x20) return -1;
+  if (i == first) return -1;
+  return v;
+}
+
+static int tar_checksum_ok(const uint8_t *h) {
+  double recorded = tar_numeric(h + 148, 8);
+  if (recorded < 0) return 0;
+  double u = 8 * 0x20, s = 8 * 0x20;
+  for (int i = 0; i < 512; i++) {
+    if (i >= 148 && i < 156) continue;
+    u += h[i];
+    s += h[i] < 0x80 ? h[i] : (double)h[i] - 256;
+  }
+  return recorded == u || recorded == s;
+}
+
+// prefilter.ts hasContainerMagic; for a v7 tar (no magic) a superset: a header whose checksum
+// holds is handed to JavaScript, which checks the rest of the header.
+static int container_magic(const uint8_t *h, size_t n) {
+  if (n >= 4 && h[0] == 0x50 && h[1] == 0x4b && ((h[2] == 3 && h[3] == 4) || (h[2] == 5 && h[3] == 6) || (h[2] == 7 && h[3] == 8))) return 1;
+  if (n >= 4 && h[0] == 0xd0 && h[1] == 0xcf && h[2] == 0x11 && h[3] == 0xe0) return 1;
+  if (n >= 5 && memcmp(h, "{\\rtf", 5) == 0) return 1;
+  if (n >= 2 && h[0] == 0x1f && h[1] == 0x8b) return 1;
+  if (n >= 4 && memcmp(h, "Rar!", 4) == 0) return 1;
+  if (n >= 4 && h[0] == 0x37 && h[1] == 0x7a && h[2] == 0xbc && h[3] == 0xaf) return 1;
+  if (n >= 262 && memcmp(h + 257, "ustar", 5) == 0) return 1;
+  if (n >= 512 && h[257] == 0 && h[0] != 0 && tar_checksum_ok(h)) return 1;
+  return contains(h, n < 1024 + 5 ? n : 1024 + 5, (const uint8_t *)"%PDF-", 5);
+}
+
+// prefilter.ts mayBeMail.
+static int may_be_mail(const uint8_t *h, size_t n) {
+  size_t i = n >= 3 && h[0] == 0xef && h[1] == 0xbb && h[2] == 0xbf ? 3 : 0;
+  if (n >= 2 && ((h[0] == 0xff && h[1] == 0xfe) || (h[0] == 0xfe && h[1] == 0xff) || h[1] == 0)) return 1;
+  if (n >= 1 && h[0] == 0) return 1;
+  if (i + 5 <= n && memcmp(h + i, "From ", 5) == 0) return 1;
+  size_t start = i;
+  while (i < n && h[i] >= 0x21 && h[i] <= 0x7e && h[i] != 0x3a) i++;
+  if (i == start) return 0;
+  while (i < n && (h[i] == 0x20 || h[i] == 0x09)) i++;
+  return i < n && h[i] == 0x3a;
+}
+
+// prefilter.ts mayBeMarkup.
+static int may_be_markup(const uint8_t *h, size_t n) {
+  if (memchr(h, 0x3c, n < 8192 ? n : 8192)) return 1;
+  size_t i = n >= 3 && h[0] == 0xef && h[1] == 0xbb && h[2] == 0xbf ? 3 : 0;
+  while (i < n && (h[i] == 0x20 || h[i] == 0x09 || h[i] == 0x0a || h[i] == 0x0d)) i++;
+  return i < n && h[i] == 0x7b;
+}
+
+// Does p[0..n) contain nd[0..len)? Buffer.indexOf's job. glibc's memmem was the walk's cost
+// (a third of it): this tests the first two bytes of 64 positions at a time (vectorised), and
+// only a block with a candidate is looked at closely.
+static int contains(const uint8_t *p, size_t n, const uint8_t *nd, size_t len) {
+  if (len == 0) return 1;
+  if (n < len) return 0;
+  if (len == 1) return memchr(p, nd[0], n) != NULL;
+  const uint8_t a = nd[0], b = nd[1];
+  const size_t last = n - len;  // the last position a match can start at
+  for (size_t i = 0; i <= last;) {
+    size_t blk = last - i + 1;
+    if (blk >= 64) {
+      blk = 64;
+      unsigned acc = 0;
+      for (int k = 0; k < 64; k++) acc |= (unsigned)(p[i + k] == a) & (unsigned)(p[i + k + 1] == b);
+      if (!acc) {
+        i += 64;
+        continue;
+      }
+    }
+    for (size_t k = 0; k < blk; k++)
+      if (p[i + k] == a && p[i + k + 1] == b && memcmp(p + i + k, nd, len) == 0) return 1;
+    i += blk;
+  }
+  return 0;
+}
+
+// prefilter.ts hasEscapes.
+static const struct { const char *b; size_t n; } ESCAPES[] = {{"&#", 2}, {"&\0#\0", 4}, {"\0&\0#", 4}, {"=?", 2}, {"\\u", 2}, {"\\'", 2}};
+
+static int has_escapes(const uint8_t *b, size_t n) {
+  for (size_t k = 0; k < sizeof ESCAPES / sizeof ESCAPES[0]; k++)
+    if (contains(b, n, (const uint8_t *)ESCAPES[k].b, ESCAPES[k].n)) return 1;
+  return 0;
+}
+
+struct needle {
+  const uint8_t *b;
+  size_t n;
+  int ascii;
+};
+
+// prefilter.ts mayHoldKeyword.
+static int may_hold_keyword(const uint8_t *b, size_t n, const struct needle *nd, size_t count) {
+  int ascii = is_ascii(b, n);
+  for (size_t k = 0; k < count; k++) {
+    if (ascii && !nd[k].ascii) continue;
+    if (contains(b, n, nd[k].b, nd[k].n)) return 1;
+  }
+  return 0;
+}
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (double)ts.tv_sec * 1000.0 + (double)(ts.tv_nsec / 1000000);
+}
+
+enum { STOP_END = 0, STOP_CONTENT = 1, STOP_OPEN = 2, STOP_SPLIT = 3, STOP_READ = 4 };
+
+// One file: its size when nothing in it can hold a marking, else -1 (content) or -2 (read error).
+static double rule_out(int fd, uint8_t *buf, size_t overlap, const struct needle *nd, size_t count, volatile double *slots) {
+  double size = 0;
+  size_t kept = 0;  // bytes at the start of buf carried over from the previous piece
+  int markup = 0;
+  for (int first = 1;; first = 0) {
+    ssize_t r;
+    do r = read(fd, buf + kept, FAST_READ);
+    while (r < 0 && errno == EINTR);
+    if (r < 0) return -2;
+    if (r == 0) return size;
+    size_t n = kept + (size_t)r;
+    if (first) {
+      if (container_magic(buf, n)) return -1;
+      if (may_be_mail(buf, n)) return -1;
+      markup = may_be_markup(buf, n);
+    }
+    if (markup && has_escapes(buf, n)) return -1;
+    if (may_hold_keyword(buf, n, nd, count)) return -1;
+    size += (double)r;
+    if (r < FAST_READ) return size;
+    slots[2] = now_ms();
+    // keep the last bytes: a needle or an escape across the border is still seen whole
+    kept = overlap < n ? overlap : n;
+    memmove(buf, buf + n - kept, kept);
+  }
+}
+
+#define CHECK(call)                                   \
+  do {                                                \
+    if ((call) != napi_ok) {                          \
+      napi_throw_error(env, NULL, "fastwalk: " #call); \
+      return NULL;                                    \
+    }                                                 \
+  } while (0)
+
+// fastRun(dir, names, from, to, needles, overlap, slots, buf, result):
+//   reads names[from..to) in dir; stops at the first file JavaScript must see.
+//   result (Float64Array): [0] the index reached, [1] bytes read of the files before it, [2] why it stopped.
+//   slots (Float64Array shared with the coordinator): [1] the file index, [2] a progress time, [3] split request.
+static napi_value fast_run(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 9) {
+    napi_throw_type_error(env, NULL, "fastRun: 9 arguments");
+    return NULL;
+  }
+  char dir[MAX_NAME];
+  size_t dlen;
+  CHECK(napi_get_value_string_utf8(env, argv[0], dir, sizeof dir, &dlen));
+  uint32_t from, to, nneedles, overlap;
+  CHECK(napi_get_value_uint32(env, argv[2], &from));
+  CHECK(napi_get_value_uint32(env, argv[3], &to));
+  CHECK(napi_get_array_length(env, argv[4], &nneedles));
+  CHECK(napi_get_value_uint32(env, argv[5], &overlap));
+  if (nneedles > MAX_NEEDLES) nneedles = MAX_NEEDLES;
+  struct needle nd[MAX_NEEDLES];
+  for (uint32_t k = 0; k < nneedles; k++) {
+    napi_value v;
+    void *data;
+    size_t len;
+    CHECK(napi_get_element(env, argv[4], k, &v));
+    CHECK(napi_get_buffer_info(env, v, &data, &len));
+    nd[k].b = data;
+    nd[k].n = len;
+    nd[k].ascii = is_ascii(data, len);
+  }
+  napi_typedarray_type tt;
+  size_t slen, rlen;
+  void *sdata, *rdata, *bdata;
+  size_t blen;
+  CHECK(napi_get_typedarray_info(env, argv[6], &tt, &slen, &sdata, NULL, NULL));
+  if (tt != napi_float64_array || slen < 4) {
+    napi_throw_type_error(env, NULL, "fastRun: slots must be a Float64Array of 4");
+    return NULL;
+  }
+  CHECK(napi_get_buffer_info(env, argv[7], &bdata, &blen));
+  CHECK(napi_get_typedarray_info(env, argv[8], &tt, &rlen, &rdata, NULL, NULL));
+  if (tt != napi_float64_array || rlen < 3 || blen < FAST_READ + overlap || overlap > 64) {
+    napi_throw_type_error(env, NULL, "fastRun: bad buffer or result");
+    return NULL;
+  }
+  volatile double *slots = sdata;
+  double *res = rdata;
+  res[0] = from;
+  res[1] = 0;
+  res[2] = STOP_END;
+  int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0) {
+    res[2] = STOP_OPEN;
+    return NULL;
+  }
+  double bytes = 0;
+  uint32_t i = from;
+  for (; i < to; i++) {
+    if (slots[3] == 1) {
+      res[2] = STOP_SPLIT;
+      break;
+    }
+    napi_value v;
+    char name[MAX_NAME];
+    size_t nlen;
+    if (napi_get_element(env, argv[1], i, &v) != napi_ok || napi_get_value_string_utf8(env, v, name, sizeof name, &nlen) != napi_ok || nlen >= sizeof name - 1) {
+      res[2] = STOP_OPEN;
+      break;
+    }
+    slots[1] = i;
+    slots[2] = now_ms();
+    int fd = open_file(dirfd, name);
+    if (fd < 0) {
+      res[2] = STOP_OPEN;
+      break;
+    }
+    double size = rule_out(fd, bdata, overlap, nd, nneedles, slots);
+    close(fd);
+    if (size < 0) {
+      res[2] = size == -1 ? STOP_CONTENT : STOP_READ;
+      break;
+    }
+    bytes += size;
+  }
+  close(dirfd);
+  res[0] = i;
+  res[1] = bytes;
+  return NULL;
+}
+
+// Fewer malloc arenas for the process (glibc gives each thread its own, and keeps what a big
+// document left in it): call before the worker threads start.
+static napi_value tune_malloc(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  uint32_t arenas = 2;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc >= 1) CHECK(napi_get_value_uint32(env, argv[0], &arenas));
+  napi_value ok;
+#ifdef __GLIBC__
+  CHECK(napi_get_boolean(env, mallopt(M_ARENA_MAX, (int)arenas) == 1, &ok));
+#else
+  CHECK(napi_get_boolean(env, 0, &ok));
+#endif
+  return ok;
+}
+
+// Give free malloc memory back to the system (after a big document).
+static napi_value trim(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value ok;
+#ifdef __GLIBC__
+  CHECK(napi_get_boolean(env, malloc_trim(0) == 1, &ok));
+#else
+  CHECK(napi_get_boolean(env, 0, &ok));
+#endif
+  return ok;
+}
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor props[] = {
+      {"fastRun", NULL, fast_run, NULL, NULL, NULL, napi_default, NULL},
+      {"tuneMalloc", NULL, tune_malloc, NULL, NULL, NULL, napi_default, NULL},
+      {"trim", NULL, trim, NULL, NULL, NULL, napi_default, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  return exports;
+}

@@ -1,0 +1,48 @@
+// The walk's optional native part (native/fastwalk.c, built by `npm run build` when a C compiler
+// and Node's headers are there): the fast path over a run of files in one call, and glibc malloc
+// tuning. Without it — no compiler, another libc, BAOMI_NATIVE=0 — the walk does the same in
+// JavaScript, slower; the report says which one read the disk.
+import { createRequire } from 'node:module';
+
+export interface NativeWalk {
+  /**
+   * Rule out names[from..to) of the host folder `dir` as FolderScanner.fastPath would, stopping at
+   * the first file JavaScript must see. `res` gets [index reached, bytes read before it, why it
+   * stopped (FAST_STOP)]; `slots` are the worker's shared progress slots.
+   */
+  fastRun(dir: string, names: readonly string[], from: number, to: number, needles: readonly Buffer[], overlap: number, slots: Float64Array, buf: Buffer, res: Float64Array): void;
+  /** glibc's M_ARENA_MAX for threads started from now on; false when not glibc. */
+  tuneMalloc(arenas: number): boolean;
+  /** Hand free malloc memory back to the system (glibc's malloc_trim). */
+  trim(): boolean;
+}
+
+/** Why fastRun stopped (res[2]). */
+export const FAST_STOP = { end: 0, content: 1, open: 2, split: 3, read: 4 } as const;
+
+let loaded: NativeWalk | null | undefined;
+let why = '';
+
+/** The native part, or undefined (and nativeWhy() says why). */
+export function nativeWalk(): NativeWalk | undefined {
+  if (loaded === undefined) {
+    if (process.env['BAOMI_NATIVE'] === '0') {
+      loaded = null;
+      why = 'turned off by BAOMI_NATIVE=0';
+    } else {
+      try {
+        // the same path from src/ (tests) and dist/ (the built tool)
+        loaded = createRequire(import.meta.url)('../../../build/Release/baomi_native.node') as NativeWalk;
+      } catch (err) {
+        loaded = null;
+        why = `not built (${(err as Error).message.split('\n')[0]})`;
+      }
+    }
+  }
+  return loaded ?? undefined;
+}
+
+/** Which reader the walk uses, for the report: "native" or "javascript (…why)". */
+export function walkReader(): string {
+  return nativeWalk() ? 'native' : `javascript — the native fast path is ${why}`;
+}
