@@ -350,99 +350,69 @@ export function compileGrammar(doc: unknown, path = '<inline>'): MarkingGrammar 
 // Normalisation
 // ---------------------------------------------------------------------------------------------
 
+// Character classes, as ranges [first, last] of UTF-16 code units, read through one table
+// (CLASS) so that the normaliser's loop costs two array reads a character and the table is
+// filled natively (TypedArray.fill) at load, not by a 65,536-step loop.
+
 /** Characters dropped outright: zero-width spaces/joiners, word joiner, BOM, soft hyphen, bidi marks. */
-function isIgnorable(c: number): boolean {
-  return c === 0x200b || c === 0x200c || c === 0x200d || c === 0x2060 || c === 0xfeff || c === 0x00ad || c === 0x200e || c === 0x200f;
-}
-
+const IGNORABLE_RANGES: ReadonlyArray<readonly [number, number]> = [[0x200b, 0x200d], [0x2060, 0x2060], [0xfeff, 0xfeff], [0x00ad, 0x00ad], [0x200e, 0x200f]];
 /** Whitespace as the normaliser sees it (incl. ideographic space, NBSP, Word's \v and cell mark \x07). */
-function isWs(c: number): boolean {
-  return (
-    c === 0x20 ||
-    (c >= 0x09 && c <= 0x0d) ||
-    c === 0x07 ||
-    c === 0xa0 ||
-    c === 0x3000 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x85
-  );
-}
-
+const WS_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0x20, 0x20], [0x09, 0x0d], [0x07, 0x07], [0xa0, 0xa0], [0x3000, 0x3000], [0x1680, 0x1680], [0x2000, 0x200a],
+  [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x85, 0x85],
+];
 /** Han ideographs (BMP blocks and the surrogates of the supplementary ones). */
-function isHan(c: number): boolean {
-  return (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xd840 && c <= 0xd87f) || (c >= 0xdc00 && c <= 0xdfff);
-}
-
+const HAN_RANGES: ReadonlyArray<readonly [number, number]> = [[0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xf900, 0xfaff], [0xd840, 0xd87f], [0xdc00, 0xdfff]];
 /**
  * "CJK-ish" characters next to which whitespace is dropped: Han, CJK punctuation, kana, radicals,
  * full-width forms, CJK quotes/dashes/ellipsis, ★ and the checkbox symbols.
  */
-function isCjkish(c: number): boolean {
-  return (
-    isHan(c) ||
-    (c >= 0x2e80 && c <= 0x2fdf) ||
-    (c >= 0x3001 && c <= 0x30ff) ||
-    (c >= 0x3100 && c <= 0x31ff) ||
-    (c >= 0xfe30 && c <= 0xfe4f) ||
-    (c >= 0xff00 && c <= 0xffef) ||
-    c === 0x2605 ||
-    (c >= 0x2018 && c <= 0x201d) ||
-    c === 0x2014 ||
-    c === 0x2026 ||
-    c === 0x00b7 ||
-    c === 0x25a0 ||
-    c === 0x25a1 ||
-    c === 0x25a3 ||
-    (c >= 0x2610 && c <= 0x2612) ||
-    c === 0x221a ||
-    c === 0x2713 ||
-    c === 0x2714
-  );
-}
-
-/** Maps one code unit: star variants → ★, full-width ASCII → ASCII, NBSP/ideographic space → space. */
-function mapUnit(c: number, stars: Set<number>): number {
-  if (stars.has(c)) return 0x2605;
-  if (c >= 0xff01 && c <= 0xff5e) return c - 0xfee0;
-  if (c === 0xa0 || c === 0x3000 || c === 0x202f) return 0x20;
-  return c;
-}
-
-const starSets = new WeakMap<MarkingGrammar, Set<number>>();
-function starSet(g: MarkingGrammar): Set<number> {
-  let s = starSets.get(g);
-  if (s === undefined) {
-    // Stars are BMP characters (checked by the tests); surrogate halves are never folded.
-    s = new Set([...g.stars].filter((ch) => ch.length === 1).map((ch) => ch.charCodeAt(0)));
-    starSets.set(g, s);
-  }
-  return s;
-}
+const CJKISH_RANGES: ReadonlyArray<readonly [number, number]> = [
+  ...HAN_RANGES, [0x2e80, 0x2fdf], [0x3001, 0x30ff], [0x3100, 0x31ff], [0xfe30, 0xfe4f], [0xff00, 0xffef], [0x2605, 0x2605],
+  [0x2018, 0x201d], [0x2014, 0x2014], [0x2026, 0x2026], [0x00b7, 0x00b7], [0x25a0, 0x25a1], [0x25a3, 0x25a3], [0x2610, 0x2612],
+  [0x221a, 0x221a], [0x2713, 0x2714],
+];
+/** Mapped to a plain space: NBSP, ideographic space, narrow NBSP. */
+const SPACE_RANGES: ReadonlyArray<readonly [number, number]> = [[0xa0, 0xa0], [0x3000, 0x3000], [0x202f, 0x202f]];
 
 const IGNORABLE = 1;
 const WS = 2;
 const CJKISH = 4;
-const tables = new WeakMap<MarkingGrammar, { unit: Uint16Array; cls: Uint8Array }>();
-/** Every code unit's mapping (mapUnit) and class (isIgnorable, isWs, isCjkish), once per grammar: the normaliser's loop is then two array reads a character. */
-function normTables(g: MarkingGrammar): { unit: Uint16Array; cls: Uint8Array } {
-  let t = tables.get(g);
-  if (t === undefined) {
-    const stars = starSet(g);
-    const unit = new Uint16Array(65536);
-    const cls = new Uint8Array(65536);
-    for (let c = 0; c < 65536; c++) {
-      unit[c] = mapUnit(c, stars);
-      cls[c] = (isIgnorable(c) ? IGNORABLE : 0) | (isWs(c) ? WS : 0) | (isCjkish(c) ? CJKISH : 0);
-    }
-    t = { unit, cls };
-    tables.set(g, t);
+const HAN = 8;
+const CLASS = new Uint8Array(65536);
+for (const [bit, ranges] of [[IGNORABLE, IGNORABLE_RANGES], [WS, WS_RANGES], [CJKISH, CJKISH_RANGES], [HAN, HAN_RANGES]] as const) {
+  for (const [lo, hi] of ranges) for (let c = lo; c <= hi; c++) CLASS[c]! |= bit;
+}
+
+function isIgnorable(c: number): boolean {
+  return ((CLASS[c] ?? 0) & IGNORABLE) !== 0;
+}
+
+function isWs(c: number): boolean {
+  return ((CLASS[c] ?? 0) & WS) !== 0;
+}
+
+function isHan(c: number): boolean {
+  return ((CLASS[c] ?? 0) & HAN) !== 0;
+}
+
+const tables = new WeakMap<MarkingGrammar, Uint16Array>();
+/**
+ * Every code unit's normalised form, once per grammar: star variants → ★, full-width ASCII →
+ * ASCII, NBSP / ideographic space → space, everything else itself.
+ */
+function unitTable(g: MarkingGrammar): Uint16Array {
+  let unit = tables.get(g);
+  if (unit === undefined) {
+    unit = new Uint16Array(65536);
+    for (let c = 0; c < 65536; c++) unit[c] = c;
+    for (let c = 0xff01; c <= 0xff5e; c++) unit[c] = c - 0xfee0;
+    for (const [lo, hi] of SPACE_RANGES) unit.fill(0x20, lo, hi + 1);
+    // Stars are BMP characters (checked by the tests); surrogate halves are never folded.
+    for (const ch of g.stars) if (ch.length === 1) unit[ch.charCodeAt(0)] = 0x2605;
+    tables.set(g, unit);
   }
-  return t;
+  return unit;
 }
 
 /**
@@ -454,7 +424,8 @@ function normTables(g: MarkingGrammar): { unit: Uint16Array; cls: Uint8Array } {
  * Other whitespace runs are kept (mapped one to one).
  */
 export function normalizeForMarkings(text: string, grammar: MarkingGrammar = loadMarkingGrammar()): NormalizedText {
-  const { unit, cls } = normTables(grammar);
+  const unit = unitTable(grammar);
+  const cls = CLASS;
   const n = text.length;
   const out = new Uint16Array(n);
   const map = new Uint32Array(n + 1);
