@@ -7,7 +7,7 @@ import { extractText, sniffDocument, type DocFormat, type GapKind } from '../../
 import { StopError } from '../../formats/docs/context.js';
 import type { ByteSource } from '../../formats/docs/zip.js';
 import { byteNeedles } from './prefilter.js';
-import { CHUNK, OVERLAP, TextMarkings } from './text-stream.js';
+import { CHUNK, OVERLAP, TextMarkings, TextWindows } from './text-stream.js';
 import { findMarkings, type MarkingGrammar, type MarkingHit } from '../../formats/markings.js';
 
 export const STATE_LEVELS = ['秘密', '机密', '绝密'] as const;
@@ -164,6 +164,20 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
         if (kind === 'image' || kind === 'binary') {
           if (kind === 'image') out.gaps.push({ inner: path, kind: 'no-text-layer', reason: 'picture: not inspectable without OCR' });
           await visit(new Uint8Array(0), e.name, path, depth + 1);
+          continue;
+        }
+        // Big text (a 28 MB generated header in a wheel, a log in a backup) is decompressed and
+        // matched window by window: memory holds a window, not the member.
+        if (kind === 'text' && e.stream && e.stream.size > TEXT_WINDOWS_FROM) {
+          needles ??= byteNeedles([...opts.grammar.keywords, ...(opts.keywords ?? [])]);
+          const tm = new TextMarkings({ grammar: opts.grammar, keywords: opts.keywords ?? [] }, needles, path);
+          const windows = new TextWindows(tm, e.name);
+          for await (const piece of e.stream.pieces()) windows.feed(piece);
+          windows.end();
+          out.markings.push(...tm.markings);
+          if (opts.detail) out.parts.push({ inner: path, name: 'text', chars: e.stream.size });
+          gapsOf(gapsSeen);
+          gapsSeen = res.gaps.length;
           continue;
         }
         // Archive members are decompressed one at a time (memory holds one member, not all).

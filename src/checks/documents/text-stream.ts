@@ -82,6 +82,48 @@ export class TextMarkings {
 }
 
 /**
+ * Text that arrives in pieces (a decompressed stream, an archive member read in slices) cut into
+ * CHUNK windows with an OVERLAP for TextMarkings: memory is one window whatever the text's size.
+ */
+export class TextWindows {
+  private readonly win = Buffer.allocUnsafe(CHUNK + OVERLAP);
+  private len = 0;
+  /** Offset in the text of win[0]. */
+  private pos = 0;
+
+  constructor(
+    private readonly text: TextMarkings,
+    /** The name matched with the first window. */
+    private readonly name: string,
+  ) {}
+
+  feed(chunk: Uint8Array): void {
+    for (let at = 0; at < chunk.length; ) {
+      const n = Math.min(chunk.length - at, this.win.length - this.len);
+      this.win.set(chunk.subarray(at, at + n), this.len);
+      this.len += n;
+      at += n;
+      if (this.len === this.win.length) this.flush(false);
+    }
+  }
+
+  /** The last window. */
+  end(): void {
+    this.flush(true);
+  }
+
+  private flush(final: boolean): void {
+    if (this.len === 0) return;
+    this.text.window(this.win.subarray(0, this.len), this.pos, this.pos === 0 ? [this.name] : undefined);
+    if (final) return;
+    // keep the overlap: a marking across the border is seen by the next window
+    this.win.copy(this.win, 0, this.len - OVERLAP, this.len);
+    this.pos += this.len - OVERLAP;
+    this.len = OVERLAP;
+  }
+}
+
+/**
  * A big .gz file, decompressed as a stream instead of in memory: text inside (rotated logs) is
  * matched window by window like plain text, whatever its size; pictures and executables are
  * known from their first bytes and not decompressed further; anything else (a document, a tar)
@@ -99,29 +141,10 @@ export async function scanGzipStream(fd: number, name: string, originalName: str
   let mode = 'head' as Mode; // (set in the closures below: no narrowing)
   let head: Buffer[] = [];
   let headBytes = 0;
-  const win = Buffer.allocUnsafe(CHUNK + OVERLAP);
-  let winLen = 0;
-  let winPos = 0; // offset in the inner file of win[0]
+  const windows = new TextWindows(text, inner);
   let total = 0;
   const collected: Buffer[] = [];
-  const flushWindow = (final: boolean): void => {
-    if (winLen === 0) return;
-    text.window(win.subarray(0, winLen), winPos, winPos === 0 ? [inner] : undefined);
-    if (final) return;
-    // keep the overlap: a marking across the border is seen by the next window
-    win.copy(win, 0, winLen - OVERLAP, winLen);
-    winPos += winLen - OVERLAP;
-    winLen = OVERLAP;
-  };
-  const feed = (chunk: Buffer): void => {
-    for (let at = 0; at < chunk.length; ) {
-      const n = Math.min(chunk.length - at, win.length - winLen);
-      chunk.copy(win, winLen, at, at + n);
-      winLen += n;
-      at += n;
-      if (winLen === win.length) flushWindow(false);
-    }
-  };
+  const feed = (chunk: Buffer): void => windows.feed(chunk);
   const decide = (): void => {
     const h = Buffer.concat(head);
     head = [];
@@ -180,7 +203,7 @@ export async function scanGzipStream(fd: number, name: string, originalName: str
     gunzip.destroy();
   }
   if (mode === 'head' && headBytes > 0) decide();
-  if (mode === 'text') flushWindow(true);
+  if (mode === 'text') windows.end();
   if (mode === 'text' || mode === 'skip') out.markings.push(...text.markings);
   if (mode === 'collect' && collected.length > 0) {
     const { scanFile } = await loadScanFile();

@@ -108,7 +108,7 @@ export class Ctx {
    * gives its first bytes cheaply. What load() reserves from the expansion budget is given back
    * by release(): the budget then bounds what is held at once, not what is read in all.
    */
-  embedLazy(name: string, load: () => Uint8Array | null, head?: () => Uint8Array | null): void {
+  embedLazy(name: string, load: () => Uint8Array | null, head?: () => Uint8Array | null, stream?: Embedded['stream']): void {
     if (this.lazy) {
       let held = 0;
       this.embedded.push({
@@ -121,6 +121,7 @@ export class Ctx {
           return b;
         },
         ...(head ? { head } : {}),
+        ...(stream ? { stream } : {}),
         release: () => {
           this.expanded -= held;
           held = 0;

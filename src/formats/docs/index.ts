@@ -38,7 +38,7 @@ function extractZipMembers(zip: Zip, ctx: Ctx): void {
     if (e.isDir) continue;
     ctx.check();
     if (!ctx.countMember()) return;
-    ctx.embedLazy(e.name, () => zip.read(e), () => zip.peek(e));
+    ctx.embedLazy(e.name, () => zip.read(e), () => zip.peek(e), { size: e.size, pieces: () => zip.pieces(e) });
   }
 }
 

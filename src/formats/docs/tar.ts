@@ -244,7 +244,11 @@ class TarWalk {
     const load = this.inMemory
       ? (): Uint8Array => src.read(start, stop - start)
       : (): Uint8Array | null => (ctx.reserve(stop - start, name) ? src.read(start, stop - start) : null);
-    ctx.embedLazy(name, load, () => src.read(start, Math.min(stop - start, 65536)));
+    // stored as it is: pieces are plain reads by position
+    const pieces = async function* (): AsyncGenerator<Uint8Array> {
+      for (let p = start; p < stop; p += 1024 * 1024) yield src.read(p, Math.min(1024 * 1024, stop - p));
+    };
+    ctx.embedLazy(name, load, () => src.read(start, Math.min(stop - start, 65536)), { size: stop - start, pieces });
     if (e.dataStart + e.size <= this.size) return true;
     // the part that is there is still read: a marking on page one is still a finding
     ctx.gap('corrupt', `tar member cut short: ${stop - start} of ${e.size} bytes present (truncated archive)`, name);

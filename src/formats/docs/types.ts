@@ -73,6 +73,12 @@ export interface Embedded {
   head?: () => Uint8Array | null;
   /** Lazy members: gives back to the expansion budget what load() took, once the member is done with. */
   release?: () => void;
+  /**
+   * Lazy members that can be read in pieces: the expanded size (-1 when unknown) and the content
+   * decompressed as it is read, so that big text need not be held whole (gaps go to the result's
+   * `gaps` as with load()).
+   */
+  stream?: { size: number; pieces: () => AsyncIterable<Uint8Array> };
 }
 
 export type GapKind =

@@ -7,12 +7,16 @@
  * Unicode Path extra field wins when present. Members are inflated with node:zlib and a hard
  * output cap, so a bomb stops at the cap instead of filling memory.
  */
-import { constants as zc, inflateRawSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { constants as zc, createInflateRaw, inflateRawSync } from 'node:zlib';
 import type { Ctx } from './context.js';
 import { errorMessage } from './context.js';
 import { decodeAs, isUtf8 } from './text.js';
 import { DEFAULT_LIMITS } from './types.js';
 import { u16, u32, u64 } from './bytes.js';
+
+/** Compressed bytes read at a time by pieces(). */
+const PIECE = 1024 * 1024;
 
 /**
  * Where a zip's bytes come from: memory, or a file read by position (a big archive is then never
@@ -236,27 +240,10 @@ export class Zip {
     const ctx = this.ctx;
     ctx.check();
     if (e.isDir) return new Uint8Array(0);
-    if (e.encrypted) {
-      ctx.gap('encrypted', `zip member is encrypted${e.method === 99 ? ' (AES)' : ''}`, e.name);
-      return null;
-    }
-    const start = this.dataStart(e);
-    if (start < 0) {
-      ctx.gap('corrupt', 'local header not found at the offset the central directory gives', e.name);
-      return null;
-    }
-    const size = this.src.size;
-    if (e.compressedSize >= 0 && start + e.compressedSize > size) {
-      ctx.gap('corrupt', 'member data runs past the end of the file (truncated)', e.name);
-    }
-    const compLen = Math.max(0, e.compressedSize >= 0 ? Math.min(e.compressedSize, size - start) : size - start);
-    const floor = DEFAULT_LIMITS.ratioFloorBytes;
-    const ratioCap = Math.max(floor, (e.compressedSize >= 0 ? e.compressedSize : compLen) * ctx.maxRatio);
+    const at = this.locate(e);
+    if (at === null) return null;
+    const { start, compLen, ratioCap } = at;
     const budget = ctx.maxExpandedBytes - ctx.expanded;
-    if (e.size > ratioCap) {
-      ctx.gap('zip-bomb', `member declares ${e.size} bytes from ${e.compressedSize} (ratio over ${ctx.maxRatio}:1); not expanded`, e.name);
-      return null;
-    }
     if (e.size > budget || compLen > budget) {
       ctx.gap('too-large', `member of ${Math.max(e.size, compLen)} bytes exceeds the remaining expansion budget (${budget} bytes)`, e.name);
       return null;
@@ -289,6 +276,82 @@ export class Zip {
       ctx.gap('corrupt', `member expanded to ${out.length} bytes, ${e.size} declared (truncated or damaged)`, e.name);
     }
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  }
+
+  /**
+   * Where a member's data is and how far it may expand; null (with a gap) when it is encrypted,
+   * its local header is missing, or it declares a bomb's ratio.
+   */
+  private locate(e: ZipEntry): { start: number; compLen: number; ratioCap: number } | null {
+    const ctx = this.ctx;
+    if (e.encrypted) {
+      ctx.gap('encrypted', `zip member is encrypted${e.method === 99 ? ' (AES)' : ''}`, e.name);
+      return null;
+    }
+    const start = this.dataStart(e);
+    if (start < 0) {
+      ctx.gap('corrupt', 'local header not found at the offset the central directory gives', e.name);
+      return null;
+    }
+    const size = this.src.size;
+    if (e.compressedSize >= 0 && start + e.compressedSize > size) {
+      ctx.gap('corrupt', 'member data runs past the end of the file (truncated)', e.name);
+    }
+    const compLen = Math.max(0, e.compressedSize >= 0 ? Math.min(e.compressedSize, size - start) : size - start);
+    const floor = DEFAULT_LIMITS.ratioFloorBytes;
+    const ratioCap = Math.max(floor, (e.compressedSize >= 0 ? e.compressedSize : compLen) * ctx.maxRatio);
+    if (e.size > ratioCap) {
+      ctx.gap('zip-bomb', `member declares ${e.size} bytes from ${e.compressedSize} (ratio over ${ctx.maxRatio}:1); not expanded`, e.name);
+      return null;
+    }
+    return { start, compLen, ratioCap };
+  }
+
+  /**
+   * A member's content in pieces, decompressed as it is read (1 MiB of compressed data at a time):
+   * for text too big to hold whole. Nothing is held, so the expansion budget does not apply; the
+   * ratio guard does.
+   */
+  async *pieces(e: ZipEntry): AsyncGenerator<Uint8Array> {
+    const ctx = this.ctx;
+    if (e.isDir) return;
+    const at = this.locate(e);
+    if (at === null) return;
+    const { start, compLen, ratioCap } = at;
+    const src = this.src;
+    const slices = function* (): Generator<Uint8Array> {
+      for (let p = 0; p < compLen; p += PIECE) yield src.read(start + p, Math.min(PIECE, compLen - p));
+    };
+    if (e.method === 0) {
+      yield* slices();
+      return;
+    }
+    if (e.method !== 8) {
+      ctx.gap('unsupported', `compression method ${e.method} not supported`, e.name);
+      return;
+    }
+    const input = Readable.from(slices());
+    const inflate = createInflateRaw({ chunkSize: 256 * 1024 });
+    let total = 0;
+    let whole = true;
+    try {
+      for await (const out of input.pipe(inflate) as AsyncIterable<Buffer>) {
+        total += out.length;
+        if (total > ratioCap) {
+          ctx.gap('zip-bomb', `member expands past ${ratioCap} bytes (ratio over ${ctx.maxRatio}:1); stopped`, e.name);
+          whole = false;
+          break;
+        }
+        yield out;
+      }
+    } catch (err) {
+      ctx.gap('corrupt', `inflate failed: ${errorMessage(err)}`, e.name);
+      whole = false;
+    } finally {
+      input.destroy();
+      inflate.destroy();
+    }
+    if (whole && e.size >= 0 && total !== e.size) ctx.gap('corrupt', `member expanded to ${total} bytes, ${e.size} declared (truncated or damaged)`, e.name);
   }
 
   /**
