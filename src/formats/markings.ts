@@ -99,6 +99,11 @@ export interface FindMarkingsOptions {
   keywords?: string[];
   /** Report mentions too (default true). With false only `verdict: 'marking'` results are returned. */
   mentions?: boolean;
+  /**
+   * The text parts are later windows of longer text (a big file read a window at a time): nothing
+   * in them is near the start of the part.
+   */
+  continued?: boolean;
 }
 
 export interface CompiledPattern {
@@ -507,6 +512,8 @@ interface PartContext {
   glyphLines: boolean;
   isHeader: boolean;
   isFileName: boolean;
+  /** A later window of a longer text (FindMarkingsOptions.continued). */
+  continued: boolean;
 }
 
 /** Line-breaking characters (Word's \v line break and \x07 cell mark included). */
@@ -955,7 +962,7 @@ function judge(ctx: PartContext, grammar: MarkingGrammar, c: Candidate): Judged 
   }
 
   // --- position evidence ---
-  const near = nearStart(ctx, h.nearStartChars, c.start);
+  const near = !ctx.continued && nearStart(ctx, h.nearStartChars, c.start);
   if (alone) reasons.push(before.boundary === 'space' || after.boundary === 'space' ? 'set apart by spaces' : `standalone ${kindOf(before.boundary === 'edge' ? after.boundary : before.boundary)}`);
   else if (before.boundary !== undefined) reasons.push(`starts its ${kindOf(before.boundary === 'edge' ? 'line' : before.boundary)}`);
   if (near) reasons.push('near start of part');
@@ -1005,6 +1012,7 @@ export function findMarkings(parts: ReadonlyArray<MarkingPart>, grammar: Marking
       ...partStyle(part.text),
       isHeader: grammar.heuristics.headerPart.test(part.name),
       isFileName: grammar.heuristics.fileNamePart.test(part.name),
+      continued: opts.continued === true && !grammar.heuristics.fileNamePart.test(part.name),
     };
     const hits: MarkingHit[] = [];
     const emit = (c: { start: number; end: number }, level: MarkingLevel, verdict: MarkingVerdict, reasons: string[], pattern: string): void => {

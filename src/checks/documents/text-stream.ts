@@ -70,7 +70,8 @@ export class TextMarkings {
       for (const r of rest) if (r) parts.push({ name: 'file-name', text: r });
     }
     if (parts.length === 0) return;
-    for (const h of findMarkings(parts, this.init.grammar, { keywords: this.init.keywords, mentions: false })) {
+    // a window after the first is not the start of the text: near-start evidence does not apply
+    for (const h of findMarkings(parts, this.init.grammar, { keywords: this.init.keywords, mentions: false, continued: pos > 0 })) {
       if (h.verdict !== 'marking' && h.level !== 'keyword') continue;
       const offset = h.part === 'text' ? h.offset + pos : h.offset;
       const key = `${h.part}:${offset}:${h.text}`;

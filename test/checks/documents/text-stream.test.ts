@@ -24,4 +24,15 @@ describe('TextMarkings', () => {
     m.window(Buffer.from('more ascii\n'), 4096, undefined);
     expect(m.markings.map((x) => [x.part, x.text])).toEqual([['file-name', '绝密★长期']]);
   });
+
+  it('only the first window is the start of the text: a bare level word opening a later window is not a marking', () => {
+    const body = Buffer.from('机密\n关于年度工作安排的通知，请各部门认真落实。\n');
+    const first = new TextMarkings({ grammar, keywords: [] }, needles, '');
+    first.window(body, 0, ['note.txt']);
+    expect(first.markings.map((x) => [x.level, x.text])).toEqual([['机密', '机密']]);
+    // the same bytes 1 MiB into a file: the word stands at the start of the window, not of the text
+    const later = new TextMarkings({ grammar, keywords: [] }, needles, '');
+    later.window(body, 1 << 20, undefined);
+    expect(later.markings).toEqual([]);
+  });
 });
