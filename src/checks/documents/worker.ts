@@ -17,7 +17,7 @@
 // coordinator raises a flag in the same memory and this worker gives back half of its folder.
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, readdirSync, readSync, type Dirent } from 'node:fs';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { findMarkings, type MarkingGrammar } from '../../formats/markings.js';
 import { sniffDocument } from '../../formats/docs/sniff.js';
@@ -107,7 +107,7 @@ export interface WalkMessage {
 const ZIP_BY_POSITION_BYTES = 8 * 1024 * 1024;
 const ZIP_FAMILY: ReadonlySet<string> = new Set(['zip', 'docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'ofd', 'tar']);
 /** A file read by position (what is there: shorter at its end); `onRead` marks progress. */
-function fileSource(fd: number, size: number, onRead?: () => void): ByteSource {
+function fileSource(fd: number, size: number, onRead?: (bytes: number) => void): ByteSource {
   return {
     size,
     read: (pos, len) => {
@@ -118,14 +118,14 @@ function fileSource(fd: number, size: number, onRead?: () => void): ByteSource {
         if (n === 0) break;
         off += n;
       }
-      onRead?.();
+      onRead?.(off);
       return b.subarray(0, off);
     },
   };
 }
 
-/** Heap use after a document above which the worker collects at once (see shrink). */
-const SHRINK_ABOVE = 48 * 1024 * 1024;
+/** Resident size of the whole process above which a worker collects at once (see relieve; BAOMI_RSS_SOFT_MB). */
+const RSS_SOFT = (Number(process.env['BAOMI_RSS_SOFT_MB'] ?? 0) || 224) * 1024 * 1024;
 let fullGc: (() => void) | undefined;
 /** The fast path's read size. */
 const FAST_READ = 256 * 1024;
@@ -148,6 +148,8 @@ export class FolderScanner {
   /** The native fast path (undefined: JavaScript only), its result slots, and where it last stopped. */
   private readonly native: NativeWalk | undefined;
   private readonly nativeRes = new Float64Array(3);
+  /** When relieve() last collected, and the resident size after it. */
+  private lastRelief = { rss: 0, at: 0 };
   /** The first 64 KiB of a file, for the sniffer (the fast path's buffer has moved on by then). */
   private readonly headBuf = Buffer.allocUnsafe(65536);
   private readonly slots: Float64Array;
@@ -313,21 +315,26 @@ export class FolderScanner {
   }
 
   /**
-   * After a document that left the heap or its buffers big (a 15 MB web page, a large workbook), a
-   * full collection now: V8 would otherwise keep the grown heap until its cap, in each worker at
-   * once; then glibc is asked to give back the freed memory it would otherwise keep.
+   * Keeps the process under its memory bound. Buffers a document leaves behind (whole files,
+   * inflated members) are garbage only when V8 next collects, and V8 lets each worker hold tens
+   * of MB of them; with a worker per core that was what took the walk past 300 MB. So after each
+   * document, and every few MB inside a long one, a worker looks at the process's resident size
+   * (cheap) and, above RSS_SOFT, collects its own heap at once and has glibc give the freed memory
+   * back — at most once per 16 MB of growth or per second, so live data cannot make it thrash.
    */
-  private shrink(): void {
-    const heap = getHeapStatistics();
-    if (heap.used_heap_size + heap.external_memory <= SHRINK_ABOVE) return;
+  private relieve(): void {
+    const rss = process.memoryUsage.rss();
+    if (rss < RSS_SOFT) return;
+    const now = Date.now();
+    if (rss < this.lastRelief.rss + 16 * 1024 * 1024 && now - this.lastRelief.at < 1000) return;
     // the collector is not exposed to workers by a flag: turn it on and fetch it once
     if (fullGc === undefined) {
       setFlagsFromString('--expose-gc');
       fullGc = runInNewContext('gc') as () => void;
     }
     fullGc();
-    // what the collection freed outside the heap (buffers) goes back to the system too
     this.native?.trim();
+    this.lastRelief = { rss: process.memoryUsage.rss(), at: now };
   }
 
   private count(format: string): void {
@@ -441,7 +448,15 @@ export class FolderScanner {
       // A big zip (a 60 MB wheel, a 200 MB slide deck with video) or tar (a backup) is read by
       // position: its directory or headers, then one member at a time — never whole, whatever its size.
       const { scanFile } = await loadScanFile();
-      const source = fileSource(fd, size, () => this.beat());
+      let read = 0;
+      const source = fileSource(fd, size, (n) => {
+        this.beat();
+        // a long archive: members come and go, their buffers pile up between collections
+        if ((read += n) >= 8 * 1024 * 1024) {
+          read = 0;
+          this.relieve();
+        }
+      });
       scan = await scanFile(source.read(0, 65536), { ...opts, archiveSource: source });
       if (scan.markings.length > 0) scan.sha256 = this.hash(fd);
     } else if (size > this.init.maxFileBytes) {
@@ -452,7 +467,7 @@ export class FolderScanner {
       scan = await scanFile(fileSource(fd, size).read(0, size), opts);
     }
     // text is read in bounded pieces: nothing to collect after it
-    if (format !== 'text') this.shrink();
+    if (format !== 'text') this.relieve();
     this.count(scan.format);
     for (const g of scan.gaps) {
       // Pictures inside documents and archives (icons, photos in a .jar or a web page) are counted
