@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef __GLIBC__
@@ -182,29 +183,58 @@ static double now_ms(void) {
   return (double)ts.tv_sec * 1000.0 + (double)(ts.tv_nsec / 1000000);
 }
 
-enum { STOP_END = 0, STOP_CONTENT = 1, STOP_OPEN = 2, STOP_SPLIT = 3, STOP_READ = 4 };
+enum { STOP_END = 0, STOP_CONTENT = 1, STOP_OPEN = 2, STOP_SPLIT = 3, STOP_READ = 4, STOP_NEEDLE = 5 };
 
-// One file: its size when nothing in it can hold a marking, else -1 (content) or -2 (read error).
-static double rule_out(int fd, uint8_t *buf, size_t overlap, const struct needle *nd, size_t count, volatile double *slots) {
-  double size = 0;
+// Executables and pictures by their first bytes: what sniff.ts calls 'binary' and 'image' for these
+// magics (with no container magic, which is tested first, no other rule of the sniffer applies).
+enum { KIND_NONE = 0, KIND_BINARY = 1, KIND_IMAGE = 2 };
+
+static int magic_kind(const uint8_t *h, size_t n) {
+  if (n >= 4 && memcmp(h, "\x7f" "ELF", 4) == 0) return KIND_BINARY;
+  if (n >= 2 && h[0] == 'M' && h[1] == 'Z') return KIND_BINARY;
+  if (n >= 4 && h[0] == 0x89 && h[1] == 'P' && h[2] == 'N' && h[3] == 'G') return KIND_IMAGE;
+  if (n >= 3 && h[0] == 0xff && h[1] == 0xd8 && h[2] == 0xff) return KIND_IMAGE;
+  if (n >= 4 && memcmp(h, "GIF8", 4) == 0) return KIND_IMAGE;
+  return KIND_NONE;
+}
+
+enum { FILE_CLEAN = 0, FILE_CONTENT = -1, FILE_READ_ERROR = -2, FILE_BINARY = -3, FILE_IMAGE = -4, FILE_NEEDLE = -5 };
+
+// One file: FILE_CLEAN when nothing in it can hold a marking (*size: its size), FILE_BINARY or
+// FILE_IMAGE when a keyword's bytes are in an executable or a picture (the JavaScript path would
+// only check its name, and the names given here hold no needle: done; *size from fstat), else
+// FILE_NEEDLE (a keyword's bytes, nothing else in the way: JavaScript's fast path would give up on
+// it too, so it goes straight to extraction), FILE_CONTENT (JavaScript must look) or
+// FILE_READ_ERROR.
+static int rule_out(int fd, uint8_t *buf, size_t overlap, const struct needle *nd, size_t count, volatile double *slots, double *size) {
   size_t kept = 0;  // bytes at the start of buf carried over from the previous piece
   int markup = 0;
+  int kind = KIND_NONE;
+  *size = 0;
   for (int first = 1;; first = 0) {
     ssize_t r;
     do r = read(fd, buf + kept, FAST_READ);
     while (r < 0 && errno == EINTR);
-    if (r < 0) return -2;
-    if (r == 0) return size;
+    if (r < 0) return FILE_READ_ERROR;
+    if (r == 0) return FILE_CLEAN;
     size_t n = kept + (size_t)r;
     if (first) {
-      if (container_magic(buf, n)) return -1;
-      if (may_be_mail(buf, n)) return -1;
-      markup = may_be_markup(buf, n);
+      if (container_magic(buf, n)) return FILE_CONTENT;
+      if (may_be_mail(buf, n)) return FILE_CONTENT;
+      kind = magic_kind(buf, n);
+      // escapes in an executable or a picture hide nothing: the sniffer says so (worker.ts sniffHides)
+      markup = kind == KIND_NONE && may_be_markup(buf, n);
     }
-    if (markup && has_escapes(buf, n)) return -1;
-    if (may_hold_keyword(buf, n, nd, count)) return -1;
-    size += (double)r;
-    if (r < FAST_READ) return size;
+    if (markup && has_escapes(buf, n)) return FILE_CONTENT;
+    if (may_hold_keyword(buf, n, nd, count)) {
+      if (kind == KIND_NONE) return FILE_NEEDLE;
+      struct stat st;
+      if (fstat(fd, &st) != 0) return FILE_READ_ERROR;
+      *size = (double)st.st_size;
+      return kind == KIND_BINARY ? FILE_BINARY : FILE_IMAGE;
+    }
+    *size += (double)r;
+    if (r < FAST_READ) return FILE_CLEAN;
     slots[2] = now_ms();
     // keep the last bytes: a needle or an escape across the border is still seen whole
     kept = overlap < n ? overlap : n;
@@ -222,7 +252,8 @@ static double rule_out(int fd, uint8_t *buf, size_t overlap, const struct needle
 
 // fastRun(dir, names, from, to, needles, overlap, slots, buf, result):
 //   reads names[from..to) in dir; stops at the first file JavaScript must see.
-//   result (Float64Array): [0] the index reached, [1] bytes read of the files before it, [2] why it stopped.
+//   result (Float64Array): [0] the index reached, [1] bytes of the files before it, [2] why it stopped,
+//   [3] and [4] how many of those were executables and pictures (see rule_out).
 //   slots (Float64Array shared with the coordinator): [1] the file index, [2] a progress time, [3] split request.
 static napi_value fast_run(napi_env env, napi_callback_info info) {
   size_t argc = 9;
@@ -263,7 +294,7 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
   }
   CHECK(napi_get_buffer_info(env, argv[7], &bdata, &blen));
   CHECK(napi_get_typedarray_info(env, argv[8], &tt, &rlen, &rdata, NULL, NULL));
-  if (tt != napi_float64_array || rlen < 3 || blen < FAST_READ + overlap || overlap > 64) {
+  if (tt != napi_float64_array || rlen < 5 || blen < FAST_READ + overlap || overlap > 64) {
     napi_throw_type_error(env, NULL, "fastRun: bad buffer or result");
     return NULL;
   }
@@ -272,12 +303,14 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
   res[0] = from;
   res[1] = 0;
   res[2] = STOP_END;
+  res[3] = 0;
+  res[4] = 0;
   int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dirfd < 0) {
     res[2] = STOP_OPEN;
     return NULL;
   }
-  double bytes = 0;
+  double bytes = 0, binaries = 0, images = 0;
   uint32_t i = from;
   for (; i < to; i++) {
     if (slots[3] == 1) {
@@ -298,17 +331,22 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
       res[2] = STOP_OPEN;
       break;
     }
-    double size = rule_out(fd, bdata, overlap, nd, nneedles, slots);
+    double size;
+    int got = rule_out(fd, bdata, overlap, nd, nneedles, slots, &size);
     close(fd);
-    if (size < 0) {
-      res[2] = size == -1 ? STOP_CONTENT : STOP_READ;
+    if (got == FILE_CONTENT || got == FILE_READ_ERROR || got == FILE_NEEDLE) {
+      res[2] = got == FILE_CONTENT ? STOP_CONTENT : got == FILE_NEEDLE ? STOP_NEEDLE : STOP_READ;
       break;
     }
+    if (got == FILE_BINARY) binaries++;
+    if (got == FILE_IMAGE) images++;
     bytes += size;
   }
   close(dirfd);
   res[0] = i;
   res[1] = bytes;
+  res[3] = binaries;
+  res[4] = images;
   return NULL;
 }
 

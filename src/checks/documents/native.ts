@@ -7,8 +7,11 @@ import { createRequire } from 'node:module';
 export interface NativeWalk {
   /**
    * Rule out names[from..to) of the host folder `dir` as FolderScanner.fastPath would, stopping at
-   * the first file JavaScript must see. `res` gets [index reached, bytes read before it, why it
-   * stopped (FAST_STOP)]; `slots` are the worker's shared progress slots.
+   * the first file JavaScript must see. `res` (5 slots) gets [index reached, bytes of the files
+   * before it, why it stopped (FAST_STOP), how many of those were executables, and pictures] —
+   * executables and pictures whose bytes hold a needle are done by it too: sniffed as such, only
+   * their names would be read, and the names it is given hold no needle. `slots` are the worker's
+   * shared progress slots.
    */
   fastRun(dir: string, names: readonly string[], from: number, to: number, needles: readonly Buffer[], overlap: number, slots: Float64Array, buf: Buffer, res: Float64Array): void;
   /** glibc's M_ARENA_MAX for threads started from now on; false when not glibc. */
@@ -18,7 +21,16 @@ export interface NativeWalk {
 }
 
 /** Why fastRun stopped (res[2]). */
-export const FAST_STOP = { end: 0, content: 1, open: 2, split: 3, read: 4 } as const;
+export const FAST_STOP = {
+  end: 0,
+  /** Something JavaScript must look at (container magic, a mail-like first line, markup with escapes). */
+  content: 1,
+  open: 2,
+  split: 3,
+  read: 4,
+  /** A keyword's bytes and nothing else in the way: JavaScript's fast path would give up on it too. */
+  needle: 5,
+} as const;
 
 let loaded: NativeWalk | null | undefined;
 let why = '';

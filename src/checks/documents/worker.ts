@@ -147,7 +147,7 @@ export class FolderScanner {
   private readonly fastBuf: Buffer;
   /** The native fast path (undefined: JavaScript only), its result slots, and where it last stopped. */
   private readonly native: NativeWalk | undefined;
-  private readonly nativeRes = new Float64Array(3);
+  private readonly nativeRes = new Float64Array(5);
   /** When relieve() last collected, and the resident size after it. */
   private lastRelief = { rss: 0, at: 0 };
   /** The first 64 KiB of a file, for the sniffer (the fast path's buffer has moved on by then). */
@@ -225,6 +225,9 @@ export class FolderScanner {
     }
     const recycleDir = /\/\$Recycle\.Bin\/[^/]+$/i.test(task.t);
     let nativeStop = -1;
+    let runEnd = -1;
+    /** The file the native path stopped at for a keyword's bytes: no fast path for it here either. */
+    let needleAt = -1;
     let end = Math.min(task.to ?? files.length, files.length);
     for (let i = task.from ?? 0; i < end; i++) {
       // Another worker is idle: give it the second half of what is left here.
@@ -246,15 +249,23 @@ export class FolderScanner {
       // The native fast path takes the run of files from here whose names need no look; it stops
       // at the first file JavaScript must read (that file is then read below, not by it again).
       if (this.native && i !== nativeStop && this.plainName(name, recycleDir)) {
-        let j = i + 1;
-        while (j < end && this.plainName(files[j]!, recycleDir) && !task.failed?.some((f) => f.index === j)) j++;
+        // the run of plain names from here (worked out once per folder: a folder of 10,000 files
+        // is not rescanned at every stop)
+        if (runEnd <= i) {
+          runEnd = i + 1;
+          while (runEnd < files.length && this.plainName(files[runEnd]!, recycleDir) && !task.failed?.some((f) => f.index === runEnd)) runEnd++;
+        }
         const res = this.nativeRes;
-        this.native.fastRun(task.h, files, i, j, this.needles, this.overlap, this.slots, this.fastBuf, res);
+        this.native.fastRun(task.h, files, i, Math.min(runEnd, end), this.needles, this.overlap, this.slots, this.fastBuf, res);
         const reached = res[0]!;
+        const [binaries, images] = [res[3]!, res[4]!];
         this.counts.files += reached - i;
         this.counts.bytes += res[1]!;
-        if (reached > i) this.counts.byFormat['no-keyword-bytes'] = (this.counts.byFormat['no-keyword-bytes'] ?? 0) + reached - i;
+        this.add('no-keyword-bytes', reached - i - binaries - images);
+        this.add('binary', binaries);
+        this.add('image', images);
         if (res[2] !== FAST_STOP.end && res[2] !== FAST_STOP.split) nativeStop = reached;
+        needleAt = res[2] === FAST_STOP.needle ? reached : -1;
         if (reached > i) {
           // the loop's top (a split, a failed index) applies to the file it stopped at
           i = reached - 1;
@@ -262,7 +273,7 @@ export class FolderScanner {
         }
       }
       const h = task.h.endsWith('/') ? `${task.h}${name}` : `${task.h}/${name}`;
-      await this.file(t, h, name, recycleDir && name.startsWith('$R') ? `${task.h}/$I${name.slice(2)}` : undefined);
+      await this.file(t, h, name, recycleDir && name.startsWith('$R') ? `${task.h}/$I${name.slice(2)}` : undefined, i === needleAt);
       // After a document, report what is known (a crash later then repeats little); at most ~4 times a second.
       if (this.dirty && Date.now() - this.lastFlush > 250) this.flush(task, i + 1, false);
     }
@@ -272,7 +283,8 @@ export class FolderScanner {
     this.flush(task, end, true, subdirs);
   }
 
-  protected async file(t: string, h: string, name: string, recycleInfo: string | undefined): Promise<void> {
+  /** `needle`: the native path found a keyword's bytes in it (the fast path would give up: skip it). */
+  protected async file(t: string, h: string, name: string, recycleInfo: string | undefined, needle = false): Promise<void> {
     let fd: number;
     try {
       fd = openNoAtimeSync(h, O_NONBLOCK);
@@ -285,7 +297,7 @@ export class FolderScanner {
     try {
       const originalPath = recycleInfo ? this.recycleOriginal(recycleInfo) : undefined;
       // The fast path needs no stat: the listing said "file", the reads give the size.
-      const read = this.fastPath(fd);
+      const read = needle ? -1 : this.fastPath(fd);
       if (read >= 0) {
         this.counts.files++;
         this.counts.bytes += read;
@@ -338,7 +350,11 @@ export class FolderScanner {
   }
 
   private count(format: string): void {
-    this.counts.byFormat[format] = (this.counts.byFormat[format] ?? 0) + 1;
+    this.add(format, 1);
+  }
+
+  private add(format: string, n: number): void {
+    if (n > 0) this.counts.byFormat[format] = (this.counts.byFormat[format] ?? 0) + n;
   }
 
   /** A name that can hold no marking and asks for nothing else (not a recycled file): the fast path may take it unseen. */

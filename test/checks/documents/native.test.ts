@@ -1,6 +1,8 @@
 // The native fast path (native/fastwalk.c) against the JavaScript one it stands in for: on every
 // branch of the prefilter it either rules a file out exactly as JavaScript would, or stops and
-// leaves that file to JavaScript — never the other way round.
+// leaves that file to JavaScript — never the other way round. A stop for a keyword's bytes
+// ("needle") is one where JavaScript's fast path would give up too; the walk test below checks
+// that skipping it there changes nothing.
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -51,12 +53,15 @@ function v7Header(): Buffer {
 }
 
 /** Files for every branch, with what the native path must do with each: rule it out (its size) or stop. */
-function cases(): Array<{ name: string; bytes: Buffer; native: 'clean' | 'stop' }> {
+function cases(): Array<{ name: string; bytes: Buffer; native: 'clean' | 'stop' | 'needle' | 'binary' | 'image' }> {
   const ascii = (n: number): Buffer => Buffer.from('int main(void) { return 0; }\n'.repeat(Math.ceil(n / 29)).slice(0, n));
   const elf = Buffer.alloc(4096, 0x11);
   elf.write('\x7fELF', 0, 'latin1');
   elf[257] = 0; // a v7 tar test must not take it (the checksum does not hold)
   const straddle = Buffer.concat([ascii(FAST - 1), Buffer.from('密'), ascii(100)]); // 密 = E5 AF 86 across the border
+  // an executable and a picture whose bytes happen to hold a needle (密 in GBK: C3 DC)
+  const elfNeedle = Buffer.concat([elf, Buffer.from([0xc3, 0xdc]), Buffer.from('<b>&#1;</b>')]);
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(300, 0x41), Buffer.from([0xc6, 0x5b])]);
   const escapeStraddle = Buffer.concat([Buffer.from('<p>'), ascii(FAST - 4), Buffer.from('&#23494;')]);
   return [
     { name: 'a-empty', bytes: Buffer.alloc(0), native: 'clean' },
@@ -66,10 +71,12 @@ function cases(): Array<{ name: string; bytes: Buffer; native: 'clean' | 'stop' 
     { name: 'e-latin.txt', bytes: Buffer.from('caf\u00e9 na\u00efve r\u00e9sum\u00e9\n'.repeat(100), 'latin1'), native: 'clean' },
     { name: 'f-chinese-no-keyword.txt', bytes: Buffer.from('会议通知：请各部门落实年度计划。\n'.repeat(50)), native: 'clean' },
     { name: 'g-elf', bytes: elf, native: 'clean' },
-    { name: 'h-utf8-keyword.txt', bytes: Buffer.from('通知\n秘密★1年\n'), native: 'stop' },
-    { name: 'i-gbk-keyword.txt', bytes: Buffer.from([0xc3, 0xd8, 0xc3, 0xdc, 0xa1, 0xef, 0x0a]), native: 'stop' }, // 秘密★ in GBK
+    { name: 'g2-elf-needle', bytes: elfNeedle, native: 'binary' },
+    { name: 'g3-png-needle.png', bytes: png, native: 'image' },
+    { name: 'h-utf8-keyword.txt', bytes: Buffer.from('通知\n秘密★1年\n'), native: 'needle' },
+    { name: 'i-gbk-keyword.txt', bytes: Buffer.from([0xc3, 0xd8, 0xc3, 0xdc, 0xa1, 0xef, 0x0a]), native: 'needle' }, // 秘密★ in GBK
     { name: 'j-utf16le.txt', bytes: Buffer.from('\ufeff秘密★1年', 'utf16le'), native: 'stop' },
-    { name: 'k-straddle.txt', bytes: straddle, native: 'stop' },
+    { name: 'k-straddle.txt', bytes: straddle, native: 'needle' },
     { name: 'l-escape-straddle.html', bytes: escapeStraddle, native: 'stop' },
     { name: 'm-zip.bin', bytes: Buffer.concat([Buffer.from([0x50, 0x4b, 3, 4]), ascii(100)]), native: 'stop' },
     { name: 'n-late-pdf.bin', bytes: Buffer.concat([ascii(500), Buffer.from('%PDF-1.7\n')]), native: 'stop' },
@@ -82,7 +89,7 @@ function cases(): Array<{ name: string; bytes: Buffer; native: 'clean' | 'stop' 
     { name: 'u-markup-escape.xml', bytes: Buffer.from('<a>&#23494;</a>\n'), native: 'stop' },
     { name: 'v-markup-no-escape.xml', bytes: Buffer.from('<a>hello</a>\n'.repeat(20)), native: 'clean' },
     { name: 'w-nul-start.bin', bytes: Buffer.concat([Buffer.alloc(4), ascii(100)]), native: 'stop' },
-    { name: 'x-unit-keyword.txt', bytes: Buffer.from('天河 project\n'), native: 'stop' },
+    { name: 'x-unit-keyword.txt', bytes: Buffer.from('天河 project\n'), native: 'needle' },
     { name: 'y-rar.rar', bytes: Buffer.from('Rar!\x1a\x07\x00', 'latin1'), native: 'stop' },
     { name: 'z-7z.7z', bytes: Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]), native: 'stop' },
   ];
@@ -102,17 +109,19 @@ describe('native fast path', () => {
     const ini = init();
     const slots = new Float64Array(ini.progress);
     const buf = Buffer.alloc(FAST + 64);
-    const res = new Float64Array(3);
+    const res = new Float64Array(5);
     const names = all.map((c) => c.name);
     const needles = ini.needles.map((n) => Buffer.from(n));
     const got: string[] = [];
     for (let i = 0; i < names.length; i++) {
       native!.fastRun(root, names, i, i + 1, needles, 3, slots, buf, res);
       const clean = res[0] === i + 1 && res[2] === FAST_STOP.end;
-      got.push(`${names[i]}: ${clean ? 'clean' : 'stop'}${clean ? ` ${res[1]}` : ''}`);
-      if (!clean) expect([res[0], res[2]]).toEqual([i, FAST_STOP.content]);
+      const kind = res[3] === 1 ? 'binary' : res[4] === 1 ? 'image' : 'clean';
+      got.push(`${names[i]}: ${clean ? kind : res[2] === FAST_STOP.needle ? 'needle' : 'stop'}${clean ? ` ${res[1]}` : ''}`);
+      if (!clean) expect(res[0]).toBe(i);
+      if (!clean && res[2] !== FAST_STOP.needle) expect(res[2]).toBe(FAST_STOP.content);
     }
-    expect(got).toEqual(all.map((c) => `${c.name}: ${c.native}${c.native === 'clean' ? ` ${c.bytes.length}` : ''}`));
+    expect(got).toEqual(all.map((c) => `${c.name}: ${c.native}${c.native !== 'stop' && c.native !== 'needle' ? ` ${c.bytes.length}` : ''}`));
     // progress for the watchdog: the last file tried, and a recent time
     expect(slots[1]).toBe(names.length - 1);
     expect(Date.now() - slots[2]!).toBeLessThan(10_000);
@@ -128,16 +137,16 @@ describe('native fast path', () => {
     await writeFile(join(root, 'd.c'), 'int d;\n');
     const ini = init();
     const slots = new Float64Array(ini.progress);
-    const res = new Float64Array(3);
+    const res = new Float64Array(5);
     const buf = Buffer.alloc(FAST + 64);
     native!.fastRun(root, names, 0, 4, ini.needles.map((n) => Buffer.from(n)), 3, slots, buf, res);
-    expect([...res]).toEqual([2, 7 + 8, FAST_STOP.content]);
+    expect([...res]).toEqual([2, 7 + 8, FAST_STOP.needle, 0, 0]);
     slots[3] = 1;
     native!.fastRun(root, names, 3, 4, ini.needles.map((n) => Buffer.from(n)), 3, slots, buf, res);
-    expect([...res]).toEqual([3, 0, FAST_STOP.split]);
+    expect([...res]).toEqual([3, 0, FAST_STOP.split, 0, 0]);
     slots[3] = 0;
     native!.fastRun(root, ['missing.c'], 0, 1, [], 3, slots, buf, res);
-    expect([...res]).toEqual([0, 0, FAST_STOP.open]);
+    expect([...res]).toEqual([0, 0, FAST_STOP.open, 0, 0]);
     expect(() => native!.fastRun(root, names, 0, 1, [], 3, new Float64Array(2), buf, res)).toThrow(/slots/);
   });
 
@@ -172,6 +181,8 @@ describe('native fast path', () => {
       gaps: t.gaps.map((g) => JSON.stringify(g)).sort(),
       files: t.counts.files,
       bytes: t.counts.bytes,
+      // the same formats counted, whichever reader ruled a file out
+      byFormat: t.counts.byFormat,
     });
     expect(view(nat)).toEqual(view(js));
     expect(js.records.length).toBeGreaterThan(40);
