@@ -1,7 +1,7 @@
 // Registry hive reader: a full walk (every key, every value decoded) of the largest corpus hive,
 // beside `hivexregedit --export` (Debian libhivex-bin) of the same hive.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hive } from '../dist/formats/regf.js';
@@ -36,6 +36,15 @@ function median(xs) {
 
 export async function hiveBench() {
   const dir = mkdtempSync(join(tmpdir(), 'baomi-bench-'));
+  try {
+    await hiveBenchIn(dir);
+  } finally {
+    // the hive (15 MB) and hivexml's output (24 MB) are not left behind
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function hiveBenchIn(dir) {
   const file = join(dir, 'SYSTEM');
   writeFileSync(file, execFileSync('xz', ['-dc', FIXTURE], { maxBuffer: 1 << 30 }));
   const size = statSync(file).size;
@@ -68,9 +77,11 @@ export async function hiveBench() {
     // hivexml is libhivex's C dumper (no Perl): the closer reference for raw reading speed.
     const xt = [];
     for (let i = 0; i < 3; i++) {
+      const out = openSync(join(dir, 'out.xml'), 'w');
       const t0 = performance.now();
-      const r = spawnSync('hivexml', [file], { stdio: ['ignore', openSync(join(dir, 'out.xml'), 'w'), 'pipe'] });
+      const r = spawnSync('hivexml', [file], { stdio: ['ignore', out, 'pipe'] });
       xt.push(performance.now() - t0);
+      closeSync(out);
       if (r.status !== 0) throw new Error(`hivexml failed: ${r.stderr}`);
     }
     ref.xmlMs = median(xt);
