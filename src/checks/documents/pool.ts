@@ -9,10 +9,13 @@
 // shared memory) to give back half of the folder they are in: a folder of big files is shared.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { listFolder, type Listing } from './listing.js';
 import type { DirTask, FileRecord, WalkCounts, WalkGap, WalkInit, WalkMessage } from './worker.js';
 
 /** Folders queued per worker, so that it never waits for the next one. */
 const DEPTH = 2;
+/** At most this many folders are listed by the coordinator at the start (see prelist). */
+const PRELIST_FOLDERS = 64;
 /**
  * Heap cap per worker (BAOMI_WORKER_HEAP_MB): V8 collects harder near it — without it, garbage
  * from an 8 MB web page kept a worker at 200 MB — and a file that still needs more kills only its
@@ -66,6 +69,7 @@ export class DocWalk {
     try {
       signal?.throwIfAborted();
       for (let i = 0; i < this.size; i++) this.workers.push(this.spawn());
+      this.prelist();
       this.watchdog = setInterval(() => this.watch(), Math.min(1000, Math.max(50, this.init.fileTimeoutMs / 4)));
       this.dispatch();
       await done;
@@ -76,6 +80,41 @@ export class DocWalk {
       await Promise.all(this.workers.map((w) => w.worker.terminate()));
     }
     return this.totals;
+  }
+
+  /**
+   * While the worker threads start (tens of milliseconds), the coordinator lists the first levels
+   * of the tree itself, breadth first: each folder's files become a task of their own (read, not
+   * listed again, by a worker) and its subfolders are tasks. The workers then find the stack full
+   * instead of waiting for the top folders to be listed one round trip at a time.
+   */
+  private prelist(): void {
+    const want = 4 * this.size;
+    const skip = new Set(this.init.skip);
+    const todo = this.stack.splice(0).reverse(); // in the order they would have been taken
+    const ready: DirTask[] = [];
+    let listed = 0;
+    while (todo.length > 0 && listed < PRELIST_FOLDERS && ready.length + todo.length < want) {
+      const f = todo.shift()!;
+      if (f.files || f.from !== undefined || f.failed) {
+        ready.push(f);
+        continue;
+      }
+      let l: Listing;
+      try {
+        l = listFolder(f.t, f.h, skip);
+      } catch {
+        ready.push(f); // the worker lists it again and reports why it cannot
+        continue;
+      }
+      listed++;
+      this.totals.walk.folders++;
+      this.totals.counts.symlinks += l.symlinks;
+      if (l.files.length > 0) ready.push({ id: f.id, t: f.t, h: f.h, files: l.files });
+      for (const [t, h] of l.subdirs) todo.push({ id: this.nextId++, t, h });
+    }
+    ready.push(...todo);
+    this.stack.push(...ready.reverse());
   }
 
   private spawn(): Slot {

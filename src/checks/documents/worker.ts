@@ -16,7 +16,7 @@
 // from the last report, skipping that file. Load balance: when another worker is idle the
 // coordinator raises a flag in the same memory and this worker gives back half of its folder.
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, readdirSync, readSync, type Dirent } from 'node:fs';
+import { closeSync, constants, fstatSync, readSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { findMarkings, type MarkingGrammar } from '../../formats/markings.js';
@@ -25,6 +25,7 @@ import { parseRecycleInfo } from '../../formats/docs/recycle.js';
 import type { DocFormat } from '../../formats/docs/types.js';
 import type { ByteSource } from '../../formats/docs/zip.js';
 import { openNoAtimeSync } from '../../target/open-sync.js';
+import { listFolder } from './listing.js';
 import { FAST_STOP, nativeWalk, type NativeWalk } from './native.js';
 import { hasContainerMagic, hasEscapes, mayBeMail, mayBeMarkup, mayHoldKeyword } from './prefilter.js';
 import type { FileScan, FoundMarking } from './scan-file.js';
@@ -198,30 +199,17 @@ export class FolderScanner {
   async folder(task: DirTask): Promise<void> {
     this.mark(task.id, -1);
     let files: string[];
-    const subdirs: Array<[string, string]> = [];
+    let subdirs: Array<[string, string]> = [];
     let symlinks = 0;
     if (task.files) files = task.files;
     else {
-      let entries: Dirent[];
       try {
-        entries = readdirSync(task.h, { withFileTypes: true });
+        ({ files, subdirs, symlinks } = listFolder(task.t, task.h, this.skip));
       } catch (err) {
         this.gaps.push({ kind: 'unreadable', path: task.t, reason: `folder not listed: ${(err as Error).message}` });
         this.flush(task, 0, true, []);
         return;
       }
-      files = [];
-      for (const e of entries) {
-        const t = task.t === '/' ? `/${e.name}` : `${task.t}/${e.name}`;
-        if (e.isDirectory()) {
-          if (!this.skip.has(t)) subdirs.push([t, task.h.endsWith('/') ? `${task.h}${e.name}` : `${task.h}/${e.name}`]);
-        } else if (e.isSymbolicLink()) symlinks++;
-        else if (e.isFile()) files.push(e.name);
-        // sockets, FIFOs and devices hold no documents (and opening a FIFO could block)
-      }
-      // Name order: the same on every run, so a resumed folder skips exactly what was done.
-      files.sort();
-      subdirs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     }
     const recycleDir = /\/\$Recycle\.Bin\/[^/]+$/i.test(task.t);
     let nativeStop = -1;
