@@ -34,6 +34,8 @@ export interface WalkTotals {
 
 interface Slot {
   worker: Worker;
+  /** The worker's thread id (what it writes into the big-document turn). */
+  threadId: number;
   slots: Float64Array;
   /** Folders given and not yet done, in the order the worker runs them. */
   assigned: Array<DirTask & { next: number }>;
@@ -49,6 +51,8 @@ export class DocWalk {
   private fail?: (err: unknown) => void;
   private watchdog?: NodeJS.Timeout;
   private closing = false;
+  /** One big document at a time when memory is short (worker.ts takeBigTurn): the thread id of the worker reading one, 0 when none. */
+  private readonly bigTurn = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(
     private readonly workerUrl: URL,
@@ -119,8 +123,8 @@ export class DocWalk {
 
   private spawn(): Slot {
     const progress = new SharedArrayBuffer(4 * 8);
-    const worker = new Worker(this.workerUrl, { workerData: { walk: { ...this.init, progress } satisfies WalkInit }, resourceLimits: WORKER_LIMITS });
-    const slot: Slot = { worker, slots: new Float64Array(progress), assigned: [], dead: false };
+    const worker = new Worker(this.workerUrl, { workerData: { walk: { ...this.init, progress, bigTurn: this.bigTurn.buffer as SharedArrayBuffer } satisfies WalkInit }, resourceLimits: WORKER_LIMITS });
+    const slot: Slot = { worker, threadId: worker.threadId, slots: new Float64Array(progress), assigned: [], dead: false };
     worker.on('message', (m: WalkMessage) => this.receive(slot, m));
     worker.on('error', (err) => this.lose(slot, 'crash', `the worker reading it stopped: ${err.message}`));
     worker.on('exit', () => this.lose(slot, 'crash', 'the worker reading it exited'));
@@ -199,6 +203,8 @@ export class DocWalk {
     slot.dead = true;
     this.totals.walk.restarts++;
     void slot.worker.terminate();
+    // it may have died holding the turn for big documents: the others must not wait for it
+    if (Atomics.compareExchange(this.bigTurn, 0, slot.threadId, 0) === slot.threadId) Atomics.notify(this.bigTurn, 0);
     const [current, ...queued] = slot.assigned;
     slot.assigned = [];
     if (current) {

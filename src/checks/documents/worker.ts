@@ -18,6 +18,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, readSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
+import { threadId } from 'node:worker_threads';
 import { runInNewContext } from 'node:vm';
 import { findMarkings, type MarkingGrammar } from '../../formats/markings.js';
 import { sniffDocument } from '../../formats/docs/sniff.js';
@@ -47,6 +48,8 @@ export interface WalkInit {
   progress: SharedArrayBuffer;
   /** Do not use the native fast path (tests compare both). */
   javascriptOnly?: boolean;
+  /** Int32 shared by all workers: the thread id of the one reading a big document under memory pressure, 0 when none. */
+  bigTurn?: SharedArrayBuffer;
 }
 
 export interface DirTask {
@@ -104,6 +107,14 @@ export interface WalkMessage {
   gaps: WalkGap[];
 }
 
+/**
+ * A document (not plain text) over BIG_DOC_BYTES, started while the process is over TURN_ABOVE
+ * resident (BAOMI_TURN_MB), waits for the walk's one turn for big documents: each one adds tens
+ * of MB for a moment (buffers, inflated members, parser heaps), and two at once in two workers
+ * were what took the walk past 300 MB. With memory to spare they run side by side.
+ */
+const BIG_DOC_BYTES = 4 * 1024 * 1024;
+const TURN_ABOVE = (Number(process.env['BAOMI_TURN_MB'] ?? 0) || 200) * 1024 * 1024;
 /** Zip-based files and tars over this size are read by position (directory / headers, then member by member), not whole. */
 const ZIP_BY_POSITION_BYTES = 8 * 1024 * 1024;
 const ZIP_FAMILY: ReadonlySet<string> = new Set(['zip', 'docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'ofd', 'tar']);
@@ -149,6 +160,8 @@ export class FolderScanner {
   /** The native fast path (undefined: JavaScript only), its result slots, and where it last stopped. */
   private readonly native: NativeWalk | undefined;
   private readonly nativeRes = new Float64Array(5);
+  /** The walk's turn for big documents (see takeBigTurn). */
+  private readonly bigTurn: Int32Array;
   /** When relieve() last collected, and the resident size after it. */
   private lastRelief = { rss: 0, at: 0 };
   /** The first 64 KiB of a file, for the sniffer (the fast path's buffer has moved on by then). */
@@ -174,6 +187,7 @@ export class FolderScanner {
     this.overlap = Math.max(4, ...this.needles.map((n) => n.length)) - 1;
     this.fastBuf = this.shared.subarray(0, FAST_READ + this.overlap);
     this.native = init.javascriptOnly ? undefined : nativeWalk();
+    this.bigTurn = new Int32Array(init.bigTurn ?? new SharedArrayBuffer(4));
   }
 
   private flush(task: DirTask, next: number, done: boolean, subdirs?: Array<[string, string]>, split?: { files: string[]; to: number }): void {
@@ -194,6 +208,25 @@ export class FolderScanner {
   /** Progress inside one long file (a big log read in pieces): the watchdog measures time without progress. */
   beat(): void {
     this.slots[2] = Date.now();
+  }
+
+  /**
+   * Waits for the walk's one turn for a big document (the shared word holds the thread id of the
+   * worker that has it; the coordinator frees it when that worker dies). Waiting is progress: the
+   * watchdog times the document, not the wait.
+   */
+  private takeBigTurn(): void {
+    for (;;) {
+      const holder = Atomics.compareExchange(this.bigTurn, 0, 0, threadId);
+      if (holder === 0 || holder === threadId) return;
+      Atomics.wait(this.bigTurn, 0, holder, 250);
+      this.beat();
+    }
+  }
+
+  private endBigTurn(): void {
+    Atomics.compareExchange(this.bigTurn, 0, threadId, 0);
+    Atomics.notify(this.bigTurn, 0, 1);
   }
 
   async folder(task: DirTask): Promise<void> {
@@ -446,29 +479,35 @@ export class FolderScanner {
     const originalName = originalPath?.split(/[\\/]/).pop();
     const opts = { name, ...(originalName ? { originalName } : {}), grammar: this.init.grammar, keywords: this.init.keywords, timeoutMs: this.init.fileTimeoutMs };
     let scan: FileScan;
-    if (format === 'text') scan = this.scanChunks(fd, name, originalName);
-    else if (format === 'gzip' && (size > GZ_STREAM_BYTES || gzipInnerSize(fd, size) > GZ_STREAM_BYTES)) scan = await scanGzipStream(fd, name, originalName, size, this);
-    else if (ZIP_FAMILY.has(format) && size > ZIP_BY_POSITION_BYTES) {
-      // A big zip (a 60 MB wheel, a 200 MB slide deck with video) or tar (a backup) is read by
-      // position: its directory or headers, then one member at a time — never whole, whatever its size.
-      const { scanFile } = await loadScanFile();
-      let read = 0;
-      const source = fileSource(fd, size, (n) => {
-        this.beat();
-        // a long archive: members come and go, their buffers pile up between collections
-        if ((read += n) >= 8 * 1024 * 1024) {
-          read = 0;
-          this.relieve();
-        }
-      });
-      scan = await scanFile(source.read(0, 65536), { ...opts, archiveSource: source });
-      if (scan.markings.length > 0) scan.sha256 = this.hash(fd);
-    } else if (size > this.init.maxFileBytes) {
-      const { scanFile } = await loadScanFile();
-      scan = { ...(await scanFile(new Uint8Array(0), opts)), sha256: '', gaps: [{ inner: '', kind: 'too-large', reason: `${size} bytes is over the ${this.init.maxFileBytes}-byte budget: only the name was checked` }] };
-    } else {
-      const { scanFile } = await loadScanFile();
-      scan = await scanFile(fileSource(fd, size).read(0, size), opts);
+    const big = format !== 'text' && size > BIG_DOC_BYTES && process.memoryUsage.rss() > TURN_ABOVE;
+    if (big) this.takeBigTurn();
+    try {
+      if (format === 'text') scan = this.scanChunks(fd, name, originalName);
+      else if (format === 'gzip' && (size > GZ_STREAM_BYTES || gzipInnerSize(fd, size) > GZ_STREAM_BYTES)) scan = await scanGzipStream(fd, name, originalName, size, this);
+      else if (ZIP_FAMILY.has(format) && size > ZIP_BY_POSITION_BYTES) {
+        // A big zip (a 60 MB wheel, a 200 MB slide deck with video) or tar (a backup) is read by
+        // position: its directory or headers, then one member at a time — never whole, whatever its size.
+        const { scanFile } = await loadScanFile();
+        let read = 0;
+        const source = fileSource(fd, size, (n) => {
+          this.beat();
+          // a long archive: members come and go, their buffers pile up between collections
+          if ((read += n) >= 8 * 1024 * 1024) {
+            read = 0;
+            this.relieve();
+          }
+        });
+        scan = await scanFile(source.read(0, 65536), { ...opts, archiveSource: source });
+        if (scan.markings.length > 0) scan.sha256 = this.hash(fd);
+      } else if (size > this.init.maxFileBytes) {
+        const { scanFile } = await loadScanFile();
+        scan = { ...(await scanFile(new Uint8Array(0), opts)), sha256: '', gaps: [{ inner: '', kind: 'too-large', reason: `${size} bytes is over the ${this.init.maxFileBytes}-byte budget: only the name was checked` }] };
+      } else {
+        const { scanFile } = await loadScanFile();
+        scan = await scanFile(fileSource(fd, size).read(0, size), opts);
+      }
+    } finally {
+      if (big) this.endBigTurn();
     }
     // text is read in bounded pieces: nothing to collect after it
     if (format !== 'text') this.relieve();

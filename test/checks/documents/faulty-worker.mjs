@@ -1,12 +1,17 @@
 // A worker entry for tests of the coordinator's recovery: the real FolderScanner, except that a
-// file named hang.txt spins forever (a parser in an endless loop) and one named crash.txt throws
-// from a callback (a crash the worker cannot catch). Loads the built code (npm test builds first).
+// file named hang.txt spins forever (a parser in an endless loop), one named crash.txt throws
+// from a callback (a crash the worker cannot catch), and one named hold-turn.bin spins forever
+// holding the walk's turn for big documents. Loads the built code (npm test builds first).
 import { parentPort, workerData } from 'node:worker_threads';
 import { FolderScanner } from '../../../dist/checks/documents/worker.js';
 
 class Faulty extends FolderScanner {
   async file(t, h, name, recycle) {
     if (name === 'hang.txt') for (;;);
+    if (name === 'hold-turn.bin') {
+      this.takeBigTurn();
+      for (;;);
+    }
     if (name === 'crash.txt') {
       setImmediate(() => {
         throw new Error('simulated crash in a parser');

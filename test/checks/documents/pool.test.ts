@@ -94,6 +94,30 @@ describe('DocWalk', () => {
     expect(t.walk.restarts).toBe(2);
   }, 20_000);
 
+  it('a worker that dies holding the turn for big documents does not stop the others from reading them', async () => {
+    const root = join(dir, 'turn');
+    const src = join(dir, 'turn-src');
+    await mkdir(join(root, 'd'), { recursive: true });
+    await mkdir(src, { recursive: true });
+    await writeFile(join(root, 'd', 'hold-turn.bin'), 'plain\n');
+    // a 5 MB zip (Info-ZIP): a big document, which needs the turn
+    const noise = Buffer.alloc(5 << 20);
+    for (let i = 0; i < noise.length; i += 4) noise.writeUInt32LE((i * 2654435761) >>> 0, i);
+    await writeFile(join(src, 'media.bin'), noise);
+    await writeFile(join(src, 'note.txt'), '机密★5年\n');
+    execFileSync('zip', ['-q', '-0', join(root, 'd', 'z-big.zip'), 'media.bin', 'note.txt'], { cwd: src });
+    await rm(src, { recursive: true });
+    // the turn is taken whatever the memory in use (BAOMI_TURN_MB is read when a worker starts)
+    process.env['BAOMI_TURN_MB'] = '1';
+    try {
+      const t = await walk(root, 2, FAULTY, 300);
+      expect(t.gaps.map((g) => [g.path, g.kind])).toEqual([['/d/hold-turn.bin', 'timeout']]);
+      expect(t.records.map((r) => [r.path, r.markings.map((m) => m.level)])).toEqual([['/d/z-big.zip', ['机密']]]);
+    } finally {
+      delete process.env['BAOMI_TURN_MB'];
+    }
+  }, 20_000);
+
   it('the walk (prefilter, fast path, workers) finds exactly the labelled levels in every file of the labelled set', async () => {
     const lab = new URL('../../../fixtures/documents/labelled/', import.meta.url).pathname;
     const labels = JSON.parse(readFileSync(join(lab, 'labels.json'), 'utf8')) as Array<{ file: string; expected: Array<{ level: string }> }>;
