@@ -993,6 +993,46 @@ function judge(ctx: PartContext, grammar: MarkingGrammar, c: Candidate): Judged 
  * Results are in part order, then by offset.
  */
 export function findMarkings(parts: ReadonlyArray<MarkingPart>, grammar: MarkingGrammar = loadMarkingGrammar(), opts: FindMarkingsOptions = {}): MarkingHit[] {
+  const out: MarkingHit[] = [];
+  let short: MarkingPart[] = [];
+  const flush = (): void => {
+    if (short.length > 0) out.push(...findInParts(short, grammar, opts));
+    short = [];
+  };
+  for (const part of parts) {
+    if (part.text.length <= PART_WINDOW) {
+      short.push(part);
+      continue;
+    }
+    flush();
+    // A long part (a 5 MB web page's text, a big sheet) is matched window by window: the
+    // normaliser's arrays and copies then cost a window, not the part (6–8 bytes a character).
+    // Each hit is taken from one window only: the one where it has at least MARGIN characters of
+    // context on both sides (a later window's left edge is not a line start).
+    const n = part.text.length;
+    for (let start = 0; start < n; start += PART_WINDOW - PART_OVERLAP) {
+      const end = Math.min(n, start + PART_WINDOW);
+      const last = end === n;
+      const from = start === 0 ? 0 : start + PART_MARGIN;
+      const to = last ? n : end - PART_OVERLAP + PART_MARGIN;
+      const window = { name: part.name, text: part.text.slice(start, end) };
+      for (const h of findInParts([window], grammar, { ...opts, continued: opts.continued === true || start > 0 })) {
+        const offset = h.offset + start;
+        if (offset >= from && offset < to) out.push({ ...h, offset });
+      }
+      if (last) break;
+    }
+  }
+  flush();
+  return out;
+}
+
+/** Parts longer than this many characters are matched in windows of this size (see findMarkings). */
+export const PART_WINDOW = 1024 * 1024;
+const PART_OVERLAP = 4096;
+const PART_MARGIN = 1024;
+
+function findInParts(parts: ReadonlyArray<MarkingPart>, grammar: MarkingGrammar, opts: FindMarkingsOptions): MarkingHit[] {
   const unit = [...new Set((opts.keywords ?? []).map((k) => normalizeForMarkings(k, grammar).text.trim()).filter((k) => k !== ''))];
   const raw = rawPrefilter(grammar, unit);
   const order = new Map(grammar.patterns.map((p, i) => [p, i]));

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  PART_WINDOW,
   compileGrammar,
   findMarkings,
   loadMarkingGrammar,
@@ -389,5 +390,37 @@ describe('speed', () => {
     const t0 = performance.now();
     expect(findMarkings(body(text), g)).toEqual([]);
     expect(performance.now() - t0).toBeLessThan(500);
+  });
+});
+
+describe('long parts are matched in windows', () => {
+  it('finds each marking of a 3M-character part once, at its offset, wherever the window borders fall', () => {
+    const filler = '关于年度工作安排的通知，请各部门认真落实有关要求。\n';
+    const second = PART_WINDOW - 4096; // where the second window starts
+    // markings around every border, and a bare level word alone on its line right where the
+    // second window starts (not the start of the part: not a marking)
+    const plan: Array<[number, string]> = [
+      [0, '秘密★1年'],
+      [second - 40, '秘密★1年'],
+      [second, '机密'],
+      [second + 1020, '秘密★1年'],
+      [PART_WINDOW - 12, '秘密★1年'],
+      [PART_WINDOW + 700, '秘密★1年'],
+      [2 * PART_WINDOW - 2 * 4096 + 1024 - 3, '秘密★1年'],
+      [2_500_000, '秘密★1年'],
+      [3_000_000 - 40, '秘密★1年'],
+    ];
+    let text = '';
+    const offsets: number[] = [];
+    for (const [target, what] of plan) {
+      while (text.length < target) text += filler;
+      text += '\n';
+      if (what.startsWith('秘密')) offsets.push(text.length);
+      text += `${what}\n`;
+    }
+    expect(text.length).toBeGreaterThan(2 * PART_WINDOW);
+    const hits = findMarkings([{ name: 'text', text }], g, { mentions: false });
+    expect(hits.map((h) => [h.level, h.text, h.offset])).toEqual(offsets.map((o) => ['秘密', '秘密★1年', o]));
+    for (const h of hits) expect(text.slice(h.offset, h.offset + h.text.length)).toBe(h.text);
   });
 });
