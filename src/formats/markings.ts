@@ -429,7 +429,6 @@ function unitTable(g: MarkingGrammar): Uint16Array {
  */
 export function normalizeForMarkings(text: string, grammar: MarkingGrammar = loadMarkingGrammar()): NormalizedText {
   const unit = unitTable(grammar);
-  const cls = CLASS;
   const n = text.length;
   const out = new Uint16Array(n);
   const map = new Uint32Array(n + 1);
@@ -437,7 +436,7 @@ export function normalizeForMarkings(text: string, grammar: MarkingGrammar = loa
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    const k = cls[c]!;
+    const k = CLASS[c]!;
     if (k & IGNORABLE) {
       i++;
       continue;
@@ -445,19 +444,19 @@ export function normalizeForMarkings(text: string, grammar: MarkingGrammar = loa
     if (k & WS) {
       // The whole run (ignorables inside it included), then the next significant character.
       let j = i + 1;
-      while (j < n && cls[text.charCodeAt(j)]! & (WS | IGNORABLE)) j++;
+      while (j < n && CLASS[text.charCodeAt(j)]! & (WS | IGNORABLE)) j++;
       const prev = o > 0 ? out[o - 1]! : -1;
       const nc = j < n ? text.charCodeAt(j) : -1;
       const next = nc >= 0 ? unit[nc]! || nc : -1;
       // Dropped next to CJK, and between two digits across a line break (one glyph per line: 1\n0年).
-      let drop = (prev >= 0 && (cls[prev]! & CJKISH) !== 0) || (next >= 0 && (cls[next]! & CJKISH) !== 0);
+      let drop = (prev >= 0 && (CLASS[prev]! & CJKISH) !== 0) || (next >= 0 && (CLASS[next]! & CJKISH) !== 0);
       if (!drop && prev >= 0x30 && prev <= 0x39 && next >= 0x30 && next <= 0x39) {
         for (let q = i; q < j && !drop; q++) if (isLineBreak(text.charCodeAt(q))) drop = true;
       }
       if (!drop) {
         for (let q = i; q < j; q++) {
           const cq = text.charCodeAt(q);
-          if (cls[cq]! & IGNORABLE) continue;
+          if (CLASS[cq]! & IGNORABLE) continue;
           out[o] = unit[cq]! || cq;
           map[o++] = q;
         }
@@ -1045,14 +1044,16 @@ function findInParts(parts: ReadonlyArray<MarkingPart>, grammar: MarkingGrammar,
     const seen = new Set(grammar.keywords.filter((k) => norm.text.includes(k)));
     const unitSeen = unit.filter((k) => norm.text.includes(k));
     if (seen.size === 0 && unitSeen.length === 0) continue;
+    const isFileName = grammar.heuristics.fileNamePart.test(part.name);
     const ctx: PartContext = {
       name: part.name,
       orig: part.text,
       norm,
       ...partStyle(part.text),
       isHeader: grammar.heuristics.headerPart.test(part.name),
-      isFileName: grammar.heuristics.fileNamePart.test(part.name),
-      continued: opts.continued === true && !grammar.heuristics.fileNamePart.test(part.name),
+      isFileName,
+      // a file name is whole whatever window the text around it was cut from
+      continued: opts.continued === true && !isFileName,
     };
     const hits: MarkingHit[] = [];
     const emit = (c: { start: number; end: number }, level: MarkingLevel, verdict: MarkingVerdict, reasons: string[], pattern: string): void => {

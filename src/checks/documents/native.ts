@@ -35,7 +35,7 @@ export const FAST_STOP = {
 let loaded: NativeWalk | null | undefined;
 let why = '';
 
-/** The native part, or undefined (and nativeWhy() says why). */
+/** The native part, or undefined (walkReader() then says why). */
 export function nativeWalk(): NativeWalk | undefined {
   if (loaded === undefined) {
     if (process.env['BAOMI_NATIVE'] === '0') {

@@ -34,7 +34,7 @@ export interface WalkTotals {
 
 interface Slot {
   worker: Worker;
-  /** The worker's thread id (what it writes into the big-document turn). */
+  /** The worker's thread id (what it writes into the big-document turn; kept: Worker.threadId is -1 once it has exited). */
   threadId: number;
   slots: Float64Array;
   /** Folders given and not yet done, in the order the worker runs them. */
@@ -52,7 +52,8 @@ export class DocWalk {
   private watchdog?: NodeJS.Timeout;
   private closing = false;
   /** One big document at a time when memory is short (worker.ts takeBigTurn): the thread id of the worker reading one, 0 when none. */
-  private readonly bigTurn = new Int32Array(new SharedArrayBuffer(4));
+  private readonly bigTurnMemory = new SharedArrayBuffer(4);
+  private readonly bigTurn = new Int32Array(this.bigTurnMemory);
 
   constructor(
     private readonly workerUrl: URL,
@@ -123,7 +124,7 @@ export class DocWalk {
 
   private spawn(): Slot {
     const progress = new SharedArrayBuffer(4 * 8);
-    const worker = new Worker(this.workerUrl, { workerData: { walk: { ...this.init, progress, bigTurn: this.bigTurn.buffer as SharedArrayBuffer } satisfies WalkInit }, resourceLimits: WORKER_LIMITS });
+    const worker = new Worker(this.workerUrl, { workerData: { walk: { ...this.init, progress, bigTurn: this.bigTurnMemory } satisfies WalkInit }, resourceLimits: WORKER_LIMITS });
     const slot: Slot = { worker, threadId: worker.threadId, slots: new Float64Array(progress), assigned: [], dead: false };
     worker.on('message', (m: WalkMessage) => this.receive(slot, m));
     worker.on('error', (err) => this.lose(slot, 'crash', `the worker reading it stopped: ${err.message}`));

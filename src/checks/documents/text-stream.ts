@@ -145,14 +145,13 @@ export async function scanGzipStream(fd: number, name: string, originalName: str
   const windows = new TextWindows(text, inner);
   let total = 0;
   const collected: Buffer[] = [];
-  const feed = (chunk: Buffer): void => windows.feed(chunk);
   const decide = (): void => {
     const h = Buffer.concat(head);
     head = [];
     const f = sniffDocument(h.subarray(0, 65536), inner);
     if (f === 'text') {
       mode = 'text';
-      feed(h);
+      windows.feed(h);
     } else if (f === 'image' || f === 'binary') {
       mode = 'skip';
       text.window(Buffer.alloc(0), 0, [inner]);
@@ -186,7 +185,7 @@ export async function scanGzipStream(fd: number, name: string, originalName: str
         head.push(chunk);
         headBytes += chunk.length;
         if (headBytes >= 65536) decide();
-      } else if (mode === 'text') feed(chunk);
+      } else if (mode === 'text') windows.feed(chunk);
       else if (mode === 'collect') {
         if (total > c.init.maxFileBytes) {
           out.gaps.push({ inner, kind: 'too-large', reason: `expands past the ${c.init.maxFileBytes}-byte budget: only the names were checked` });

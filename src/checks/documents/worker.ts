@@ -245,10 +245,11 @@ export class FolderScanner {
       }
     }
     const recycleDir = /\/\$Recycle\.Bin\/[^/]+$/i.test(task.t);
-    let nativeStop = -1;
+    // The native fast path takes runs of files whose names need no look (worked out once per
+    // folder, not again at every stop). `stop`: the file it last gave up on — read below, not by
+    // it again — and whether for a keyword's bytes (JavaScript's fast path would give up too).
     let runEnd = -1;
-    /** The file the native path stopped at for a keyword's bytes: no fast path for it here either. */
-    let needleAt = -1;
+    let stop = { at: -1, needle: false };
     let end = Math.min(task.to ?? files.length, files.length);
     for (let i = task.from ?? 0; i < end; i++) {
       // Another worker is idle: give it the second half of what is left here.
@@ -267,34 +268,27 @@ export class FolderScanner {
         continue;
       }
       this.mark(task.id, i);
-      // The native fast path takes the run of files from here whose names need no look; it stops
-      // at the first file JavaScript must read (that file is then read below, not by it again).
-      if (this.native && i !== nativeStop && this.plainName(name, recycleDir)) {
-        // the run of plain names from here (worked out once per folder: a folder of 10,000 files
-        // is not rescanned at every stop)
-        if (runEnd <= i) {
-          runEnd = i + 1;
-          while (runEnd < files.length && this.plainName(files[runEnd]!, recycleDir) && !task.failed?.some((f) => f.index === runEnd)) runEnd++;
-        }
-        const res = this.nativeRes;
-        this.native.fastRun(task.h, files, i, Math.min(runEnd, end), this.needles, this.overlap, this.slots, this.fastBuf, res);
-        const reached = res[0]!;
-        const [binaries, images] = [res[3]!, res[4]!];
-        this.counts.files += reached - i;
-        this.counts.bytes += res[1]!;
-        this.add('no-keyword-bytes', reached - i - binaries - images);
-        this.add('binary', binaries);
-        this.add('image', images);
-        if (res[2] !== FAST_STOP.end && res[2] !== FAST_STOP.split) nativeStop = reached;
-        needleAt = res[2] === FAST_STOP.needle ? reached : -1;
-        if (reached > i) {
-          // the loop's top (a split, a failed index) applies to the file it stopped at
-          i = reached - 1;
-          continue;
+      if (this.native && i !== stop.at) {
+        if (runEnd <= i) runEnd = this.plainRun(files, i, recycleDir, task.failed);
+        if (runEnd > i) {
+          const res = this.nativeRes;
+          this.native.fastRun(task.h, files, i, Math.min(runEnd, end), this.needles, this.overlap, this.slots, this.fastBuf, res);
+          const [reached = 0, bytes = 0, why = 0, binaries = 0, images = 0] = res;
+          this.counts.files += reached - i;
+          this.counts.bytes += bytes;
+          this.add('no-keyword-bytes', reached - i - binaries - images);
+          this.add('binary', binaries);
+          this.add('image', images);
+          stop = { at: why === FAST_STOP.end || why === FAST_STOP.split ? -1 : reached, needle: why === FAST_STOP.needle };
+          if (reached > i) {
+            // the loop's top (a split, a failed index) applies to the file it stopped at
+            i = reached - 1;
+            continue;
+          }
         }
       }
       const h = task.h.endsWith('/') ? `${task.h}${name}` : `${task.h}/${name}`;
-      await this.file(t, h, name, recycleDir && name.startsWith('$R') ? `${task.h}/$I${name.slice(2)}` : undefined, i === needleAt);
+      await this.file(t, h, name, recycleDir && name.startsWith('$R') ? `${task.h}/$I${name.slice(2)}` : undefined, i === stop.at && stop.needle);
       // After a document, report what is known (a crash later then repeats little); at most ~4 times a second.
       if (this.dirty && Date.now() - this.lastFlush > 250) this.flush(task, i + 1, false);
     }
@@ -378,11 +372,20 @@ export class FolderScanner {
     if (n > 0) this.counts.byFormat[format] = (this.counts.byFormat[format] ?? 0) + n;
   }
 
-  /** A name that can hold no marking and asks for nothing else (not a recycled file): the fast path may take it unseen. */
-  private plainName(name: string, recycleDir: boolean): boolean {
-    if (recycleDir && name.startsWith('$R')) return false;
-    for (const c of this.init.needleChars) if (name.includes(c)) return false;
-    return true;
+  /**
+   * Where the run of files from `from` ends whose names can hold no marking and ask for nothing
+   * else (not a recycled file, not one that stopped a worker before): the fast path may take them
+   * unseen.
+   */
+  private plainRun(files: readonly string[], from: number, recycleDir: boolean, failed: DirTask['failed']): number {
+    let j = from;
+    for (; j < files.length; j++) {
+      const name = files[j]!;
+      if (recycleDir && name.startsWith('$R')) break;
+      if (this.init.needleChars.some((c) => name.includes(c))) break;
+      if (failed?.some((f) => f.index === j)) break;
+    }
+    return j;
   }
 
   /**

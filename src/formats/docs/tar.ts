@@ -9,7 +9,7 @@
  * follows a damaged header cannot be located reliably).
  */
 import type { Ctx } from './context.js';
-import { memorySource, type ByteSource } from './zip.js';
+import { memorySource, slicesOf, type ByteSource } from './zip.js';
 import { decodeAs, isUtf8, latin1 } from './text.js';
 
 const BLOCK = 512;
@@ -245,10 +245,7 @@ class TarWalk {
       ? (): Uint8Array => src.read(start, stop - start)
       : (): Uint8Array | null => (ctx.reserve(stop - start, name) ? src.read(start, stop - start) : null);
     // stored as it is: pieces are plain reads by position
-    const pieces = async function* (): AsyncGenerator<Uint8Array> {
-      for (let p = start; p < stop; p += 1024 * 1024) yield src.read(p, Math.min(1024 * 1024, stop - p));
-    };
-    ctx.embedLazy(name, load, () => src.read(start, Math.min(stop - start, 65536)), { size: stop - start, pieces });
+    ctx.embedLazy(name, load, () => src.read(start, Math.min(stop - start, 65536)), { size: stop - start, pieces: () => slicesOf(src, start, stop) });
     if (e.dataStart + e.size <= this.size) return true;
     // the part that is there is still read: a marking on page one is still a finding
     ctx.gap('corrupt', `tar member cut short: ${stop - start} of ${e.size} bytes present (truncated archive)`, name);

@@ -78,7 +78,7 @@ export interface Embedded {
    * decompressed as it is read, so that big text need not be held whole (gaps go to the result's
    * `gaps` as with load()).
    */
-  stream?: { size: number; pieces: () => AsyncIterable<Uint8Array> };
+  stream?: { size: number; pieces: () => AsyncIterable<Uint8Array> | Iterable<Uint8Array> };
 }
 
 export type GapKind =

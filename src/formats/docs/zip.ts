@@ -15,8 +15,18 @@ import { decodeAs, isUtf8 } from './text.js';
 import { DEFAULT_LIMITS } from './types.js';
 import { u16, u32, u64 } from './bytes.js';
 
-/** Compressed bytes read at a time by pieces(). */
+/** Bytes read at a time when a member is read in pieces. */
 const PIECE = 1024 * 1024;
+
+/** [start, end) of a source in PIECE-sized reads (a member streamed: stored data, or the input of an inflate). */
+export function* slicesOf(src: ByteSource, start: number, end: number): Generator<Uint8Array> {
+  for (let p = start; p < end; p += PIECE) yield src.read(p, Math.min(PIECE, end - p));
+}
+
+/** A member that expanded to another size than its header declares. */
+function sizeMismatch(ctx: Ctx, e: ZipEntry, got: number): void {
+  ctx.gap('corrupt', `member expanded to ${got} bytes, ${e.size} declared (truncated or damaged)`, e.name);
+}
 
 /**
  * Where a zip's bytes come from: memory, or a file read by position (a big archive is then never
@@ -273,7 +283,7 @@ export class Zip {
     }
     if (!ctx.reserve(out.length, e.name)) return null;
     if (e.size >= 0 && out.length !== e.size) {
-      ctx.gap('corrupt', `member expanded to ${out.length} bytes, ${e.size} declared (truncated or damaged)`, e.name);
+      sizeMismatch(ctx, e, out.length);
     }
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   }
@@ -318,19 +328,15 @@ export class Zip {
     const at = this.locate(e);
     if (at === null) return;
     const { start, compLen, ratioCap } = at;
-    const src = this.src;
-    const slices = function* (): Generator<Uint8Array> {
-      for (let p = 0; p < compLen; p += PIECE) yield src.read(start + p, Math.min(PIECE, compLen - p));
-    };
     if (e.method === 0) {
-      yield* slices();
+      yield* slicesOf(this.src, start, start + compLen);
       return;
     }
     if (e.method !== 8) {
       ctx.gap('unsupported', `compression method ${e.method} not supported`, e.name);
       return;
     }
-    const input = Readable.from(slices());
+    const input = Readable.from(slicesOf(this.src, start, start + compLen));
     const inflate = createInflateRaw({ chunkSize: 256 * 1024 });
     let total = 0;
     let whole = true;
@@ -351,7 +357,7 @@ export class Zip {
       input.destroy();
       inflate.destroy();
     }
-    if (whole && e.size >= 0 && total !== e.size) ctx.gap('corrupt', `member expanded to ${total} bytes, ${e.size} declared (truncated or damaged)`, e.name);
+    if (whole && e.size >= 0 && total !== e.size) sizeMismatch(ctx, e, total);
   }
 
   /**
