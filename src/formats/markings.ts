@@ -60,6 +60,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { SECRET_LEVELS } from '../engine/vocab.js';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -173,7 +174,7 @@ export class MarkingGrammarError extends Error {
 export const DEFAULT_MARKING_GRAMMAR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'rules', 'data', 'markings.yaml');
 
 const LEVELS: ReadonlySet<string> = new Set(['绝密', '机密', '秘密', '工作秘密', '内部']);
-const STATE_LEVELS: ReadonlySet<string> = new Set(['绝密', '机密', '秘密']);
+const STATE_LEVELS: ReadonlySet<string> = new Set(SECRET_LEVELS);
 const FORMS: ReadonlySet<string> = new Set(['strong', 'medium', 'weak']);
 const GROUPS: ReadonlySet<string> = new Set(['level', 'star', 'period', 'period2', 'label', 'box', 'suffix', 'open', 'close']);
 

@@ -14,17 +14,8 @@ import {
   type MachineClass,
 } from './types.js';
 
-/**
- * The form of a serial number used for comparing: Unicode-compatibility folded (full-width → ASCII),
- * upper case, whitespace and dashes removed, a Windows instance suffix (`&0`, `&1`) removed.
- */
-export function serialKey(serial: string): string {
-  return serial
-    .normalize('NFKC')
-    .toUpperCase()
-    .replace(/[\s\-\u2010-\u2015\u2212]/g, '')
-    .replace(/&\d+$/, '');
-}
+import { serialKey } from '../engine/vocab.js';
+export { serialKey };
 
 /**
  * True for a serial Windows made up because the device reports none (or one it cannot trust): its

@@ -30,6 +30,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { parseClass, parseLevel } from '../engine/vocab.js';
 import { formatLocation, isSynthesizedSerial, normalizeUsbId, serialKey } from './match.js';
 import type { Ledger, LedgerClass, LedgerEntry, LedgerLocation, LedgerProblem, SecretLevel } from './types.js';
 
@@ -136,39 +137,7 @@ export function isOpticalType(type: string): boolean {
   return OPTICAL_RE.test(type.normalize('NFKC').trim().replace(/\s+/g, ''));
 }
 
-const CLASSIFIED_WORDS = new Set(['', '涉密', 'classified', '涉密介质', '涉密载体', '涉密计算机', '涉密设备', '涉密级']);
-const INTRANET_WORDS = new Set([
-  'intranet', '内网', '工作网', '非涉密内网', '非涉密工作网', '内部网', '办公内网', '内网专用', '内网介质', '工作网专用',
-]);
-const NONCLASSIFIED_WORDS = new Set([
-  'nonclassified', 'non-classified', 'unclassified', 'public', 'internet', '非涉密', '非密', '互联网', '外网', '公开', '非涉密互联网', '互联网专用', '外网专用', '非涉密介质',
-]);
-
-/**
- * `classified` / 涉密 (optionally with its level: 涉密（机密）, 机密, 机密级, 涉密-秘密), `intranet` / 内网 /
- * 工作网 / 非涉密内网, `nonclassified` / 非涉密 / 互联网 / 外网 / 公开. Undefined when not recognised.
- */
-export function parseClass(v: string): { class: LedgerClass; level?: SecretLevel } | undefined {
-  const t = v.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, '');
-  if (t === '') return undefined;
-  if (INTRANET_WORDS.has(t)) return { class: 'intranet' };
-  if (NONCLASSIFIED_WORDS.has(t)) return { class: 'nonclassified' };
-  const level = parseLevel(t);
-  if (level !== undefined || t.includes('涉密') || t.startsWith('classified')) {
-    const rest = t.replace(/绝密|机密|秘密/g, '').replace(/[()\[\]【】<>《》\-—/、,;:·.级]/g, '');
-    if (CLASSIFIED_WORDS.has(rest)) return level !== undefined ? { class: 'classified', level } : { class: 'classified' };
-  }
-  return undefined;
-}
-
-/** 秘密 / 机密 / 绝密 (with or without 级), as a level only. */
-export function parseLevel(v: string): SecretLevel | undefined {
-  const t = v.normalize('NFKC').trim();
-  if (/绝密/.test(t)) return '绝密';
-  if (/机密/.test(t)) return '机密';
-  if (/(?<!非)秘密/.test(t)) return '秘密';
-  return undefined;
-}
+export { parseClass, parseLevel };
 
 const IN_USE = new Set([
   '在用', '使用', '使用中', '正在使用', '正常', '正常使用', '启用', '已启用', '备用', '借用', '借出', '维修', '维修中', '领用', '已领用', '已登记', '登记',

@@ -3,9 +3,9 @@ import type { Profile } from '../engine/types.js';
 
 /** Classes of media/machines: 涉密 (with its level), 内网/工作网, 非涉密/互联网. */
 export type LedgerClass = Profile;
-export type SecretLevel = '秘密' | '机密' | '绝密';
-/** Secret levels, lowest first (for "is this medium's level above the machine's"). */
-export const SECRET_LEVELS: readonly SecretLevel[] = ['秘密', '机密', '绝密'];
+export type { SecretLevel } from '../engine/vocab.js';
+export { SECRET_LEVELS } from '../engine/vocab.js';
+import type { SecretLevel } from '../engine/vocab.js';
 
 /** Where a row is in its file: the 1-based row (spreadsheet row, CSV line, YAML line) the officer sees. */
 export interface LedgerLocation {

@@ -18,7 +18,7 @@ import { loadMarkingGrammar } from '../../formats/markings.js';
 import { nativeWalk, walkReader } from './native.js';
 import { DocWalk } from './pool.js';
 import { byteNeedles, needleChars } from './prefilter.js';
-import { levelRank, STATE_LEVELS } from './scan-file.js';
+import { levelOfRank, levelRank } from '../../engine/vocab.js';
 
 /** Containers (office files, PDFs, archives) larger than this are not opened (plain text is read in pieces whatever its size). */
 const DEFAULT_MAX_FILE = 48 * 1024 * 1024;
@@ -197,7 +197,7 @@ export const documentMarkingsProbe: Probe = {
         ...(r.originalPath ? { originalPath: r.originalPath } : {}),
         markings: r.markings.map((m) => ({ level: m.level, text: m.text, where: m.inner ? `${m.inner}#${m.part}` : m.part, offset: m.offset, pattern: m.pattern })),
         levels,
-        ...(stateSecret ? { maxLevel: STATE_LEVELS[maxRank - 1] } : {}),
+        ...(stateSecret ? { maxLevel: levelOfRank(maxRank) } : {}),
         maxRank,
         stateSecret,
         internal: levels.includes('工作秘密') || levels.includes('内部'),

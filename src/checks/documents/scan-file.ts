@@ -10,14 +10,6 @@ import { byteNeedles } from './prefilter.js';
 import { CHUNK, OVERLAP, TextMarkings, TextWindows } from './text-stream.js';
 import { findMarkings, type MarkingGrammar, type MarkingHit } from '../../formats/markings.js';
 
-export const STATE_LEVELS = ['秘密', '机密', '绝密'] as const;
-export type StateLevel = (typeof STATE_LEVELS)[number];
-
-/** 秘密 1, 机密 2, 绝密 3; others 0. */
-export function levelRank(level: string): number {
-  const i = (STATE_LEVELS as readonly string[]).indexOf(level);
-  return i < 0 ? 0 : i + 1;
-}
 
 export interface FoundMarking {
   level: MarkingHit['level'];

@@ -12,7 +12,8 @@ import { hiveNotes, systemHive, userHive, userHivePaths } from '../windows/hives
 import { judgeDevices } from './judge.js';
 import { linuxUsbAttached, linuxUsbHistory } from './linux.js';
 import type { UsbDeviceRecord } from './types.js';
-import { serialKey, windowsUsbHistory, type WindowsUsbInputs } from './windows.js';
+import { serialKey } from '../../engine/vocab.js';
+import { windowsUsbHistory, type WindowsUsbInputs } from './windows.js';
 
 async function windowsInputs(target: Target, coverage: CoverageItem[]): Promise<WindowsUsbInputs> {
   const sys = await systemHive(target, 'SYSTEM');

@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { CoverageItem } from '../../engine/types.js';
+import { serialKey } from '../../engine/vocab.js';
 import {
   anchorFromMtime,
   anchorFromRotationDate,
@@ -176,10 +177,6 @@ export function phoneBasis(
   return undefined;
 }
 
-/** Ledger key part of a serial: no white space, upper case (as the Windows collector does). */
-function serialKey(s: string): string {
-  return s.replace(/\s+/g, '').toUpperCase();
-}
 
 function deviceKey(vid: string, pid: string, serial: string | undefined): string {
   return `usb:${vid}:${pid}:${serial ? serialKey(serial) : 'noserial'}`;

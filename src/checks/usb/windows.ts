@@ -4,6 +4,7 @@
 //          Enum\SWD\WPDBUSENUM (volume labels), MountedDevices (drive letters, volume GUIDs);
 //  SOFTWARE Windows Portable Devices (labels, phones), EMDMgmt (labels, volume serial numbers);
 //  setupapi.dev.log (first-install times); each user's NTUSER MountPoints2 (who mounted it).
+import { serialKey } from '../../engine/vocab.js';
 import type { Hive } from '../../formats/regf.js';
 import { parseUsbstorInstanceId, type DeviceInstallRecord } from '../../formats/setupapi.js';
 import { enumDevices, presentAtLastBoot, usbIds, type WinDevice } from '../windows/devices.js';
@@ -19,10 +20,6 @@ export function usbstorSerial(instance: string): { serial: string; unique: boole
   return { serial: unique ? instance.replace(/&\d+$/, '') : instance, unique };
 }
 
-/** Serial normalised for matching: upper case, no spaces. */
-export function serialKey(s: string): string {
-  return s.replace(/\s+/g, '').toUpperCase();
-}
 
 /** `Disk&Ven_SanDisk&Prod_Extreme&Rev_0001` → vendor/product/revision (underscores are spaces). */
 export function inquiryIds(device: string): { vendor?: string; product?: string; revision?: string } {
