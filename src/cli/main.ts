@@ -5,7 +5,7 @@ import { generateKeyFiles, KeyError, loadPublicKey } from '../sign/keys.js';
 import { verifyReportFile } from '../report/sign.js';
 import { inspectCommand, type InspectFlags } from './inspect.js';
 import { ledgerValidateCommand } from './ledger.js';
-import { rulesListCommand, rulesShowCommand, rulesValidateCommand } from './rules.js';
+import { rulesListCommand, rulesShowCommand, rulesTestCommand, rulesValidateCommand } from './rules.js';
 import { scanCommand, type ScanFlags } from './scan.js';
 import { toolVersion, UsageError } from './common.js';
 
@@ -24,7 +24,8 @@ function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('scan')
     .description('scan this machine (live) or a mounted disk (--root) and write a signed report')
-    .option('--profile <profile>', 'machine class: classified | intranet | nonclassified (default: classified, the strictest)')
+    .option('--profile <profile>', "machine class: classified | intranet | nonclassified, or 涉密 / 内网 / 非涉密 (default: the ledger row's class, else classified, the strictest)")
+    .option('--level <level>', "a classified machine's level: 秘密 | 机密 | 绝密 (default: the ledger row's level, else 秘密)")
     .option('--root <dir>', 'scan the disk mounted at DIR offline (read-only) instead of this machine')
     .option('--rules <path>', 'add a rule file or folder (repeatable); a rule with a built-in id replaces it', collect)
     .option('--only <ids>', 'run only these rule ids (comma-separated)')
@@ -123,6 +124,11 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('check rule files (every problem, with file and line); exit 2 when any')
     .argument('<paths...>')
     .action(async (paths: string[]) => setExit(await rulesValidateCommand(paths)));
+  rules
+    .command('test')
+    .description("run the rules' cases (a machine, an observation, the expected verdict); exit 1 when one fails, 2 when the files do not load")
+    .argument('<paths...>')
+    .action(async (paths: string[]) => setExit(await rulesTestCommand(paths)));
 
   return program;
 }

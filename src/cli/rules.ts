@@ -1,7 +1,8 @@
-// `baomi rules list | show ID | validate PATH…`
+// `baomi rules list | show ID | validate PATH… | test PATH…`
 import { stringify } from 'yaml';
 import { PROBE_MAP } from '../checks/index.js';
-import { BUILTIN_RULES_DIR, formatProblem, loadRules, type LoadedRules } from '../engine/rules.js';
+import { runCases } from '../engine/cases.js';
+import { BUILTIN_RULES_DIR, displayPath, formatProblem, loadRules, ruleFilesAt, type LoadedRules } from '../engine/rules.js';
 import { severityFor } from '../engine/run.js';
 import { PROFILES } from '../engine/types.js';
 import { pickLang, UsageError } from './common.js';
@@ -54,4 +55,38 @@ export async function rulesValidateCommand(paths: string[]): Promise<number> {
   }
   process.stdout.write(`ok: ${loaded.files.length} file(s), ${loaded.rules.length} rule(s)\n`);
   return 0;
+}
+
+/**
+ * `baomi rules test FILE...`: load the files (with the built-ins, as a scan would) and run the cases
+ * of the rules they hold. Exit 0 when every case gives its expected verdict, 1 when one does not (or
+ * a rule has no case), 2 when the files do not load.
+ */
+export async function rulesTestCommand(paths: string[]): Promise<number> {
+  const loaded = await loadRules(
+    [{ path: BUILTIN_RULES_DIR, builtin: true }, ...paths.map((p) => ({ path: p, builtin: false }))],
+    PROBE_MAP,
+  );
+  for (const w of loaded.warnings) process.stderr.write(`baomi: warning: ${w}\n`);
+  if (loaded.problems.length > 0) {
+    for (const p of loaded.problems) process.stderr.write(`${formatProblem(p)}\n`);
+    process.stderr.write(`baomi: ${loaded.problems.length} problem(s); no case was run\n`);
+    return 2;
+  }
+  const files = new Set<string>();
+  for (const p of paths) for (const f of await ruleFilesAt(p)) files.add(displayPath(f));
+  const rules = loaded.rules.filter((r) => files.has(r.source.file));
+  const results = runCases(rules);
+  let failed = 0;
+  for (const r of results) {
+    if (r.passed) process.stdout.write(`ok    ${r.rule}: ${r.name}\n`);
+    else {
+      failed++;
+      process.stdout.write(`FAIL  ${r.rule}: ${r.name} (${r.at}): expected ${r.want}, got ${r.got}\n`);
+    }
+  }
+  const without = rules.filter((r) => (r.cases ?? []).length === 0);
+  for (const r of without) process.stdout.write(`FAIL  ${r.id} (${r.source.file}:${r.source.line}): the rule has no cases\n`);
+  process.stdout.write(`${results.length - failed} passed, ${failed} failed, ${rules.length} rule(s), ${without.length} without cases\n`);
+  return failed > 0 || without.length > 0 || rules.length === 0 ? 1 : 0;
 }

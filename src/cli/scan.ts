@@ -4,9 +4,9 @@ import { hostname as hostHostname } from 'node:os';
 import { stat, realpath } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { PROBE_MAP } from '../checks/index.js';
-import { BUILTIN_RULES_DIR, formatProblem, loadRules, rulesDigest, selectRules } from '../engine/rules.js';
+import { BUILTIN_RULES_DIR, formatProblem, loadRules, rulesDigest } from '../engine/rules.js';
 import { runScan } from '../engine/run.js';
-import { PROFILES, type Profile } from '../engine/types.js';
+import { PROFILES, parseClass, parseLevel, type Profile, type SecretLevel } from '../engine/vocab.js';
 import { buildReport, exitCodeOf } from '../report/build.js';
 import { writeSignedReport } from '../report/sign.js';
 import { renderText } from '../report/text.js';
@@ -20,6 +20,7 @@ import { makeLogger, pickLang, toolVersion, UsageError, useColour, type GlobalOp
 
 export interface ScanFlags extends GlobalOptions {
   profile?: string;
+  level?: string;
   root?: string;
   rules?: string[];
   only?: string;
@@ -39,16 +40,25 @@ function formatLedgerProblem(p: LedgerProblem): string {
   return `${formatLocation(p)}${p.column ? ` [${p.column}]` : ''}: ${p.severity}: ${p.message}`;
 }
 
-export function parseProfile(p: string | undefined): { profile: Profile; assumed: boolean } {
-  if (p === undefined) return { profile: 'classified', assumed: true };
-  const aliases: Record<string, Profile> = {
-    涉密: 'classified', 内网: 'intranet', 工作网: 'intranet', 非涉密: 'nonclassified', 互联网: 'nonclassified',
-  };
-  const v = aliases[p] ?? p;
-  if (!(PROFILES as readonly string[]).includes(v)) {
+/**
+ * `--profile` as an officer writes it: classified / intranet / nonclassified, or 涉密 / 内网 / 工作网 /
+ * 非涉密 / 互联网 — with the same words the ledger's class column accepts (src/engine/vocab.ts);
+ * 涉密（机密） also gives the level.
+ */
+export function parseProfile(p: string): { profile: Profile; level?: SecretLevel } {
+  const c = parseClass(p);
+  if (c === undefined) {
     throw new UsageError(`--profile must be one of ${PROFILES.join(', ')} (or 涉密 / 内网 / 非涉密), not "${p}"`);
   }
-  return { profile: v as Profile, assumed: false };
+  return { profile: c.class, ...(c.level ? { level: c.level } : {}) };
+}
+
+/** `--level`: 秘密 / 机密 / 绝密 (with or without 级; secret / confidential / top-secret also accepted). */
+export function parseLevelFlag(v: string): SecretLevel {
+  const en: Record<string, SecretLevel> = { secret: '秘密', confidential: '机密', 'top-secret': '绝密', topsecret: '绝密' };
+  const l = en[v.trim().toLowerCase()] ?? parseLevel(v);
+  if (l === undefined) throw new UsageError(`--level must be 秘密, 机密 or 绝密 (secret, confidential, top-secret), not "${v}"`);
+  return l;
 }
 
 /** True when `inner` is `outer` or inside it (both real paths). */
@@ -80,7 +90,11 @@ async function checkOutDir(out: string, root: string): Promise<void> {
 export async function scanCommand(flags: ScanFlags): Promise<number> {
   const log = makeLogger(flags);
   const lang = pickLang(flags.lang);
-  const { profile, assumed } = parseProfile(flags.profile);
+  const given = flags.profile !== undefined ? parseProfile(flags.profile) : undefined;
+  const level = flags.level !== undefined ? parseLevelFlag(flags.level) : given?.level;
+  if (level !== undefined && given !== undefined && given.profile !== 'classified') {
+    throw new UsageError(`--level ${level} is for classified (涉密) computers; --profile says ${given.profile}`);
+  }
   if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`--format must be text or json, not "${flags.format}"`);
   let probeTimeoutMs: number | undefined;
   if (flags.probeTimeout !== undefined) {
@@ -122,7 +136,6 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
     const unknown = only.filter((id) => !known.has(id));
     if (unknown.length > 0) throw new UsageError(`--only: unknown rule id(s): ${unknown.join(', ')}`);
   }
-  const rules = selectRules(loaded.rules, profile, only);
 
   const mode = flags.root !== undefined ? 'offline' : 'live';
   const root = flags.root !== undefined ? resolve(flags.root) : '/';
@@ -151,9 +164,10 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
   const startedAt = new Date();
   const run = await runScan({
     target,
-    rules,
+    rules: loaded.rules,
+    ...(only ? { only } : {}),
     probes: PROBE_MAP,
-    options: { profile, ...(ledgerData ? { ledgerData } : {}), ...(flags.paths ? { paths: flags.paths.map((p) => resolve(p)) } : {}), ...(flags.evidence === 'full' ? { evidence: 'full' } : {}) },
+    options: { ...(given ? { profile: given.profile } : {}), ...(level ? { level } : {}), ...(ledgerData ? { ledgerData } : {}), ...(flags.paths ? { paths: flags.paths.map((p) => resolve(p)) } : {}), ...(flags.evidence === 'full' ? { evidence: 'full' } : {}) },
     log,
     ...(probeTimeoutMs !== undefined ? { probeTimeoutMs } : {}),
   });
@@ -161,11 +175,9 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
   const report = buildReport({
     run,
     target,
-    rules,
-    rulesDigest: rulesDigest(rules),
+    rules: run.rules,
+    rulesDigest: rulesDigest(run.rules),
     ruleFiles: loaded.files,
-    profile,
-    profileAssumed: assumed,
     scanId: randomUUID(),
     startedAt,
     finishedAt,

@@ -7,9 +7,23 @@
 // - Several operators in one leaf must all hold. `all` / `any` / `none` / `not` combine leaves.
 // - `gt`/`gte`/`lt`/`lte` compare numbers with numbers and strings with strings (ISO times sort
 //   as text); a number against a string never matches.
-import type { Condition, FieldCondition } from './types.js';
+// - A leaf tests an observation `field`, or a value of the machine context (`context:
+//   machine.class`). An operand written `{ context: machine.levelRank }` is that value of the
+//   machine context (resolved once per scan, ./context.ts); a missing context value matches nothing.
+// - `some: <condition>` holds when at least one element of the array at `field` satisfies the
+//   condition (the element is the observation the inner condition looks at); `every` when there is
+//   at least one element and all do. Element-wise tests keep two facts of one element together
+//   (`sources: some: {kind: setupapi, firstSeen: …}`), which a flattened path cannot.
+import type { Condition, ContextRef, FieldCondition } from './types.js';
 
-const OPERATORS = ['equals', 'in', 'regex', 'exists', 'gt', 'gte', 'lt', 'lte'] as const;
+const OPERATORS = ['equals', 'in', 'regex', 'exists', 'gt', 'gte', 'lt', 'lte', 'some', 'every'] as const;
+
+/** Values of the machine context a rule may refer to (`{ machine: { class, level, levelRank, … } }`). */
+export type MatchContext = Record<string, unknown>;
+
+export function isContextRef(v: unknown): v is ContextRef {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as ContextRef).context === 'string';
+}
 
 /** Operators present on a leaf (`flags` is a modifier of `regex`, not an operator). */
 export function leafOperators(c: FieldCondition): string[] {
@@ -81,40 +95,64 @@ function compare(v: unknown, bound: number | string): number | undefined {
   return undefined;
 }
 
-function valueHolds(v: unknown, c: FieldCondition): boolean {
-  if (Object.hasOwn(c, 'equals') && !deepEqual(v, c.equals)) return false;
-  if (c.in !== undefined && !c.in.some((x) => deepEqual(v, x))) return false;
+const MISSING = Symbol('missing');
+
+/** An operand's value: itself, or the machine context's value it names (MISSING when absent). */
+function operand(x: unknown, ctx: MatchContext): unknown {
+  if (!isContextRef(x)) return x;
+  const v = fieldValues(ctx, x.context);
+  return v.length === 0 ? MISSING : v[0];
+}
+
+function valueHolds(v: unknown, c: FieldCondition, ctx: MatchContext): boolean {
+  if (Object.hasOwn(c, 'equals')) {
+    const want = operand(c.equals, ctx);
+    if (want === MISSING || !deepEqual(v, want)) return false;
+  }
+  if (c.in !== undefined && !c.in.some((x) => deepEqual(v, operand(x, ctx)))) return false;
   if (c.regex !== undefined) {
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return false;
     if (!compileRegex(c.regex, c.flags).test(String(v))) return false;
   }
-  const checks: Array<[number | string | undefined, (d: number) => boolean]> = [
+  const checks: Array<[unknown, (d: number) => boolean]> = [
     [c.gt, (d) => d > 0],
     [c.gte, (d) => d >= 0],
     [c.lt, (d) => d < 0],
     [c.lte, (d) => d <= 0],
   ];
-  for (const [bound, ok] of checks) {
-    if (bound === undefined) continue;
+  for (const [written, ok] of checks) {
+    if (written === undefined) continue;
+    const bound = operand(written, ctx);
+    if (typeof bound !== 'number' && typeof bound !== 'string') return false;
     const d = compare(v, bound);
     if (d === undefined || !ok(d)) return false;
   }
   return true;
 }
 
-function leafHolds(obs: unknown, c: FieldCondition): boolean {
-  const values = fieldValues(obs, c.field);
-  if (c.exists !== undefined && c.exists !== values.length > 0) return false;
-  const valueOps = leafOperators(c).filter((op) => op !== 'exists');
-  if (valueOps.length === 0) return true;
-  return values.some((v) => valueHolds(v, c));
+/** The elements `some`/`every` look at: the array(s) at the path, without flattening their elements. */
+function elementsAt(obs: unknown, path: string): unknown[] {
+  return fieldValues(obs, path); // arrays at the end are flattened into their elements
 }
 
-/** Does this observation satisfy the condition? */
-export function matches(obs: unknown, cond: Condition): boolean {
-  if ('all' in cond) return cond.all.every((c) => matches(obs, c));
-  if ('any' in cond) return cond.any.some((c) => matches(obs, c));
-  if ('none' in cond) return !cond.none.some((c) => matches(obs, c));
-  if ('not' in cond) return !matches(obs, cond.not);
-  return leafHolds(obs, cond);
+function leafHolds(obs: unknown, c: FieldCondition, ctx: MatchContext): boolean {
+  const values = c.context !== undefined ? fieldValues(ctx, c.context) : fieldValues(obs, c.field ?? '');
+  if (c.exists !== undefined && c.exists !== values.length > 0) return false;
+  if (c.some !== undefined || c.every !== undefined) {
+    const els = elementsAt(c.context !== undefined ? ctx : obs, c.context ?? c.field ?? '');
+    if (c.some !== undefined && !els.some((el) => matches(el, c.some!, ctx))) return false;
+    if (c.every !== undefined && (els.length === 0 || !els.every((el) => matches(el, c.every!, ctx)))) return false;
+  }
+  const valueOps = leafOperators(c).filter((op) => op !== 'exists' && op !== 'some' && op !== 'every');
+  if (valueOps.length === 0) return true;
+  return values.some((v) => valueHolds(v, c, ctx));
+}
+
+/** Does this observation satisfy the condition (judged against the machine context `ctx`)? */
+export function matches(obs: unknown, cond: Condition, ctx: MatchContext = {}): boolean {
+  if ('all' in cond) return cond.all.every((c) => matches(obs, c, ctx));
+  if ('any' in cond) return cond.any.some((c) => matches(obs, c, ctx));
+  if ('none' in cond) return !cond.none.some((c) => matches(obs, c, ctx));
+  if ('not' in cond) return !matches(obs, cond.not, ctx);
+  return leafHolds(obs, cond, ctx);
 }

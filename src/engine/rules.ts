@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { canonicalJson } from '../report/json.js';
-import { compileRegex, leafOperators } from './match.js';
+import { CONTEXT_SHAPE } from './context.js';
+import { compileRegex, isContextRef, leafOperators } from './match.js';
+import { conforms, enumValues, resolvePath, type Shape } from './shape.js';
 import type { Condition, FieldCondition, Probe, Profile, Rule } from './types.js';
 
 /** The folder of built-in rules shipped with the tool (`<package>/rules`). */
@@ -183,29 +185,33 @@ function parseRuleFile(file: string, text: string, builtin: boolean, problems: R
   return { file, builtin, rules, locator };
 }
 
-/** Walk a condition, checking what the schema cannot: regexes compile, leaves have an operator. */
-function checkCondition(
-  cond: Condition,
-  path: Array<string | number>,
-  report: (path: Array<string | number>, message: string, key?: string) => void,
-): void {
+type Report = (path: Array<string | number>, message: string, key?: string) => void;
+
+/**
+ * Walk a condition, checking what the schema cannot: regexes compile, leaves have an operator,
+ * every `field` exists in the probe's observation shape and every `context` in the machine
+ * context, and `equals`/`in` on an enumerated field use its known values. `shape` is undefined
+ * when the probe is unknown (already reported).
+ */
+function checkCondition(cond: Condition, path: Array<string | number>, report: Report, shape: Shape | undefined): void {
   // Runs on rules that may also have schema errors: look only at what has the expected shape.
   if (cond === null || typeof cond !== 'object' || Array.isArray(cond)) return;
   for (const k of ['all', 'any', 'none'] as const) {
     if (k in cond) {
       const list = (cond as Record<string, unknown>)[k];
-      if (Array.isArray(list)) list.forEach((c: Condition, i) => checkCondition(c, [...path, k, i], report));
+      if (Array.isArray(list)) list.forEach((c: Condition, i) => checkCondition(c, [...path, k, i], report, shape));
       return;
     }
   }
   if ('not' in cond) {
-    checkCondition(cond.not, [...path, 'not'], report);
+    checkCondition(cond.not, [...path, 'not'], report, shape);
     return;
   }
   const leaf = cond as FieldCondition;
-  if (typeof leaf.field !== 'string') return;
+  const subject = typeof leaf.field === 'string' ? leaf.field : typeof leaf.context === 'string' ? leaf.context : undefined;
+  if (subject === undefined) return;
   if (leafOperators(leaf).length === 0) {
-    report(path, `condition on "${leaf.field}" has no operator (equals, in, regex, exists, gt, gte, lt, lte)`);
+    report(path, `condition on "${subject}" has no operator (equals, in, regex, exists, gt, gte, lt, lte, some, every)`);
   }
   if (leaf.flags !== undefined && leaf.regex === undefined) report(path, `"flags" without "regex"`, 'flags');
   if (typeof leaf.regex === 'string' && (leaf.flags === undefined || typeof leaf.flags === 'string')) {
@@ -215,6 +221,47 @@ function checkCondition(
       report([...path, 'regex'], `invalid regex: ${(err as Error).message}`);
     }
   }
+  const where = typeof leaf.field === 'string' ? shape : CONTEXT_SHAPE;
+  let reached: Shape[] | undefined;
+  if (where !== undefined) {
+    const r = resolvePath(where, subject);
+    if (!r.ok) report(path, r.message, typeof leaf.field === 'string' ? 'field' : 'context');
+    else reached = r.shapes;
+  }
+  for (const op of ['gt', 'gte', 'lt', 'lte', 'equals'] as const) {
+    const v = leaf[op];
+    if (isContextRef(v)) {
+      const r = resolvePath(CONTEXT_SHAPE, v.context);
+      if (!r.ok) report([...path, op], `context: ${r.message}`);
+    }
+  }
+  if (reached !== undefined) {
+    const allowed = enumValues(reached);
+    if (allowed !== undefined) {
+      const written: Array<[string, unknown]> = [];
+      if (Object.hasOwn(leaf, 'equals') && !isContextRef(leaf.equals)) written.push(['equals', leaf.equals]);
+      if (Array.isArray(leaf.in)) for (const v of leaf.in) if (!isContextRef(v)) written.push(['in', v]);
+      for (const [op, v] of written) {
+        if (typeof v !== 'string' || !allowed.has(v)) {
+          report([...path, op], `${JSON.stringify(v)} is never a value of "${subject}" (its values: ${[...allowed].join(', ')})`);
+        }
+      }
+    }
+    for (const op of ['some', 'every'] as const) {
+      const inner = leaf[op];
+      if (inner === undefined) continue;
+      const elements = reached.map(elementShape);
+      checkCondition(inner, [...path, op], report, elements.length === 1 ? elements[0]! : { oneOf: elements });
+    }
+  } else {
+    for (const op of ['some', 'every'] as const) if (leaf[op] !== undefined) checkCondition(leaf[op]!, [...path, op], report, undefined);
+  }
+}
+
+function elementShape(s: Shape): Shape {
+  let cur = s;
+  while (typeof cur === 'object' && 'list' in cur) cur = cur.list;
+  return cur;
 }
 
 /**
@@ -300,7 +347,24 @@ export async function loadRules(sources: RuleSource[], probes: ReadonlyMap<strin
           at(['params', ...pointerToPath(e.instancePath)], message, key);
         }
       }
-      checkCondition(rule.match, ['match'], at);
+      checkCondition(rule.match, ['match'], at, probe?.observes);
+      if (probe !== undefined) {
+        for (const k of ['key', 'evidence'] as const) {
+          const list = rule[k];
+          if (!Array.isArray(list)) continue;
+          list.forEach((f, i) => {
+            if (typeof f !== 'string') return;
+            const r = resolvePath(probe.observes, f);
+            if (!r.ok) at([k, i], r.message);
+          });
+        }
+        if (Array.isArray(rule.cases)) {
+          rule.cases.forEach((c, i) => {
+            if (c === null || typeof c !== 'object' || c.observation === null || typeof c.observation !== 'object') return;
+            for (const m of conforms(c.observation, probe.observes, '', 5)) at(['cases', i, 'observation'], `does not fit the observations of ${probe.id}: ${m}`);
+          });
+        }
+      }
       if (rule.severity !== null && typeof rule.severity === 'object' && Array.isArray(rule.profiles)) {
         for (const p of rule.profiles) {
           if (rule.severity[p] === undefined) at(['severity'], `no severity for profile "${p}" listed in profiles`);
@@ -323,7 +387,7 @@ export async function loadRules(sources: RuleSource[], probes: ReadonlyMap<strin
   return { rules: problems.length === 0 ? [...byId.values()] : [], problems, warnings, files };
 }
 
-function displayPath(file: string): string {
+export function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel.startsWith('..') ? file : rel;
 }

@@ -5,7 +5,11 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { canonicalJson } from '../report/json.js';
 import type { Target } from '../target/types.js';
+import { contextValues, resolveMachineContext, type MachineContext } from './context.js';
+import { joinUsbLedger } from './enrich.js';
 import { fieldValues, matches } from './match.js';
+import { selectRules } from './rules.js';
+import { conforms } from './shape.js';
 import type {
   CoverageItem,
   Finding,
@@ -28,6 +32,10 @@ export interface RunOutput {
   inventory: Record<string, unknown>;
   /** Observations of the identity probe (first one), for the report's `machine`. */
   identity: Observation | undefined;
+  /** The machine's class and level every rule was judged against (resolved once). */
+  context: MachineContext;
+  /** The rules that applied to the machine's class (and `only`), in load order. */
+  rules: Rule[];
 }
 
 interface Job {
@@ -95,18 +103,25 @@ async function runJob(
   };
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
-  if (!probe.platforms.includes(target.os.family)) {
-    const msg = target.os.family === 'unknown'
-      ? 'the operating system of the target could not be detected'
-      : `no collector for ${target.os.family} targets`;
-    return { run: { ...base, status: 'not-applicable', durationMs: 0, message: msg, observations: 0, blocking: true }, observations: [], coverage: [] };
-  }
+  // Mode first: a live-only check (connections now, reachability now) does not exist on a disk
+  // read offline, whatever its OS — not applicable, and not a gap.
   if (!probe.modes.includes(target.mode)) {
     return {
       run: { ...base, status: 'not-applicable', durationMs: 0, message: `runs only on ${probe.modes.join('/')} targets, this scan is ${target.mode}`, observations: 0 },
       observations: [],
       coverage: [],
     };
+  }
+  if (!probe.platforms.includes(target.os.family)) {
+    // A volume without an operating system (a data partition read offline) has no USB history,
+    // no network profiles, no radios: those checks do not apply; its documents are still read.
+    // Live, an unrecognised OS is a machine we failed to understand: blocking.
+    const noOs = target.os.family === 'unknown';
+    const msg = noOs
+      ? target.mode === 'offline' ? 'not applicable: no operating system on this volume' : 'the operating system of this machine could not be recognised'
+      : `no collector for ${target.os.family} targets`;
+    const blocking = !(noOs && target.mode === 'offline');
+    return { run: { ...base, status: 'not-applicable', durationMs: 0, message: msg, observations: 0, ...(blocking ? { blocking } : {}) }, observations: [], coverage: [] };
   }
   const budget = timeoutOverrideMs ?? probe.timeoutMs;
   const ac = new AbortController();
@@ -126,6 +141,15 @@ async function runJob(
       return { run: { ...base, status: 'not-applicable', durationMs: elapsed(), message: res.reason, observations: 0 }, observations: [], coverage: [] };
     }
     const coverage = (res.coverage ?? []).map((c) => ({ probe: probe.id, ...c }));
+    // Every observation fits what the probe declares it observes (rules were checked against it).
+    for (const obs of res.observations) {
+      const wrong = conforms(obs, probe.observes, '', 3);
+      if (wrong.length === 0) continue;
+      const msg = `observation does not fit the shape probe ${probe.id} declares: ${wrong.join('; ')}`;
+      if (process.env['BAOMI_STRICT_SHAPES'] === '1') throw new Error(msg);
+      log.warn({ probe: probe.id }, msg);
+      break;
+    }
     return {
       run: { ...base, status: 'ok', durationMs: elapsed(), observations: res.observations.length },
       observations: res.observations,
@@ -188,7 +212,10 @@ export function findingId(machine: string, ruleId: string, keyValues: Record<str
 
 export interface RunArgs {
   target: Target;
+  /** Every loaded rule: those of the machine's class are selected once its class is known. */
   rules: Rule[];
+  /** Run only these rule ids. */
+  only?: string[];
   probes: ReadonlyMap<string, Probe>;
   options: ScanOptions;
   log: Logger;
@@ -199,12 +226,24 @@ export interface RunArgs {
 }
 
 export async function runScan(args: RunArgs): Promise<RunOutput> {
-  const jobs = planJobs(args.rules, args.probes);
+  // Identity first (it is quick): the machine's class and level come from its ledger row, found by
+  // the identity's serial, machine id or host name. Then the context is fixed for the whole scan.
+  const identityProbe = args.probes.get(IDENTITY_PROBE);
+  const identityResult = identityProbe
+    ? await runJob({ probe: identityProbe, params: {}, paramsKey: '{}', rules: [] }, args.target, args.options, args.log, args.probeTimeoutMs, undefined)
+    : undefined;
+  const identity = identityResult?.observations[0];
+  const context = resolveMachineContext(identity, args.options.ledgerData, {
+    ...(args.options.profile !== undefined ? { profile: args.options.profile } : {}),
+    ...(args.options.level !== undefined ? { level: args.options.level } : {}),
+  });
+  const rules = selectRules(args.rules, context.class, args.only);
+  const jobs = planJobs(rules, args.probes);
   const results: JobResult[] = new Array(jobs.length);
-  // Identity first (it is quick): the other probes may need to know which machine this is.
   const identityIdx = jobs.findIndex((j) => j.probe.id === IDENTITY_PROBE);
-  if (identityIdx >= 0) results[identityIdx] = await runJob(jobs[identityIdx]!, args.target, args.options, args.log, args.probeTimeoutMs, undefined);
-  const identity = identityIdx >= 0 ? results[identityIdx]!.observations[0] : undefined;
+  if (identityIdx >= 0 && identityResult) {
+    results[identityIdx] = { ...identityResult, run: { ...identityResult.run, rules: jobs[identityIdx]!.rules.map((r) => r.id) } };
+  }
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
@@ -215,6 +254,15 @@ export async function runScan(args: RunArgs): Promise<RunOutput> {
   };
   const n = Math.max(1, Math.min(args.concurrency ?? 8, jobs.length));
   await Promise.all(Array.from({ length: n }, worker));
+
+  // Joins the engine makes before judging (the device ↔ ledger row), from the one context.
+  jobs.forEach((job, i) => {
+    const res = results[i]!;
+    if (res.run.status === 'ok' && job.probe.joins?.includes('usb-ledger')) {
+      res.coverage.push(...joinUsbLedger(res.observations, args.options.ledgerData, context).map((c) => ({ probe: job.probe.id, ...c })));
+    }
+  });
+  const judgeWith = contextValues(context);
 
   const mkey = machineKey(identity);
 
@@ -230,11 +278,11 @@ export async function runScan(args: RunArgs): Promise<RunOutput> {
     for (const rule of job.rules) {
       const keyFields = rule.key ?? job.probe.identity;
       for (const obs of res.observations) {
-        if (!matches(obs, rule.match)) continue;
+        if (!matches(obs, rule.match, judgeWith)) continue;
         findings.push({
           id: findingId(mkey, rule.id, pick(obs, keyFields)),
           ruleId: rule.id,
-          severity: severityFor(rule, args.options.profile),
+          severity: severityFor(rule, context.class),
           title: rule.title,
           basis: rule.basis,
           probe: job.probe.id,
@@ -256,5 +304,5 @@ export async function runScan(args: RunArgs): Promise<RunOutput> {
   findings.sort((a, b) => order[a.severity] - order[b.severity] || a.ruleId.localeCompare(b.ruleId) || a.id.localeCompare(b.id));
   // Two observations with the same identifying evidence are one finding (e.g. the same device seen twice).
   const unique = findings.filter((f, i) => i === 0 || f.id !== findings[i - 1]!.id);
-  return { probes: jobs.map((_, i) => results[i]!.run), findings: unique, coverage: gaps, inventory, identity };
+  return { probes: jobs.map((_, i) => results[i]!.run), findings: unique, coverage: gaps, inventory, identity, context, rules };
 }

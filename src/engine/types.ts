@@ -3,6 +3,10 @@
 import type { Logger } from 'pino';
 import type { Ledger } from '../ledger/types.js';
 import type { Mode, OsFamily, Target } from '../target/types.js';
+import type { Shape } from './shape.js';
+import { PROFILES, type Profile, type SecretLevel } from './vocab.js';
+
+export { PROFILES, type Profile };
 
 /** A JSON-serialisable fact a probe observed (one USB device, one adapter, one file…). */
 export type Observation = Record<string, unknown>;
@@ -39,7 +43,10 @@ export type ProbeResult = ProbeOk | ProbeNotApplicable;
 
 /** Options of the scan that some probes need (a ledger, paths to walk, how much evidence to keep). */
 export interface ScanOptions {
-  profile: Profile;
+  /** `--profile` as given; the machine's class itself is decided once, in the engine (./context.ts). */
+  profile?: Profile;
+  /** `--level` as given (秘密 / 机密 / 绝密), for a classified machine. */
+  level?: SecretLevel;
   /** The unit's ledger (台账), read and validated before the scan (`--ledger`). */
   ledgerData?: Ledger;
   paths?: string[];
@@ -52,7 +59,7 @@ export interface ProbeContext {
   signal: AbortSignal;
   log: Logger;
   options: ScanOptions;
-  /** The identity probe's observation (it runs before the others), e.g. to find the machine's ledger entry. */
+  /** The identity probe's observation (it runs before the others). */
   machine?: Observation;
 }
 
@@ -74,11 +81,20 @@ export interface Probe {
    * per distinct params): for probes too costly to run twice, such as the document walk.
    */
   mergeParams?: (all: ReadonlyArray<Record<string, unknown>>) => Record<string, unknown>;
+  /**
+   * The shape of one observation, as data: rules are checked against it when they load (a field,
+   * key or evidence path it does not have is an error with file and line), and the engine checks
+   * every observation against it (./shape.ts).
+   */
+  observes: Shape;
+  /**
+   * Joins the engine makes before rules judge: `usb-ledger` adds to each observation (a USB device)
+   * its `ledger` standing — the ledger row it matches, with that row's class and level (./enrich.ts).
+   */
+  joins?: ReadonlyArray<'usb-ledger'>;
   collect(ctx: ProbeContext, params: Record<string, unknown>): Promise<ProbeResult>;
 }
 
-export type Profile = 'classified' | 'intranet' | 'nonclassified';
-export const PROFILES: readonly Profile[] = ['classified', 'intranet', 'nonclassified'];
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low', 'info'];
@@ -88,18 +104,33 @@ export interface Bilingual {
   en: string;
 }
 
-/** A leaf test on one observation field; several operators in one leaf must all hold. */
+/** A value taken from the machine context instead of written in the rule: `{ context: machine.levelRank }`. */
+export interface ContextRef {
+  context: string;
+}
+
+/** A bound of a comparison: a literal, or a value of the machine context. */
+export type Operand = number | string | ContextRef;
+
+/**
+ * A leaf test on one observation field (`field`) or on the machine context (`context`); several
+ * operators in one leaf must all hold. `some` / `every` test each element of the array at `field`
+ * against a condition of their own (element-wise).
+ */
 export interface FieldCondition {
-  field: string;
+  field?: string;
+  context?: string;
   equals?: unknown;
   in?: unknown[];
   regex?: string;
   flags?: string;
   exists?: boolean;
-  gt?: number | string;
-  gte?: number | string;
-  lt?: number | string;
-  lte?: number | string;
+  gt?: Operand;
+  gte?: Operand;
+  lt?: Operand;
+  lte?: Operand;
+  some?: Condition;
+  every?: Condition;
 }
 
 export type Condition =
@@ -125,8 +156,19 @@ export interface Rule {
   /** Observation fields copied into the finding's evidence (default: the whole observation). */
   evidence?: string[];
   remediation: Bilingual;
+  /** Worked examples run by `baomi rules test` and the test suite: a machine, an observation, the verdict. */
+  cases?: RuleCase[];
   /** Where it came from: file and line, for messages. */
   source: { file: string; line: number; builtin: boolean };
+}
+
+export interface RuleCase {
+  name: string;
+  /** The machine judged (default: classified, level 秘密). */
+  machine?: { class?: Profile; level?: SecretLevel; usbStorageAllowed?: boolean };
+  observation: Observation;
+  /** The severity of the finding the rule must give, or `none`. */
+  expect: Severity | 'none';
 }
 
 export interface Finding {

@@ -28,4 +28,4 @@ export {
   type LedgerField,
   type ReadLedgerResult,
 } from './read.js';
-export { formatLocation, isSynthesizedSerial, machineEntry, matchDevice, normalizeUsbId, serialKey } from './match.js';
+export { formatLocation, isSynthesizedSerial, machineEntry, machineRow, matchDevice, normalizeUsbId, serialKey } from './match.js';

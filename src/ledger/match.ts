@@ -5,13 +5,11 @@
 import type { UsbDeviceRecord } from '../checks/usb/types.js';
 import type { Profile } from '../engine/types.js';
 import {
-  SECRET_LEVELS,
   type Ledger,
   type LedgerEntry,
   type LedgerLocation,
   type LedgerMatch,
   type LedgerMatchEntry,
-  type MachineClass,
 } from './types.js';
 
 import { serialKey } from '../engine/vocab.js';
@@ -71,13 +69,13 @@ function classLabel(c: Profile, level?: string): string {
  * - `unregistered` when no media row has its serial, or every row with its serial has a VID/PID that
  *   differs from the device's (the reason then names the row: a typo, or a different device).
  * - `registered` otherwise, with the row; `entry.inUse` false (and a reason) when the row says the
- *   medium is retired, destroyed or lost; `crossClass` when the row's class differs from the machine's.
+ *   medium is retired, destroyed or lost. Whether its class fits the machine's is judged by the
+ *   rules, against the machine context (src/engine/context.ts), not here.
  *
  * Only media rows are considered (not computer rows). When the ledger row has VID/PID but the device
  * record has none, the match rests on the serial alone (`matchedBy: 'serial'`, with a reason).
  */
-export function matchDevice(ledger: Ledger, device: UsbDeviceRecord, machine: Profile | MachineClass): LedgerMatch {
-  const m: MachineClass = typeof machine === 'string' ? { class: machine } : machine;
+export function matchDevice(ledger: Ledger, device: UsbDeviceRecord): LedgerMatch {
   const serial = device.serial?.trim();
   if (serial === undefined || serial === '') {
     return {
@@ -142,18 +140,10 @@ export function matchDevice(ledger: Ledger, device: UsbDeviceRecord, machine: Pr
     notes.push(`also fits ledger rows ${rowsOf(chosen.slice(1))}`);
     notesZh.push(`同时与台账第 ${rowsOf(chosen.slice(1))} 行相符`);
   }
-  const levelAbove =
-    e.class === 'classified' &&
-    m.class === 'classified' &&
-    e.level !== undefined &&
-    m.level !== undefined &&
-    SECRET_LEVELS.indexOf(e.level) > SECRET_LEVELS.indexOf(m.level);
   return {
     status: 'registered',
     entry: summary(e),
     matchedBy: compared ? 'serial+ids' : 'serial',
-    crossClass: e.class !== m.class,
-    ...(levelAbove ? { levelAbove: true } : {}),
     ...(notes.length > 0 ? { reason: notes.join('; '), reasonZh: notesZh.join('；') } : {}),
   };
 }
@@ -216,6 +206,14 @@ export function machineEntry(
   ledger: Ledger,
   identity: { hostname?: string; machineId?: string; hardwareSerial?: string },
 ): LedgerEntry | undefined {
+  return machineRow(ledger, identity)?.entry;
+}
+
+/** `machineEntry`, and by which identifier the row was chosen. */
+export function machineRow(
+  ledger: Ledger,
+  identity: { hostname?: string; machineId?: string; hardwareSerial?: string },
+): { entry: LedgerEntry; by: 'hardwareSerial' | 'machineId' | 'hostname' } | undefined {
   const hs = hwKey(identity.hardwareSerial);
   const mid = idKey(identity.machineId);
   const host = hostKey(identity.hostname);
@@ -237,14 +235,15 @@ export function machineEntry(
     if (found.length > 1) return null; // ambiguous
     return undefined;
   };
-  for (const pred of [
-    (e: LedgerEntry) => hs !== undefined && hwKey(e.serial) === hs,
-    (e: LedgerEntry) => mid !== undefined && idKey(e.machineId) === mid,
-    (e: LedgerEntry) => true,
-  ]) {
+  const ways: Array<['hardwareSerial' | 'machineId' | 'hostname', (e: LedgerEntry) => boolean]> = [
+    ['hardwareSerial', (e) => hs !== undefined && hwKey(e.serial) === hs],
+    ['machineId', (e) => mid !== undefined && idKey(e.machineId) === mid],
+    ['hostname', () => true],
+  ];
+  for (const [by, pred] of ways) {
     const r = pick(pred);
     if (r === null) return undefined;
-    if (r !== undefined) return r;
+    if (r !== undefined) return { entry: r, by };
   }
   return undefined;
 }

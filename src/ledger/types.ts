@@ -95,10 +95,6 @@ export interface LedgerMatch {
   entry?: LedgerMatchEntry;
   /** Registered: `serial+ids` when the row's VID/PID were compared too, `serial` when the row or the device has none. */
   matchedBy?: 'serial' | 'serial+ids';
-  /** Registered: the entry's class differs from the machine's (e.g. a 非涉密 stick on a 涉密 machine: 交叉使用). */
-  crossClass?: boolean;
-  /** Registered: both classified and the medium's level is above the machine's (a 绝密 medium on a 秘密 machine). */
-  levelAbove?: boolean;
   /** Why unjudgeable / unregistered, or notes (entry retired, VID/PID not compared, …). English. */
   reason?: string;
   reasonZh?: string;

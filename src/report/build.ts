@@ -1,6 +1,6 @@
 // Report assembly: engine output + scan facts → the report object (no I/O here).
 import type { RunOutput } from '../engine/run.js';
-import { SEVERITIES, type Profile, type Rule, type Severity } from '../engine/types.js';
+import { SEVERITIES, type Rule, type Severity } from '../engine/types.js';
 import type { Target } from '../target/types.js';
 import { REPORT_SCHEMA, type Report } from './types.js';
 
@@ -10,8 +10,6 @@ export interface BuildArgs {
   rules: Rule[];
   rulesDigest: string;
   ruleFiles: string[];
-  profile: Profile;
-  profileAssumed: boolean;
   scanId: string;
   startedAt: Date;
   finishedAt: Date;
@@ -52,8 +50,9 @@ export function buildReport(a: BuildArgs): Report {
       id: a.scanId,
       startedAt: a.startedAt.toISOString(),
       finishedAt: a.finishedAt.toISOString(),
-      profile: a.profile,
-      profileAssumed: a.profileAssumed,
+      profile: a.run.context.class,
+      profileAssumed: a.run.context.source === 'default',
+      machineContext: a.run.context,
       mode: a.target.mode,
       root: a.target.root,
       os: { family: a.target.os.family, detectedFrom: a.target.os.detectedFrom },

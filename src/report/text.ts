@@ -15,6 +15,9 @@ const T = {
     offline: '离线（挂载磁盘）',
     profile: '类别',
     assumed: '（未指定，按最严格类别检查）',
+    level: '密级',
+    why: '判定依据',
+    warning: '注意',
     unit: '单位',
     department: '部门',
     rules: '规则',
@@ -42,6 +45,9 @@ const T = {
     offline: 'offline (mounted disk)',
     profile: 'Class',
     assumed: ' (not given: strictest class assumed)',
+    level: 'level',
+    why: 'Decided by',
+    warning: 'Note',
     unit: 'Unit',
     department: 'Department',
     rules: 'Rules',
@@ -112,7 +118,12 @@ export function renderText(report: Report, opts: TextOptions): string {
   L.push(c.bold(`${t.title} — ${scalar(m['hostname'])}`));
   L.push(`${t.machine}: ${scalar(m['hostname'])}  ${os.prettyName ?? os.name ?? ''}${m['machineId'] ? `  id ${scalar(m['machineId'])}` : ''}`);
   L.push(`${t.scan}: ${report.scan.startedAt} → ${report.scan.finishedAt}  ${report.scan.mode === 'live' ? t.live : t.offline}${report.scan.mode === 'offline' ? ` ${report.scan.root}` : ''}`);
-  L.push(`${t.profile}: ${t.profiles[report.scan.profile] ?? report.scan.profile}${report.scan.profileAssumed ? t.assumed : ''}`);
+  const mc = report.scan.machineContext;
+  L.push(`${t.profile}: ${t.profiles[report.scan.profile] ?? report.scan.profile}${mc?.level ? `（${t.level} ${mc.level}）` : ''}${report.scan.profileAssumed ? t.assumed : ''}`);
+  if (mc) {
+    L.push(`${t.why}: ${mc.reason[opts.lang]}`);
+    for (const w of mc.warnings) L.push(c.yellow(`${t.warning}: ${w[opts.lang]}`));
+  }
   if (report.unit !== undefined) L.push(`${t.unit}: ${report.unit}`);
   if (report.department !== undefined) L.push(`${t.department}: ${report.department}`);
   L.push(`${t.rules}: ${report.rules.count}  ${report.rules.digest}`);

@@ -1,6 +1,7 @@
 // The report document (`baomi.report/1`): one per machine scan, JSON, signed as written.
 import type { CoverageItem, Finding, ProbeRun, Profile, Severity } from '../engine/types.js';
 import type { Mode } from '../target/types.js';
+import type { MachineContext } from '../engine/context.js';
 
 export const REPORT_SCHEMA = 'baomi.report/1';
 
@@ -14,6 +15,8 @@ export interface Report {
     profile: Profile;
     /** True when the profile was not given and the strictest was assumed. */
     profileAssumed: boolean;
+    /** The class and level every rule judged against, who decided them and why (src/engine/context.ts). */
+    machineContext: MachineContext;
     mode: Mode;
     /** Host path of the inspected root (`/` when live). */
     root: string;

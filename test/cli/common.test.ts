@@ -23,8 +23,9 @@ describe('cli helpers', () => {
     expect(() => pickLang('fr', {})).toThrow(UsageError);
   });
   it('profiles, with Chinese names', () => {
-    expect(parseProfile(undefined)).toEqual({ profile: 'classified', assumed: true });
-    expect(parseProfile('内网')).toEqual({ profile: 'intranet', assumed: false });
+    expect(parseProfile('内网')).toEqual({ profile: 'intranet' });
+    expect(parseProfile('涉密（机密）')).toEqual({ profile: 'classified', level: '机密' });
+    expect(parseProfile('非涉密计算机')).toEqual({ profile: 'nonclassified' });
     expect(parseProfile('nonclassified').profile).toBe('nonclassified');
     expect(() => parseProfile('top-secret')).toThrow(/--profile must be one of/);
   });

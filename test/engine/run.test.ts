@@ -32,6 +32,7 @@ const probe = (id: string, over: Partial<Probe> = {}): Probe => ({
   platforms: ['linux'],
   modes: ['offline', 'live'],
   identity: ['name'],
+  observes: 'any',
   timeoutMs: 2000,
   async collect(_ctx, params) {
     calls.push({ probe: id, params });

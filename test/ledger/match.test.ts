@@ -47,13 +47,11 @@ interface Case {
   want: { status: string; id?: string; matchedBy?: string; crossClass?: boolean; inUse?: boolean; levelAbove?: boolean; reason?: RegExp };
 }
 
-const CLASSIFIED_MACHINE = 'classified' as const;
-
 const cases: Case[] = [
   {
     name: 'exact serial, VID and PID',
     device: { serial: 'KING-0001', vid: '0951', pid: '1666' },
-    want: { status: 'registered', id: 'A', matchedBy: 'serial+ids', crossClass: false, inUse: true },
+    want: { status: 'registered', id: 'A', matchedBy: 'serial+ids', inUse: true },
   },
   {
     name: 'case and space differences in the serial',
@@ -68,12 +66,12 @@ const cases: Case[] = [
   {
     name: 'the ledger wrote the serial with spaces and dashes; the device has a Windows &0 suffix',
     device: { serial: 'AA04012700012345&0' },
-    want: { status: 'registered', id: 'C', matchedBy: 'serial', crossClass: true },
+    want: { status: 'registered', id: 'C', matchedBy: 'serial' },
   },
   {
     name: 'the ledger row carries an &0 suffix, the device none',
     device: { serial: 'retired-9', vid: '090c', pid: '1000' },
-    want: { status: 'registered', id: 'D', inUse: false, crossClass: true, reason: /报废.*not in use/ },
+    want: { status: 'registered', id: 'D', inUse: false, reason: /报废.*not in use/ },
   },
   {
     name: 'TRAP: vendor/ids of row A with the serial of row B is not registered',
@@ -103,12 +101,12 @@ const cases: Case[] = [
   {
     name: 'generic serial shared by two sticks, told apart by VID/PID (row E)',
     device: { serial: '0123456789ABCDEF', vid: '0781', pid: '5567' },
-    want: { status: 'registered', id: 'E', crossClass: false },
+    want: { status: 'registered', id: 'E' },
   },
   {
     name: 'generic serial shared by two sticks, told apart by VID/PID (row F)',
     device: { serial: '0123456789ABCDEF', vid: '090c', pid: '1000' },
-    want: { status: 'registered', id: 'F', crossClass: true },
+    want: { status: 'registered', id: 'F' },
   },
   {
     name: 'generic serial, device without VID/PID: both rows fit, classes differ',
@@ -147,49 +145,36 @@ const cases: Case[] = [
   },
 ];
 
-describe('matchDevice on a classified machine', () => {
+describe('matchDevice', () => {
   it.each(cases)('$name', async ({ device, want }) => {
     const l = await load();
-    const m = matchDevice(l, dev(device), CLASSIFIED_MACHINE);
+    const m = matchDevice(l, dev(device));
     expect(m.status).toBe(want.status);
     if (want.id !== undefined) expect(m.entry?.id).toBe(want.id);
     if (want.status !== 'registered') expect(m.entry).toBeUndefined();
     if (want.matchedBy !== undefined) expect(m.matchedBy).toBe(want.matchedBy);
-    if (want.crossClass !== undefined) expect(m.crossClass).toBe(want.crossClass);
     if (want.inUse !== undefined) expect(m.entry?.inUse).toBe(want.inUse);
     if (want.reason !== undefined) expect(m.reason).toMatch(want.reason);
     if (m.reason !== undefined) expect(m.reasonZh).toBeTruthy();
   });
 });
 
-describe('classes and levels', () => {
-  it('a non-classified stick on a classified machine is cross use; on a non-classified machine it is not', async () => {
+describe('the match is a fact, not a verdict', () => {
+  // Whether the row's class fits the machine is judged by the rules against the machine context:
+  // test/engine/enrich.test.ts.
+  it('the same device matches the same row whatever machine it was found on', async () => {
     const l = await load();
-    const d = dev({ serial: 'RETIRED-9', vid: '090c', pid: '1000' });
-    expect(matchDevice(l, d, 'classified').crossClass).toBe(true);
-    expect(matchDevice(l, d, 'nonclassified').crossClass).toBe(false);
-    // …and a classified stick on a non-classified machine is cross use too.
-    expect(matchDevice(l, dev({ serial: 'KING-0001', vid: '0951', pid: '1666' }), 'nonclassified').crossClass).toBe(true);
-  });
-
-  it('levelAbove: a 绝密 medium on a 秘密 machine; a 机密 medium on a 机密 machine is fine', async () => {
-    const l = await load();
-    const pc = machineEntry(l, { hostname: 'bm-pc-001' })!;
-    expect(pc.level).toBe('秘密');
-    const on = { class: pc.class, ...(pc.level ? { level: pc.level } : {}) };
-    expect(matchDevice(l, dev({ serial: 'ABS-2' }), on)).toMatchObject({ status: 'registered', crossClass: false, levelAbove: true });
-    expect(matchDevice(l, dev({ serial: 'ABS-1' }), { class: 'classified', level: '机密' }).levelAbove).toBeUndefined();
-    // Without the machine's level nothing is claimed.
-    expect(matchDevice(l, dev({ serial: 'ABS-2' }), 'classified').levelAbove).toBeUndefined();
+    const m = matchDevice(l, dev({ serial: 'RETIRED-9', vid: '090c', pid: '1000' }));
+    expect(m.status).toBe('registered');
+    expect(Object.keys(m)).not.toContain('crossClass');
   });
 
   it('the entry summary is JSON and names where the row is', async () => {
     const l = await load();
-    const m = matchDevice(l, dev({ serial: 'KING-0001', vid: '0951', pid: '1666' }), 'classified');
+    const m = matchDevice(l, dev({ serial: 'KING-0001', vid: '0951', pid: '1666' }));
     expect(JSON.parse(JSON.stringify(m))).toEqual({
       status: 'registered',
       matchedBy: 'serial+ids',
-      crossClass: false,
       entry: { id: 'A', type: 'U盘', serial: 'KING-0001', class: 'classified', level: '机密', inUse: true, at: 't.yaml:9' },
     });
   });

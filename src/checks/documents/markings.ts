@@ -6,12 +6,13 @@
 //
 // Observation, one per file with at least one marking or keyword: {path, size, mtime, sha256,
 // format, markings: [{level, text, where, offset, pattern}], levels, maxLevel, maxRank,
-// stateSecret, internal, keyword, violatesClass, originalPath?}. Evidence is the marking text
-// itself and where it is — never the text around it.
+// stateSecret, internal, keyword, originalPath?}. Evidence is the marking text itself and where
+// it is — never the text around it. Whether a marking is allowed on this machine (its class and
+// level) is judged by the rules against the machine context, not here.
 import { statfs } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { S } from '../../engine/shape.js';
 import type { CoverageItem, Observation, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
-import { machineEntry } from '../../ledger/index.js';
 import { parseMountinfo } from '../identity/hardware.js';
 import type { Target } from '../../target/types.js';
 import { loadMarkingGrammar } from '../../formats/markings.js';
@@ -35,7 +36,6 @@ const paramsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    level: { enum: ['秘密', '机密', '绝密'] },
     keywords: { type: 'array', items: { type: 'string', minLength: 1 } },
     maxFileBytes: { type: 'integer', minimum: 1024 },
     fileTimeoutMs: { type: 'integer', minimum: 100 },
@@ -85,7 +85,6 @@ export function mergeDocumentParams(all: ReadonlyArray<Record<string, unknown>>)
   const out: Record<string, unknown> = {};
   const kw = new Set<string>();
   for (const p of all) {
-    if (typeof p['level'] === 'string' && out['level'] === undefined) out['level'] = p['level'];
     if (Array.isArray(p['keywords'])) for (const k of p['keywords']) if (typeof k === 'string') kw.add(k);
     for (const k of ['maxFileBytes', 'fileTimeoutMs']) if (typeof p[k] === 'number' && out[k] === undefined) out[k] = p[k];
   }
@@ -96,10 +95,27 @@ export function mergeDocumentParams(all: ReadonlyArray<Record<string, unknown>>)
 export const documentMarkingsProbe: Probe = {
   id: 'documents.markings',
   description: 'Documents carrying classification markings or unit keywords, in every readable format, archives and the recycle bin included.',
-  platforms: ['linux', 'windows'],
+  // `unknown`: a volume without an operating system (a data partition) still has documents.
+  platforms: ['linux', 'windows', 'unknown'],
   modes: ['live', 'offline'],
   paramsSchema,
   identity: ['path', 'sha256'],
+  observes: S.obj({
+    path: S.str,
+    pathBytes: S.str,
+    size: S.num,
+    mtime: S.time,
+    sha256: S.str,
+    format: S.str,
+    originalPath: S.str,
+    markings: S.list(S.obj({ level: S.str, text: S.str, where: S.str, offset: S.num, pattern: S.str })),
+    levels: S.strs,
+    maxLevel: S.enum('秘密', '机密', '绝密'),
+    maxRank: S.num,
+    stateSecret: S.bool,
+    internal: S.bool,
+    keyword: S.bool,
+  }),
   timeoutMs: 6 * 60 * 60 * 1000,
   mergeParams: mergeDocumentParams,
   async collect(ctx: ProbeContext, params: Record<string, unknown>): Promise<ProbeResult> {
@@ -108,21 +124,6 @@ export const documentMarkingsProbe: Probe = {
     const keywords = (params['keywords'] as string[] | undefined) ?? [];
     const maxFileBytes = (params['maxFileBytes'] as number | undefined) ?? DEFAULT_MAX_FILE;
     const fileTimeoutMs = (params['fileTimeoutMs'] as number | undefined) ?? DEFAULT_FILE_TIMEOUT;
-
-    // The machine's own level (classified machines may hold documents up to it).
-    let machineLevel = params['level'] as string | undefined;
-    if (machineLevel === undefined && ctx.options.ledgerData && ctx.machine) {
-      const row = machineEntry(ctx.options.ledgerData, {
-        ...(typeof ctx.machine['hostname'] === 'string' ? { hostname: ctx.machine['hostname'] } : {}),
-        ...(typeof ctx.machine['machineId'] === 'string' ? { machineId: ctx.machine['machineId'] } : {}),
-      });
-      machineLevel = row?.level;
-    }
-    if (ctx.options.profile === 'classified' && machineLevel === undefined) {
-      machineLevel = '秘密';
-      coverage.push({ kind: 'assumption', reason: "the machine's own secrecy level is unknown (no rule params.level, no ledger row): taken as 秘密, so 机密 and 绝密 documents are findings" });
-    }
-    const machineRank = levelRank(machineLevel ?? '');
 
     const { roots, skip } = target.mode === 'live' ? await liveRoots(target, ctx.options.paths) : { roots: ['/'], skip: new Set<string>() };
     // Workers run the built JavaScript; under the test runner (TypeScript sources) use dist/.
@@ -202,7 +203,6 @@ export const documentMarkingsProbe: Probe = {
         stateSecret,
         internal: levels.includes('工作秘密') || levels.includes('内部'),
         keyword: levels.includes('keyword'),
-        violatesClass: ctx.options.profile === 'classified' ? maxRank > machineRank : stateSecret,
       });
     }
     // Workers finish folders in any order: sort, so that two scans of one disk read the same.

@@ -9,6 +9,7 @@
 // Offline Linux: only the root's own files (never the kit's), plus the kit-side block device
 // that holds the root. Windows (offline, or live through `reg save`): the SYSTEM and SOFTWARE
 // hives (see ./windows.ts).
+import { S } from '../../engine/shape.js';
 import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import type { Target } from '../../target/types.js';
 import { backingDisk, blockDisk, cleanValue, dmiHardware, isPhysicalBlockName, sysfsMacs, type TextReader } from './hardware.js';
@@ -170,6 +171,25 @@ export const identityProbe: Probe = {
   platforms: ['linux', 'windows'],
   modes: ['live', 'offline'],
   identity: ['hostname', 'machineId'],
+  observes: S.obj({
+    hostname: S.str,
+    os: S.obj({
+      family: S.enum('linux', 'windows', 'unknown'),
+      name: S.str,
+      version: S.str,
+      prettyName: S.str,
+      id: S.str,
+      build: S.str,
+      kernel: S.str,
+      installDate: S.time,
+    }),
+    machineId: S.str,
+    hardware: S.obj({ vendor: S.str, model: S.str, serial: S.str, uuid: S.str, boardVendor: S.str, boardName: S.str, boardSerial: S.str }),
+    macs: S.list(S.obj({ mac: S.str, iface: S.str, virtual: S.bool, source: S.str })),
+    disks: S.list(S.obj({ name: S.str, model: S.str, serial: S.str, sizeBytes: S.num, source: S.str })),
+    // Field → where it was read.
+    sources: S.obj({}, true),
+  }),
   timeoutMs: 60_000,
   async collect(ctx: ProbeContext): Promise<ProbeResult> {
     const coverage: CoverageItem[] = [];

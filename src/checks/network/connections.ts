@@ -12,6 +12,7 @@
 // Observation: {proto, local, localPort, remote, remotePort, state, uid, inode, pid?, process?}.
 import { readlink } from 'node:fs/promises';
 import { endianness } from 'node:os';
+import { S } from '../../engine/shape.js';
 import type { CoverageItem, Observation, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import { TargetError, type Target } from '../../target/types.js';
 import { isConnected, isPublicAddress, parseProcNetSockets, socketInodeFromLink, type SocketEntry, type SocketProto } from './_proc.js';
@@ -117,6 +118,18 @@ export const connectionsProbe: Probe = {
   platforms: ['linux'],
   modes: ['live'],
   identity: ['proto', 'remote', 'remotePort', 'process'],
+  observes: S.obj({
+    proto: S.enum('tcp', 'tcp6', 'udp', 'udp6'),
+    local: S.str,
+    localPort: S.num,
+    remote: S.str,
+    remotePort: S.num,
+    state: S.str,
+    uid: S.num,
+    inode: S.num,
+    pid: S.num,
+    process: S.str,
+  }),
   timeoutMs: 20_000,
   async collect(ctx: ProbeContext): Promise<ProbeResult> {
     const { target, signal } = ctx;

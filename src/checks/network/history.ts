@@ -3,6 +3,7 @@
 // `--evidence full`), Windows network profiles (NetworkList, SOFTWARE hive) and the URLs typed
 // into Internet Explorer's address bar (each user's NTUSER.DAT `TypedURLs`).
 // Observations: {kind: 'browser' | 'network-profile' | 'typed-urls', …} (see below).
+import { S } from '../../engine/shape.js';
 import type { CoverageItem, Observation, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import { extractHost, isInternetUrl } from '../../formats/browser-history.js';
 import type { Target } from '../../target/types.js';
@@ -66,6 +67,48 @@ export const networkHistoryProbe: Probe = {
   platforms: ['linux', 'windows'],
   modes: ['live', 'offline'],
   identity: ['kind', 'path', 'guid', 'source'],
+  // One shape for the three kinds (browser, network-profile, typed-urls): each fills its own fields.
+  observes: S.obj({
+    kind: S.enum('browser', 'network-profile', 'typed-urls'),
+    // browser (./_browsers.ts BrowserHistoryItem)
+    user: S.str,
+    browser: S.str,
+    profile: S.str,
+    path: S.str,
+    family: S.enum('chromium', 'firefox'),
+    schemaVersion: S.num,
+    totalVisits: S.num,
+    internetVisits: S.num,
+    internetHosts: S.num,
+    firstVisit: S.time,
+    lastVisit: S.time,
+    firstInternetVisit: S.time,
+    lastInternetVisit: S.time,
+    topHosts: S.list(S.obj({ host: S.str, visits: S.num })),
+    urls: S.oneOf(S.strs, S.list(S.obj({ url: S.str, host: S.str, visits: S.num, firstVisit: S.time, lastVisit: S.time }))),
+    urlsTruncated: S.bool,
+    wal: S.str,
+    warnings: S.strs,
+    // network-profile (../windows/networklist.ts NetworkProfile)
+    name: S.str,
+    description: S.str,
+    guid: S.str,
+    nameType: S.num,
+    medium: S.enum('wireless', 'wired', 'mobile', 'other'),
+    category: S.num,
+    created: S.time,
+    lastConnected: S.time,
+    gatewayMac: S.str,
+    dnsSuffix: S.str,
+    managed: S.bool,
+    keyPath: S.str,
+    timesAreLocal: S.bool,
+    // typed-urls
+    typed: S.num,
+    internetTyped: S.num,
+    hosts: S.strs,
+    source: S.str,
+  }),
   timeoutMs: 120_000,
   async collect(ctx: ProbeContext): Promise<ProbeResult> {
     const { target } = ctx;

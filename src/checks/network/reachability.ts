@@ -28,6 +28,7 @@ import { request } from 'node:http';
 import { connect, isIP, type Socket } from 'node:net';
 import { endianness } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { S } from '../../engine/shape.js';
 import type { CoverageItem, Observation, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import { TargetError, type Target } from '../../target/types.js';
 import { parseProcNetIpv6Route, parseProcNetRoute, type RouteEntry } from './_proc.js';
@@ -447,6 +448,38 @@ export const reachabilityProbe: Probe = {
   modes: ['live'],
   paramsSchema,
   identity: ['kind', 'host', 'port', 'family', 'iface', 'destination', 'source', 'variable'],
+  // One shape for the four kinds (target, route, proxy, summary), each filling its own fields.
+  observes: S.obj({
+    kind: S.enum('target', 'route', 'proxy', 'summary'),
+    host: S.str,
+    port: S.num,
+    http: S.bool,
+    httpPath: S.str,
+    outcome: S.enum('reachable', 'refused', 'timeout', 'no-route', 'dns-failed', 'error'),
+    latencyMs: S.num,
+    address: S.str,
+    addresses: S.strs,
+    dnsMs: S.num,
+    httpStatus: S.num,
+    httpError: S.str,
+    error: S.str,
+    family: S.num,
+    default: S.bool,
+    iface: S.str,
+    gateway: S.str,
+    destination: S.str,
+    metric: S.num,
+    source: S.str,
+    variable: S.str,
+    value: S.str,
+    active: S.bool,
+    reachable: S.bool,
+    reachableTargets: S.num,
+    targets: S.num,
+    dnsResolved: S.num,
+    defaultRoute: S.bool,
+    proxy: S.bool,
+  }),
   timeoutMs: 12_000,
   async collect(ctx: ProbeContext, params: Record<string, unknown>): Promise<ProbeResult> {
     const { target, signal } = ctx;

@@ -1,15 +1,15 @@
 // Probes `usb.history` (every USB device the machine ever recorded) and `usb.devices` (attached
-// now, live). Observation: UsbDeviceRecord (./types.ts) plus `ledger` (the device against the
-// unit's ledger: registered / unregistered / unjudgeable / not-judged, class, 交叉使用) and
-// `usbStorageForbidden` when the machine's ledger row forbids USB storage.
+// now, live). Observation: UsbDeviceRecord (./types.ts). The engine then joins each device to the
+// unit's ledger (`ledger`: registered / unregistered / unjudgeable / not-judged, with the row's
+// class and level: src/engine/enrich.ts); the rules judge that against the machine's class.
 // Linux: kernel logs (rotated, gzipped) and the journal; live also sysfs. Windows: SYSTEM
 // (USBSTOR, SCSI/UAS, USB, WPDBUSENUM, MountedDevices), SOFTWARE (WPD, EMDMgmt), setupapi logs,
 // users' MountPoints2.
+import { S, type Shape } from '../../engine/shape.js';
 import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import { parseSetupapiLog } from '../../formats/setupapi.js';
 import type { Target } from '../../target/types.js';
 import { hiveNotes, systemHive, userHive, userHivePaths } from '../windows/hives.js';
-import { judgeDevices } from './judge.js';
 import { linuxUsbAttached, linuxUsbHistory } from './linux.js';
 import type { UsbDeviceRecord } from './types.js';
 import { serialKey } from '../../engine/vocab.js';
@@ -62,12 +62,75 @@ function mergeAttached(history: UsbDeviceRecord[], attached: UsbDeviceRecord[]):
   return history.sort((x, y) => x.key.localeCompare(y.key));
 }
 
+const LEDGER_ROW: Shape = S.obj({
+  id: S.str,
+  type: S.str,
+  serial: S.str,
+  class: S.enum('classified', 'intranet', 'nonclassified'),
+  level: S.enum('秘密', '机密', '绝密'),
+  owner: S.str,
+  status: S.str,
+  inUse: S.bool,
+  at: S.str,
+});
+
+/** UsbDeviceRecord (./types.ts), and the `ledger` join the engine adds. */
+export const USB_DEVICE_SHAPE: Shape = S.obj({
+  key: S.str,
+  vid: S.str,
+  pid: S.str,
+  serial: S.str,
+  serialRaw: S.str,
+  serialUnique: S.bool,
+  vendor: S.str,
+  product: S.str,
+  revision: S.str,
+  manufacturer: S.str,
+  storage: S.bool,
+  phone: S.bool,
+  interfaceClasses: S.strs,
+  firstSeen: S.time,
+  lastSeen: S.time,
+  lastRemoved: S.time,
+  timesAreLocal: S.bool,
+  driveLetters: S.strs,
+  volumeLabels: S.strs,
+  volumeSerials: S.strs,
+  users: S.strs,
+  attachedNow: S.bool,
+  sources: S.list(
+    S.obj({
+      kind: S.str,
+      source: S.str,
+      firstSeen: S.time,
+      lastSeen: S.time,
+      lastRemoved: S.time,
+      connections: S.num,
+      timesAreLocal: S.bool,
+      detail: S.obj({}, true),
+    }),
+  ),
+  ledger: S.obj({
+    status: S.enum('registered', 'unregistered', 'unjudgeable', 'not-judged'),
+    entry: LEDGER_ROW,
+    matchedBy: S.enum('serial', 'serial+ids'),
+    class: S.enum('classified', 'intranet', 'nonclassified'),
+    level: S.enum('秘密', '机密', '绝密'),
+    levelRank: S.num,
+    machineRow: S.str,
+    reason: S.str,
+    reasonZh: S.str,
+  }),
+});
+
 export const usbHistoryProbe: Probe = {
   id: 'usb.history',
   description: 'Every USB device the machine recorded (storage, phones, others), merged per physical device from every source.',
   platforms: ['linux', 'windows'],
   modes: ['live', 'offline'],
   identity: ['key'],
+  observes: USB_DEVICE_SHAPE,
+  joins: ['usb-ledger'],
   timeoutMs: 180_000,
   async collect(ctx: ProbeContext): Promise<ProbeResult> {
     const { target } = ctx;
@@ -85,7 +148,6 @@ export const usbHistoryProbe: Probe = {
         records = mergeAttached(records, a.records);
       }
     }
-    coverage.push(...judgeDevices(records, ctx.options, ctx.machine));
     return { status: 'ok', observations: records, inventory: { usbDevices: records }, coverage };
   },
 };
@@ -96,10 +158,11 @@ export const usbDevicesProbe: Probe = {
   platforms: ['linux'],
   modes: ['live'],
   identity: ['key'],
+  observes: USB_DEVICE_SHAPE,
+  joins: ['usb-ledger'],
   timeoutMs: 30_000,
   async collect(ctx: ProbeContext): Promise<ProbeResult> {
     const a = await linuxUsbAttached(ctx.target, { signal: ctx.signal });
-    const coverage = [...a.coverage, ...judgeDevices(a.records, ctx.options, ctx.machine)];
-    return { status: 'ok', observations: a.records, inventory: { usbAttached: a.records }, coverage };
+    return { status: 'ok', observations: a.records, inventory: { usbAttached: a.records }, coverage: a.coverage };
   },
 };

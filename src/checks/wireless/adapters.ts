@@ -3,6 +3,7 @@
 // Observation: WirelessAdapter (./types.ts), one per physical device.
 // Live Linux: sysfs. Offline Linux: Bluetooth adapter folders and kernel logs. Windows (offline,
 // or live via reg save): the SYSTEM hive's device records and network driver keys.
+import { S } from '../../engine/shape.js';
 import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import { hiveNotes, systemHive } from '../windows/hives.js';
 import { linuxLiveAdapters, linuxOfflineAdapters } from './adapters.linux.js';
@@ -15,6 +16,27 @@ export const wirelessAdaptersProbe: Probe = {
   platforms: ['linux', 'windows'],
   modes: ['live', 'offline'],
   identity: ['kind', 'id'],
+  observes: S.obj({
+    kind: S.enum('wifi', 'bluetooth', 'wwan', 'receiver', 'radio'),
+    name: S.str,
+    bus: S.enum('pci', 'usb', 'sdio', 'platform', 'virtual', 'unknown'),
+    id: S.str,
+    vid: S.str,
+    pid: S.str,
+    driver: S.str,
+    ifaces: S.strs,
+    presence: S.enum('present', 'present-at-last-boot', 'installed', 'recorded'),
+    rfkill: S.enum('unblocked', 'soft-blocked', 'hard-blocked'),
+    driverBound: S.bool,
+    matchedBy: S.strs,
+    firstInstall: S.time,
+    lastArrival: S.time,
+    lastRemoval: S.time,
+    firstSeen: S.time,
+    lastSeen: S.time,
+    timesAreLocal: S.bool,
+    source: S.str,
+  }),
   timeoutMs: 60_000,
   async collect(ctx: ProbeContext): Promise<ProbeResult> {
     const { target } = ctx;

@@ -2,6 +2,7 @@
 // devices. Observation: WirelessTrace (./types.ts).
 // Linux: NetworkManager / wpa_supplicant / iwd profiles, BlueZ device folders.
 // Windows: WLAN profile XMLs, NetworkList wireless profiles (SOFTWARE), BTHPORT devices (SYSTEM).
+import { S } from '../../engine/shape.js';
 import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import { hiveNotes, systemHive } from '../windows/hives.js';
 import { linuxWirelessHistory } from './history.linux.js';
@@ -14,6 +15,20 @@ export const wirelessHistoryProbe: Probe = {
   platforms: ['linux', 'windows'],
   modes: ['live', 'offline'],
   identity: ['kind', 'name', 'address', 'source'],
+  observes: S.obj({
+    kind: S.enum('wifi-network', 'bluetooth-device', 'hostapd-config'),
+    name: S.str,
+    address: S.str,
+    user: S.str,
+    lastUsed: S.time,
+    firstUsed: S.time,
+    paired: S.bool,
+    autoConnect: S.bool,
+    security: S.str,
+    iface: S.str,
+    timesAreLocal: S.bool,
+    source: S.str,
+  }),
   timeoutMs: 60_000,
   async collect(ctx: ProbeContext): Promise<ProbeResult> {
     const { target } = ctx;
