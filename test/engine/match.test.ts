@@ -80,3 +80,41 @@ describe('helpers', () => {
     expect(() => compileRegex('(unclosed')).toThrow(SyntaxError);
   });
 });
+
+describe('the machine context in rules', () => {
+  const ctx = { machine: { class: 'classified', level: '机密', levelRank: 2, usbStorageAllowed: false } };
+  it('an operand { context: … } is the context value', () => {
+    expect(matches({ maxRank: 3 }, { field: 'maxRank', gt: { context: 'machine.levelRank' } }, ctx)).toBe(true);
+    expect(matches({ maxRank: 2 }, { field: 'maxRank', gt: { context: 'machine.levelRank' } }, ctx)).toBe(false);
+    expect(matches({ ledger: { class: 'nonclassified' } }, { not: { field: 'ledger.class', equals: { context: 'machine.class' } } }, ctx)).toBe(true);
+    expect(matches({ ledger: { class: 'classified' } }, { field: 'ledger.class', in: [{ context: 'machine.class' }] }, ctx)).toBe(true);
+  });
+  it('a leaf on the context itself', () => {
+    expect(matches({}, { context: 'machine.usbStorageAllowed', equals: false }, ctx)).toBe(true);
+    expect(matches({}, { context: 'machine.usbStorageAllowed', equals: false }, { machine: { class: 'intranet' } })).toBe(false);
+  });
+  it('a context value that is missing matches nothing (no bound, no verdict)', () => {
+    expect(matches({ maxRank: 3 }, { field: 'maxRank', gt: { context: 'machine.levelRank' } }, {})).toBe(false);
+    expect(matches({ c: 'x' }, { field: 'c', equals: { context: 'machine.class' } }, {})).toBe(false);
+  });
+});
+
+describe('element-wise: some / every', () => {
+  const obs = {
+    sources: [
+      { kind: 'setupapi', firstSeen: '2020-01-01T00:00:00', timesAreLocal: true },
+      { kind: 'usbstor', firstSeen: '2021-05-01T00:00:00Z' },
+    ],
+  };
+  it('some keeps two facts of one element together', () => {
+    expect(matches(obs, { field: 'sources', some: { all: [{ field: 'kind', equals: 'setupapi' }, { field: 'timesAreLocal', equals: true }] } })).toBe(true);
+    // Flattened, kind=usbstor and timesAreLocal=true are both "somewhere" — element-wise they are not one source.
+    expect(matches(obs, { all: [{ field: 'sources.kind', equals: 'usbstor' }, { field: 'sources.timesAreLocal', equals: true }] })).toBe(true);
+    expect(matches(obs, { field: 'sources', some: { all: [{ field: 'kind', equals: 'usbstor' }, { field: 'timesAreLocal', equals: true }] } })).toBe(false);
+  });
+  it('every needs at least one element, and all of them', () => {
+    expect(matches(obs, { field: 'sources', every: { field: 'firstSeen', exists: true } })).toBe(true);
+    expect(matches(obs, { field: 'sources', every: { field: 'kind', equals: 'setupapi' } })).toBe(false);
+    expect(matches({ sources: [] }, { field: 'sources', every: { field: 'kind', equals: 'setupapi' } })).toBe(false);
+  });
+});
