@@ -11,6 +11,8 @@
 // Also: glibc malloc tuning for the walk's worker threads (fewer arenas, trim after big documents).
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <node_api.h>
 #include <stdint.h>
@@ -242,6 +244,43 @@ static int rule_out(int fd, uint8_t *buf, size_t overlap, const struct needle *n
   }
 }
 
+// A path argument: a string (its UTF-8) or the raw bytes of a name that is not UTF-8 (a Buffer or
+// a Uint8Array: a GBK name listed by its bytes). Copied NUL-terminated into a buffer of `cap`
+// bytes (malloc'd when `buf` is NULL; *out then owns it); its length in *len. 0 when it is
+// neither, holds a NUL, or does not fit — the caller then stops, and JavaScript says why.
+static int path_arg(napi_env env, napi_value v, char *buf, size_t cap, char **out, size_t *len) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok) return 0;
+  const uint8_t *bytes = NULL;
+  size_t n = 0;
+  if (t == napi_string) {
+    if (napi_get_value_string_utf8(env, v, NULL, 0, &n) != napi_ok) return 0;
+  } else {
+    bool is_ta = false;
+    napi_typedarray_type tt;
+    void *data;
+    if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return 0;
+    if (napi_get_typedarray_info(env, v, &tt, &n, &data, NULL, NULL) != napi_ok || tt != napi_uint8_array) return 0;
+    bytes = data;
+    if (memchr(bytes, 0, n)) return 0;
+  }
+  if (buf == NULL) {
+    cap = n + 1;
+    buf = malloc(cap);
+    if (buf == NULL) return 0;
+    *out = buf;
+  } else if (n + 1 > cap) {
+    return 0;
+  }
+  if (bytes) memcpy(buf, bytes, n);
+  else if (napi_get_value_string_utf8(env, v, buf, cap, &n) != napi_ok) return 0;
+  buf[n] = 0;
+  // a string holding U+0000 would open a shorter name
+  if (strlen(buf) != n) return 0;
+  *len = n;
+  return 1;
+}
+
 #define CHECK(call)                                   \
   do {                                                \
     if ((call) != napi_ok) {                          \
@@ -263,9 +302,6 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "fastRun: 9 arguments");
     return NULL;
   }
-  char dir[MAX_NAME];
-  size_t dlen;
-  CHECK(napi_get_value_string_utf8(env, argv[0], dir, sizeof dir, &dlen));
   uint32_t from, to, nneedles, overlap;
   CHECK(napi_get_value_uint32(env, argv[2], &from));
   CHECK(napi_get_value_uint32(env, argv[3], &to));
@@ -305,7 +341,16 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
   res[2] = STOP_END;
   res[3] = 0;
   res[4] = 0;
+  // The folder, whatever its length: a path over PATH_MAX fails here (ENAMETOOLONG) as in JavaScript.
+  char *dir = NULL;
+  size_t dlen;
+  if (!path_arg(env, argv[0], NULL, 0, &dir, &dlen)) {
+    free(dir);
+    res[2] = STOP_OPEN;
+    return NULL;
+  }
   int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  free(dir);
   if (dirfd < 0) {
     res[2] = STOP_OPEN;
     return NULL;
@@ -320,7 +365,9 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
     napi_value v;
     char name[MAX_NAME];
     size_t nlen;
-    if (napi_get_element(env, argv[1], i, &v) != napi_ok || napi_get_value_string_utf8(env, v, name, sizeof name, &nlen) != napi_ok || nlen >= sizeof name - 1) {
+    // JavaScript opens the whole path: one it cannot open (ENAMETOOLONG), this does not read
+    // either, though openat could — both readers must find the same.
+    if (napi_get_element(env, argv[1], i, &v) != napi_ok || !path_arg(env, v, name, sizeof name, NULL, &nlen) || dlen + 1 + nlen >= PATH_MAX) {
       res[2] = STOP_OPEN;
       break;
     }

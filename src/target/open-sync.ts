@@ -10,7 +10,8 @@ const O_NOATIME: number = (constants as Record<string, number>)['O_NOATIME'] ?? 
  */
 let noatime = O_NOATIME !== 0;
 
-export function openNoAtimeSync(hostPath: string, extraFlags = 0): number {
+/** `hostPath` as a Buffer: a path whose names are not UTF-8, opened by its bytes. */
+export function openNoAtimeSync(hostPath: string | Buffer, extraFlags = 0): number {
   if (noatime) {
     try {
       return openSync(hostPath, constants.O_RDONLY | O_NOATIME | extraFlags);

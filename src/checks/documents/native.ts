@@ -3,6 +3,7 @@
 // tuning. Without it — no compiler, another libc, BAOMI_NATIVE=0 — the walk does the same in
 // JavaScript, slower; the report says which one read the disk.
 import { createRequire } from 'node:module';
+import type { RawPath } from './listing.js';
 
 export interface NativeWalk {
   /**
@@ -11,9 +12,10 @@ export interface NativeWalk {
    * before it, why it stopped (FAST_STOP), how many of those were executables, and pictures] —
    * executables and pictures whose bytes hold a needle are done by it too: sniffed as such, only
    * their names would be read, and the names it is given hold no needle. `slots` are the worker's
-   * shared progress slots.
+   * shared progress slots. `dir` and each name: a string (UTF-8) or the bytes of a name that is
+   * not UTF-8 (Buffer or Uint8Array).
    */
-  fastRun(dir: string, names: readonly string[], from: number, to: number, needles: readonly Buffer[], overlap: number, slots: Float64Array, buf: Buffer, res: Float64Array): void;
+  fastRun(dir: RawPath, names: readonly RawPath[], from: number, to: number, needles: readonly Buffer[], overlap: number, slots: Float64Array, buf: Buffer, res: Float64Array): void;
   /** glibc's M_ARENA_MAX for threads started from now on; false when not glibc. */
   tuneMalloc(arenas: number): boolean;
   /** Hand free malloc memory back to the system (glibc's malloc_trim). */

@@ -9,7 +9,7 @@
 // shared memory) to give back half of the folder they are in: a folder of big files is shared.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { listFolder, type Listing } from './listing.js';
+import { listFolder, rawFields, type Listing, type Place } from './listing.js';
 import type { DirTask, FileRecord, WalkCounts, WalkGap, WalkInit, WalkMessage } from './worker.js';
 
 /** Folders queued per worker, so that it never waits for the next one. */
@@ -40,6 +40,11 @@ interface Slot {
   /** Folders given and not yet done, in the order the worker runs them. */
   assigned: Array<DirTask & { next: number }>;
   dead: boolean;
+}
+
+/** A folder's place alone (not the task's other fields). */
+function place(p: Place): Place {
+  return { t: p.t, h: p.h, ...(p.tb ? { tb: p.tb, enc: p.enc ?? 'escaped' } : {}) };
 }
 
 export class DocWalk {
@@ -107,7 +112,7 @@ export class DocWalk {
       }
       let l: Listing;
       try {
-        l = listFolder(f.t, f.h, skip);
+        l = listFolder(f, skip);
       } catch {
         ready.push(f); // the worker lists it again and reports why it cannot
         continue;
@@ -115,8 +120,8 @@ export class DocWalk {
       listed++;
       this.totals.walk.folders++;
       this.totals.counts.symlinks += l.symlinks;
-      if (l.files.length > 0) ready.push({ id: f.id, t: f.t, h: f.h, files: l.files });
-      for (const [t, h] of l.subdirs) todo.push({ id: this.nextId++, t, h });
+      if (l.files.length > 0) ready.push({ ...place(f), id: f.id, files: l.files });
+      for (const sub of l.subdirs) todo.push({ ...sub, id: this.nextId++ });
     }
     ready.push(...todo);
     this.stack.push(...ready.reverse());
@@ -148,15 +153,14 @@ export class DocWalk {
       // The worker gave back the end of its folder for an idle worker.
       task.to = m.split.to;
       this.totals.walk.splits++;
-      this.stack.push({ id: this.nextId++, t: task.t, h: task.h, files: m.split.files });
+      this.stack.push({ ...place(task), id: this.nextId++, files: m.split.files });
     }
     if (m.done) {
       if (!task?.files) this.totals.walk.folders++;
       slot.assigned = slot.assigned.filter((a) => a.id !== m.task);
       // Reversed: the stack pops the first subfolder first (name order within a folder).
       for (let i = (m.subdirs?.length ?? 0) - 1; i >= 0; i--) {
-        const [t, h] = m.subdirs![i]!;
-        this.stack.push({ id: this.nextId++, t, h });
+        this.stack.push({ ...m.subdirs![i]!, id: this.nextId++ });
       }
     }
     this.onProgress?.(c);
@@ -213,7 +217,7 @@ export class DocWalk {
       const { next, ...task } = current;
       if (index < 0) {
         // It stopped while listing the folder (a hung network share, say): the folder is the gap.
-        this.totals.gaps.push({ kind: kind === 'timeout' ? 'timeout' : 'unreadable', path: current.t, reason: `folder not listed: ${reason}` });
+        this.totals.gaps.push({ kind: kind === 'timeout' ? 'timeout' : 'unreadable', path: current.t, ...rawFields(current), reason: `folder not listed: ${reason}` });
       } else {
         // Failures accumulate: a folder that stops the worker at several files still gets done.
         this.stack.push({ ...task, from: next, failed: [...(task.failed ?? []), { index, kind: kind === 'timeout' ? 'timeout' : 'unreadable', reason }] });

@@ -26,7 +26,7 @@ import { parseRecycleInfo } from '../../formats/docs/recycle.js';
 import type { DocFormat } from '../../formats/docs/types.js';
 import type { ByteSource } from '../../formats/docs/zip.js';
 import { openNoAtimeSync } from '../../target/open-sync.js';
-import { listFolder } from './listing.js';
+import { asBytes, child, errorReason, hostArg, listFolder, rawFields, printable, shownName, type PathEncoding, type Place, type RawPath } from './listing.js';
 import { FAST_STOP, nativeWalk, type NativeWalk } from './native.js';
 import { hasContainerMagic, hasEscapes, mayBeMail, mayBeMarkup, mayHoldKeyword } from './prefilter.js';
 import type { FileScan, FoundMarking } from './scan-file.js';
@@ -52,13 +52,11 @@ export interface WalkInit {
   bigTurn?: SharedArrayBuffer;
 }
 
-export interface DirTask {
+/** A folder to read: its target path as shown, its host path, and its raw target path when the shown one is not exact (see Place). */
+export interface DirTask extends Place {
   id: number;
-  /** Target path and host path of the folder. */
-  t: string;
-  h: string;
   /** Only these files of the folder, in this order (a file given as a root, or half of a folder split between workers); no subfolders. */
-  files?: string[];
+  files?: RawPath[];
   /** Resume: files before this index (in name order) were already reported. */
   from?: number;
   /** Files from this index on were handed to another worker. */
@@ -69,7 +67,11 @@ export interface DirTask {
 
 /** A file with at least one marking or keyword. */
 export interface FileRecord {
+  /** Target path as shown: decoded (GB18030) or escaped where it is not UTF-8 or holds a control character. */
   path: string;
+  /** Then: the target path's raw bytes (hex), and how `path` was made from them. */
+  pathBytes?: string;
+  pathEncoding?: PathEncoding;
   size: number;
   mtimeMs: number;
   sha256: string;
@@ -81,6 +83,9 @@ export interface FileRecord {
 export interface WalkGap {
   kind: string;
   path: string;
+  /** As in FileRecord. */
+  pathBytes?: string;
+  pathEncoding?: PathEncoding;
   reason: string;
 }
 
@@ -98,10 +103,10 @@ export interface WalkMessage {
   /** Entries before this index are accounted for. */
   next: number;
   done: boolean;
-  /** Subfolders (target path, host path), on `done`. */
-  subdirs?: Array<[string, string]>;
+  /** Subfolders, on `done`. */
+  subdirs?: Place[];
   /** Files from `to` on are given back, to be read by an idle worker. */
-  split?: { files: string[]; to: number };
+  split?: { files: RawPath[]; to: number };
   counts: WalkCounts;
   records: FileRecord[];
   gaps: WalkGap[];
@@ -147,6 +152,13 @@ function emptyCounts(): WalkCounts {
 }
 
 const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
+/** A symbolic link put in a file's place after the listing is not followed (the native path does the same). */
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+
+/** The text of a name that is looked at for markings: the name itself, or its bytes decoded (see shownName). */
+function nameText(name: RawPath): string {
+  return typeof name === 'string' ? name : shownName(name).text;
+}
 
 /** The walk's work in one worker (a class so that tests can drive it without a thread). */
 export class FolderScanner {
@@ -190,7 +202,7 @@ export class FolderScanner {
     this.bigTurn = new Int32Array(init.bigTurn ?? new SharedArrayBuffer(4));
   }
 
-  private flush(task: DirTask, next: number, done: boolean, subdirs?: Array<[string, string]>, split?: { files: string[]; to: number }): void {
+  private flush(task: DirTask, next: number, done: boolean, subdirs?: Place[], split?: { files: RawPath[]; to: number }): void {
     this.post({ task: task.id, next, done, ...(subdirs ? { subdirs } : {}), ...(split ? { split } : {}), counts: this.counts, records: this.records, gaps: this.gaps });
     this.lastFlush = Date.now();
     this.dirty = false;
@@ -231,15 +243,15 @@ export class FolderScanner {
 
   async folder(task: DirTask): Promise<void> {
     this.mark(task.id, -1);
-    let files: string[];
-    let subdirs: Array<[string, string]> = [];
+    let files: RawPath[];
+    let subdirs: Place[] = [];
     let symlinks = 0;
     if (task.files) files = task.files;
     else {
       try {
-        ({ files, subdirs, symlinks } = listFolder(task.t, task.h, this.skip));
+        ({ files, subdirs, symlinks } = listFolder(task, this.skip));
       } catch (err) {
-        this.gaps.push({ kind: 'unreadable', path: task.t, reason: `folder not listed: ${(err as Error).message}` });
+        this.gaps.push({ kind: 'unreadable', path: task.t, ...rawFields(task), reason: `folder not listed: ${errorReason(err)}` });
         this.flush(task, 0, true, []);
         return;
       }
@@ -259,12 +271,12 @@ export class FolderScanner {
         this.flush(task, i, false, undefined, { files: files.slice(mid, end), to: mid });
         end = mid;
       }
-      const name = files[i]!;
-      const t = task.t === '/' ? `/${name}` : `${task.t}/${name}`;
+      const raw = files[i]!;
       const failed = task.failed?.find((f) => f.index === i);
       if (failed) {
+        const at = child(task, raw);
         this.counts.files++;
-        this.gaps.push({ kind: failed.kind, path: t, reason: failed.reason });
+        this.gaps.push({ kind: failed.kind, path: at.t, ...rawFields(at), reason: failed.reason });
         continue;
       }
       this.mark(task.id, i);
@@ -287,8 +299,9 @@ export class FolderScanner {
           }
         }
       }
-      const h = task.h.endsWith('/') ? `${task.h}${name}` : `${task.h}/${name}`;
-      await this.file(t, h, name, recycleDir && name.startsWith('$R') ? `${task.h}/$I${name.slice(2)}` : undefined, i === stop.at && stop.needle);
+      const name = nameText(raw);
+      const recycled = recycleDir && name.startsWith('$R') ? child(task, typeof raw === 'string' ? `$I${raw.slice(2)}` : Buffer.concat([Buffer.from('$I'), asBytes(raw).subarray(2)])).h : undefined;
+      await this.file(child(task, raw), name, recycled, i === stop.at && stop.needle);
       // After a document, report what is known (a crash later then repeats little); at most ~4 times a second.
       if (this.dirty && Date.now() - this.lastFlush > 250) this.flush(task, i + 1, false);
     }
@@ -298,14 +311,20 @@ export class FolderScanner {
     this.flush(task, end, true, subdirs);
   }
 
-  /** `needle`: the native path found a keyword's bytes in it (the fast path would give up: skip it). */
-  protected async file(t: string, h: string, name: string, recycleInfo: string | undefined, needle = false): Promise<void> {
+  /**
+   * One file: `at` where it is, `name` its name as looked at for markings (decoded when not UTF-8),
+   * `recycleInfo` the host path of its $I file. `needle`: the native path found a keyword's bytes
+   * in it (the fast path would give up: skip it).
+   */
+  protected async file(at: Place, name: string, recycleInfo: RawPath | undefined, needle = false): Promise<void> {
+    const t = at.t;
+    const raw = rawFields(at);
     let fd: number;
     try {
-      fd = openNoAtimeSync(h, O_NONBLOCK);
+      fd = openNoAtimeSync(hostArg(at.h), O_NONBLOCK | O_NOFOLLOW);
     } catch (err) {
       this.counts.files++;
-      this.gaps.push({ kind: 'unreadable', path: t, reason: (err as Error).message });
+      this.gaps.push({ kind: 'unreadable', path: t, ...raw, reason: errorReason(err) });
       return;
     }
     let slow: { size: number; mtimeMs: number } | undefined;
@@ -317,7 +336,7 @@ export class FolderScanner {
         this.counts.files++;
         this.counts.bytes += read;
         this.count('no-keyword-bytes');
-        this.nameOnly(t, name, originalPath, fd, 'unknown');
+        this.nameOnly(at, name, originalPath, fd, 'unknown');
         return;
       }
       const st = fstatSync(fd);
@@ -325,14 +344,14 @@ export class FolderScanner {
       this.counts.files++;
       this.counts.bytes += st.size;
       slow = { size: st.size, mtimeMs: st.mtimeMs };
-      await this.slowPath(fd, t, name, originalPath, st.size, st.mtimeMs);
+      await this.slowPath(fd, at, name, originalPath, st.size, st.mtimeMs);
     } catch (err) {
-      this.gaps.push({ kind: 'unreadable', path: t, reason: (err as Error).message });
+      this.gaps.push({ kind: 'unreadable', path: t, ...raw, reason: errorReason(err) });
     } finally {
       if (slow) {
         try {
           const after = fstatSync(fd);
-          if (after.size !== slow.size || after.mtimeMs !== slow.mtimeMs) this.gaps.push({ kind: 'changed', path: t, reason: 'the file changed while it was read: the result may be incomplete' });
+          if (after.size !== slow.size || after.mtimeMs !== slow.mtimeMs) this.gaps.push({ kind: 'changed', path: t, ...raw, reason: 'the file changed while it was read: the result may be incomplete' });
         } catch {
           // closed under us: nothing more to say
         }
@@ -377,10 +396,10 @@ export class FolderScanner {
    * else (not a recycled file, not one that stopped a worker before): the fast path may take them
    * unseen.
    */
-  private plainRun(files: readonly string[], from: number, recycleDir: boolean, failed: DirTask['failed']): number {
+  private plainRun(files: readonly RawPath[], from: number, recycleDir: boolean, failed: DirTask['failed']): number {
     let j = from;
     for (; j < files.length; j++) {
-      const name = files[j]!;
+      const name = nameText(files[j]!);
       if (recycleDir && name.startsWith('$R')) break;
       if (this.init.needleChars.some((c) => name.includes(c))) break;
       if (failed?.some((f) => f.index === j)) break;
@@ -433,7 +452,7 @@ export class FolderScanner {
   }
 
   /** Only the names can hold a marking: check them (cheaply: most names hold no needle character). */
-  private nameOnly(t: string, name: string, originalPath: string | undefined, fd: number, format: DocFormat): void {
+  private nameOnly(at: Place, name: string, originalPath: string | undefined, fd: number, format: DocFormat): void {
     const originalName = originalPath?.split(/[\\/]/).pop();
     const names = originalName ? `${name}\n${originalName}` : name;
     if (!this.init.needleChars.some((c) => names.includes(c))) return;
@@ -442,7 +461,8 @@ export class FolderScanner {
     if (hits.length === 0) return;
     const st = fstatSync(fd);
     this.records.push({
-      path: t,
+      path: at.t,
+      ...rawFields(at),
       size: st.size,
       mtimeMs: st.mtimeMs,
       sha256: '',
@@ -452,13 +472,14 @@ export class FolderScanner {
     });
   }
 
-  private recycleOriginal(infoHostPath: string): string | undefined {
+  private recycleOriginal(infoHostPath: RawPath): string | undefined {
     try {
-      const fd = openNoAtimeSync(infoHostPath);
+      const fd = openNoAtimeSync(hostArg(infoHostPath), O_NONBLOCK | O_NOFOLLOW);
       try {
         const b = Buffer.alloc(1 << 16);
         const n = readSync(fd, b, 0, b.length, 0);
-        return parseRecycleInfo(b.subarray(0, n))?.originalPath;
+        const original = parseRecycleInfo(b.subarray(0, n))?.originalPath;
+        return original === undefined ? undefined : printable(original);
       } finally {
         closeSync(fd);
       }
@@ -467,14 +488,15 @@ export class FolderScanner {
     }
   }
 
-  private async slowPath(fd: number, t: string, name: string, originalPath: string | undefined, size: number, mtimeMs: number): Promise<void> {
+  private async slowPath(fd: number, at: Place, name: string, originalPath: string | undefined, size: number, mtimeMs: number): Promise<void> {
+    const t = at.t;
     const head = Buffer.alloc(Math.min(4096, size));
     readSync(fd, head, 0, head.length, 0);
     const format = sniffDocument(head, name);
     // Pictures and executables hold no text to read (their random bytes matched a needle by chance).
     if (format === 'image' || format === 'binary') {
       this.count(format);
-      this.nameOnly(t, name, originalPath, fd, format);
+      this.nameOnly(at, name, originalPath, fd, format);
       return;
     }
     this.dirty = true;
@@ -522,17 +544,18 @@ export class FolderScanner {
         this.counts.embeddedPictures++;
         continue;
       }
-      this.gaps.push({ kind: g.kind, path: g.inner ? `${t}!/${g.inner}` : t, reason: g.reason });
+      this.gaps.push({ kind: g.kind, path: g.inner ? `${t}!/${printable(g.inner)}` : t, ...rawFields(at), reason: printable(g.reason) });
     }
     if (scan.markings.length > 0) {
       this.records.push({
         path: t,
+        ...rawFields(at),
         size,
         mtimeMs,
         sha256: scan.sha256,
         format: scan.format,
         ...(originalPath ? { originalPath } : {}),
-        markings: scan.markings.map((m) => ({ level: m.level, text: m.text, inner: m.inner, part: m.part, offset: m.offset, pattern: m.pattern })),
+        markings: scan.markings.map((m) => ({ level: m.level, text: printable(m.text), inner: printable(m.inner), part: m.part, offset: m.offset, pattern: m.pattern })),
       });
     }
   }

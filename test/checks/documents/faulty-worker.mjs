@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { FolderScanner } from '../../../dist/checks/documents/worker.js';
 
 class Faulty extends FolderScanner {
-  async file(t, h, name, recycle) {
+  async file(at, name, recycle, needle) {
     if (name === 'hang.txt') for (;;);
     if (name === 'hold-turn.bin') {
       this.takeBigTurn();
@@ -18,7 +18,7 @@ class Faulty extends FolderScanner {
       });
       await new Promise(() => {});
     }
-    return super.file(t, h, name, recycle);
+    return super.file(at, name, recycle, needle);
   }
 }
 
