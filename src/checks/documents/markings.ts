@@ -191,6 +191,8 @@ export const documentMarkingsProbe: Probe = {
       const stateSecret = maxRank > 0;
       observations.push({
         path: r.path,
+        // the name is not UTF-8 (shown decoded as GB18030, or escaped) or holds a control character: its bytes
+        ...(r.pathBytes ? { pathBytes: r.pathBytes, pathEncoding: r.pathEncoding } : {}),
         size: r.size,
         mtime: new Date(r.mtimeMs).toISOString(),
         ...(r.sha256 ? { sha256: r.sha256 } : {}),
