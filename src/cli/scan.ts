@@ -147,7 +147,11 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
     throw err;
   }
   if (target.os.family === 'unknown') {
-    log.warn(`could not recognise the operating system under ${root} (no Windows/System32/config, no etc/os-release); probes cannot run`);
+    log.warn(
+      mode === 'offline'
+        ? `no operating system found under ${root} (no Windows folder, no Linux release file or layout): its documents are scanned; the checks that need an operating system do not apply`
+        : 'could not recognise the operating system of this machine: the checks that need it cannot run',
+    );
   }
   await checkOutDir(flags.out, root);
 

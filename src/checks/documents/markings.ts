@@ -103,6 +103,7 @@ export const documentMarkingsProbe: Probe = {
   observes: S.obj({
     path: S.str,
     pathBytes: S.str,
+    pathEncoding: S.enum('gb18030', 'escaped'),
     size: S.num,
     mtime: S.time,
     sha256: S.str,
