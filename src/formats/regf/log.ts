@@ -329,6 +329,15 @@ function newFormatPlan(primary: LogBaseBlock, logs: NewLog[], baseRecovered: boo
   return { steps, applied };
 }
 
+/** A new buffer of `length` bytes holding `src` and zeros after it (no zero-fill of the copied part). */
+function copyInto(src: Uint8Array, length: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  const n = Math.min(src.length, length);
+  out.set(src.subarray(0, n));
+  out.fill(0, n);
+  return out;
+}
+
 function finishBaseBlock(out: Buffer, seq: number, hbs: number): void {
   put32(out, 4, seq);
   put32(out, 8, seq);
@@ -405,8 +414,7 @@ export function replayTransactionLogs(primaryData: Uint8Array, logs: readonly Lo
     if (plan.steps.length === 0) return result({ damaged: problems.some((p) => p.damage) });
     let maxHbs = 0;
     for (const s of plan.steps) maxHbs = Math.max(maxHbs, s.entry.hiveBinsDataSize);
-    const out = Buffer.alloc(Math.max(primaryData.length, HBIN_START + maxHbs));
-    out.set(primaryData.subarray(0, Math.min(primaryData.length, out.length)));
+    const out = copyInto(primaryData, Math.max(primaryData.length, HBIN_START + maxHbs));
     if (baseRecovered) {
       // Take the base block from the log that is applied.
       const src = plan.steps[0]!.log.data;
@@ -504,8 +512,7 @@ function replayOld(
       fail(`truncated: ${count} dirty pages marked, ${Math.max(0, Math.floor((d.length - pagesStart) / SECTOR))} present`);
       continue;
     }
-    const out = Buffer.alloc(Math.max(primaryData.length, HBIN_START + hbs));
-    out.set(primaryData);
+    const out = copyInto(primaryData, Math.max(primaryData.length, HBIN_START + hbs));
     if (!primary.checksumValid) out.set(d.subarray(0, LOG_HEADER), 0);
     // Write the pages; runs of dirty pages that begin a hive bin must carry that bin's header.
     let k = 0;
