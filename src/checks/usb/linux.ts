@@ -27,7 +27,7 @@ import {
   type YearAnchor,
 } from '../../formats/kernel-log.js';
 import type { Target } from '../../target/types.js';
-import type { UsbDeviceRecord, UsbSource } from './types.js';
+import { usbSerial, type UsbDeviceRecord, type UsbSource } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Phones
@@ -178,8 +178,21 @@ export function phoneBasis(
 }
 
 
+/**
+ * The key of a device: ids and its serial as {@link usbSerial} reads the reported one (the hex of an
+ * ASCII label decoded), the same serial Windows gets from its `MSFT30…` instance id, so one physical
+ * device has one key on both platforms.
+ */
 function deviceKey(vid: string, pid: string, serial: string | undefined): string {
-  return `usb:${vid}:${pid}:${serial ? serialKey(serial) : 'noserial'}`;
+  return `usb:${vid}:${pid}:${serial ? serialKey(usbSerial(serial).serial) : 'noserial'}`;
+}
+
+/** Sets the record's serial (decoded) and, when it differs, the one the device reported. */
+function setSerial(r: UsbDeviceRecord, reported: string): void {
+  const { serial, raw } = usbSerial(reported);
+  r.serial = serial;
+  r.serialUnique = true;
+  if (raw !== undefined) r.serialRaw = raw;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -557,10 +570,7 @@ export function recordsFromAttaches(sightings: readonly Sighting[], yearFrom: Re
         const ru = src(kind, a.removed);
         ru.lastRemoved = later(ru.lastRemoved, a.removed.time);
       }
-      if (a.serial) {
-        r.serial = a.serial;
-        r.serialUnique = true;
-      }
+      if (a.serial) setSerial(r, a.serial);
       if (a.manufacturer) r.manufacturer = a.manufacturer;
       if (a.product) r['usbProduct'] = a.product;
       if (a.scsi) {
@@ -892,8 +902,8 @@ export async function linuxUsbAttached(
     const key = deviceKey(vid, pid, serial);
     let r = byKey.get(key);
     if (!r) {
-      r = { key, vid, pid, serialUnique: serial !== undefined, storage: false, phone: false, attachedNow: true, sources: [] };
-      if (serial) r.serial = serial;
+      r = { key, vid, pid, serialUnique: false, storage: false, phone: false, attachedNow: true, sources: [] };
+      if (serial) setSerial(r, serial);
       if (manufacturer) r.manufacturer = manufacturer;
       if (product) {
         r.product = product;

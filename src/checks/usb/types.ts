@@ -15,6 +15,12 @@ export interface UsbSource {
   connections?: number;
   /** Times are the machine's local wall-clock time without a zone (syslog, setupapi, NetworkList). */
   timesAreLocal?: boolean;
+  /**
+   * For a source with local times: its `firstSeen` in UTC, converted with the machine's own time zone
+   * (Windows: SYSTEM `TimeZoneInformation`). Absent when the zone is unknown. The merged record compares
+   * this value, not the local one, with the UTC times of other sources.
+   */
+  firstSeenUtc?: string;
   /** Anything else the source says (drive letter, volume label, user…), small and content-free. */
   detail?: Record<string, string | number | boolean | string[]>;
 }
@@ -27,8 +33,18 @@ export interface UsbDeviceRecord {
   /** USB ids, 4 lower-case hex digits. */
   vid?: string;
   pid?: string;
-  /** Serial number as the device reports it (Windows `&0` instance suffix removed). */
+  /**
+   * Serial number as printed on the device and compared with the ledger: the USB serial (Windows `&0`
+   * instance suffix and `MSFT30` prefix removed), hex-decoded when the device reports it as the hex of
+   * an ASCII serial (see {@link usbSerial}).
+   */
   serial?: string;
+  /**
+   * The serial exactly as the source recorded it, when it differs from `serial`: the Windows instance
+   * id part (`MSFT30313735303835343230333437`) or the hex string a Linux log shows
+   * (`313735303835343230333437`), so an officer sees both.
+   */
+  serialRaw?: string;
   /**
    * False when there is no serial, or Windows synthesised one (second character `&`): such a device
    * cannot be matched to the ledger reliably.
@@ -57,4 +73,25 @@ export interface UsbDeviceRecord {
   /** Attached now (live sysfs / node-usb). */
   attachedNow?: boolean;
   sources: UsbSource[];
+}
+
+/**
+ * The serial to compare of a USB serial string as a device reports it (Linux `SerialNumber:`, sysfs
+ * `serial`) or as Windows records it after its `MSFT30` prefix is removed.
+ *
+ * Some USB-to-SATA/NVMe bridges (SanDisk/WD Extreme SSDs among them) report as their USB serial the
+ * hex of the ASCII serial printed on the device: `313735303835343230333437` for `175085420347`. Windows
+ * keeps that string (its UAS instance id is `MSFT30` + the reported serial), and so do Linux's kernel
+ * log and sysfs. Decoding it on both platforms gives the same physical device the same serial, and the
+ * one the ledger holds. Decoded only when unambiguous enough: at least 8 bytes (16 hex digits), and
+ * every byte an upper-case letter, a digit or `-` (a serial label, not text) after trailing spaces or
+ * NULs are dropped. A random hex serial passes with a probability below 1e-5, an all-digit 16-digit one
+ * about 5e-5 (each byte must be 30-39, 41-5A or 2D); anything else is kept as reported:
+ * `12345679FD0B`, `160087320341700000F9` (bytes 0x12, 0x16 are not characters) stay as they are.
+ */
+export function usbSerial(reported: string): { serial: string; raw?: string } {
+  const s = reported.trim();
+  if (s.length < 16 || s.length % 2 !== 0 || !/^[0-9A-Fa-f]+$/.test(s)) return { serial: s };
+  const decoded = Buffer.from(s, 'hex').toString('latin1').replace(/[ \0]+$/, '');
+  return decoded.length >= 4 && /^[0-9A-Z][0-9A-Z-]*$/.test(decoded) ? { serial: decoded, raw: s } : { serial: s };
 }

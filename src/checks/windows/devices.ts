@@ -35,6 +35,11 @@ export interface WinDevice {
   firstInstall?: string;
   lastArrival?: string;
   lastRemoval?: string;
+  /**
+   * DEVPKEY_Device_LastKnownParent (`{83da6326-…}\000A`): the instance id of the parent device, e.g.
+   * `USB\VID_0781&PID_558C\MSFT30…` for the SCSI disk of a UAS SSD.
+   */
+  lastKnownParent?: string;
   /** Last write of the instance key (ISO UTC). */
   lastWrite: string;
   /** Key path in the hive. */
@@ -75,6 +80,18 @@ function propDate(inst: RegKey, id: string): string | undefined {
   }
 }
 
+/** A string device property (Windows 8+ layout: the key's default value, DEVPROP_TYPE_STRING). */
+function propString(inst: RegKey, id: string): string | undefined {
+  try {
+    const v = inst.subkey('Properties')?.subkey(DEVICE_DATES_FMTID)?.subkey(id)?.value('');
+    const p = v ? decodeDeviceProperty(v.type, v.raw) : undefined;
+    const t = p && typeof p.value === 'string' ? p.value.trim() : undefined;
+    return t ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function readDevice(bus: string, dev: RegKey, inst: RegKey): WinDevice {
   const name = cleanDeviceDesc(str(inst, 'FriendlyName')) ?? cleanDeviceDesc(str(inst, 'DeviceDesc'));
   const d: WinDevice = {
@@ -105,6 +122,8 @@ export function readDevice(bus: string, dev: RegKey, inst: RegKey): WinDevice {
     const v = propDate(inst, id);
     if (v) (d as unknown as Record<string, unknown>)[field] = v;
   }
+  const parent = propString(inst, '000A');
+  if (parent) d.lastKnownParent = parent;
   return d;
 }
 
