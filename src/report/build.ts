@@ -1,6 +1,6 @@
 // Report assembly: engine output + scan facts → the report object (no I/O here).
 import type { RunOutput } from '../engine/run.js';
-import { SEVERITIES, type Rule, type Severity } from '../engine/types.js';
+import { SEVERITIES, type CoverageItem, type Rule, type Severity } from '../engine/types.js';
 import type { Target } from '../target/types.js';
 import { REPORT_SCHEMA, type Report } from './types.js';
 
@@ -31,10 +31,34 @@ export function incompleteReasons(run: RunOutput): string[] {
       out.push(`probe ${p.id} could not run: ${p.message ?? ''}`.trim());
     }
   }
+  // Many of one kind (thousands of unreadable files) are one line with a count and the first few.
+  const groups = new Map<string, CoverageItem[]>();
   for (const c of run.coverage) {
-    if (c.blocking) out.push(`${c.probe ?? 'scan'}: ${c.reason}${c.path ? ` (${c.path})` : ''}`);
+    if (!c.blocking) continue;
+    const k = `${c.probe ?? 'scan'}\u0000${c.kind}`;
+    groups.set(k, [...(groups.get(k) ?? []), c]);
+  }
+  for (const items of groups.values()) {
+    const first = items[0]!;
+    if (items.length <= 3) {
+      for (const c of items) out.push(`${c.probe ?? 'scan'}: ${c.reason}${c.path ? ` (${c.path})` : ''}`);
+    } else {
+      const paths = items.filter((c) => c.path).slice(0, 3).map((c) => c.path);
+      out.push(`${first.probe ?? 'scan'}: ${items.length} × ${first.kind}${paths.length > 0 ? ` (${paths.join(', ')}, …)` : ''}: ${first.reason}`);
+    }
   }
   return out;
+}
+
+/** Every coverage item counted by kind (documents unread because encrypted, too large…). */
+export function notChecked(run: RunOutput): Report['summary']['notChecked'] {
+  const byKind: Record<string, number> = {};
+  let blocking = 0;
+  for (const c of run.coverage) {
+    byKind[c.kind] = (byKind[c.kind] ?? 0) + 1;
+    if (c.blocking) blocking++;
+  }
+  return { total: run.coverage.length, blocking, byKind };
 }
 
 export function buildReport(a: BuildArgs): Report {
@@ -68,7 +92,7 @@ export function buildReport(a: BuildArgs): Report {
     findings: a.run.findings,
     inventory: a.run.inventory,
     coverage: a.run.coverage,
-    summary: { findings: a.run.findings.length, bySeverity, complete: incomplete.length === 0, incomplete },
+    summary: { findings: a.run.findings.length, bySeverity, complete: incomplete.length === 0, incomplete, notChecked: notChecked(a.run) },
   };
 }
 

@@ -36,6 +36,11 @@ const T = {
     incomplete: '检查不完整',
     problems: (n: number) => `发现 ${n} 项问题`,
     nothingMissing: '无',
+    notCheckedCount: (n: number, b: number) => `未能检查 ${n} 项（其中 ${b} 项使检查不完整）`,
+    kinds: {
+      unreadable: '无法读取', timeout: '超时', 'too-large': '超过大小上限', 'zip-bomb': '压缩炸弹', changed: '读取时被修改', encrypted: '已加密',
+      'no-text-layer': '无文字层（图片）', unsupported: '不支持的格式', corrupt: '已损坏', partial: '只读了一部分', symlinks: '符号链接',
+    } as Record<string, string>,
   },
   en: {
     title: 'baomi secrecy inspection report',
@@ -66,6 +71,8 @@ const T = {
     incomplete: 'scan INCOMPLETE',
     problems: (n: number) => `${n} finding${n === 1 ? '' : 's'}`,
     nothingMissing: 'nothing',
+    notCheckedCount: (n: number, b: number) => `${n} item${n === 1 ? '' : 's'} not checked (${b} making the scan incomplete)`,
+    kinds: {} as Record<string, string>,
   },
 };
 
@@ -160,6 +167,11 @@ export function renderText(report: Report, opts: TextOptions): string {
   L.push('');
   const sevCounts = SEV_ORDER.map((s) => `${t.severity[s]} ${report.summary.bySeverity[s]}`).join(', ');
   const state = report.summary.complete ? c.green(t.complete) : c.red.bold(t.incomplete);
+  const nc = report.summary.notChecked;
+  if (nc && nc.total > 0) {
+    const kinds = Object.entries(nc.byKind).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${t.kinds[k] ?? k} ${n}`).join(opts.lang === 'zh' ? '，' : ', ');
+    L.push(`${t.notCheckedCount(nc.total, nc.blocking)}: ${kinds}`);
+  }
   L.push(`${t.summary}: ${t.problems(report.summary.findings)} (${sevCounts}); ${state}`);
   return L.join('\n') + '\n';
 }

@@ -41,5 +41,7 @@ export interface Report {
     complete: boolean;
     /** Why the scan is incomplete (probes that failed or timed out, blocking coverage gaps). */
     incomplete: string[];
+    /** What could not be checked, counted: every coverage item, by kind, and how many of them block completeness. */
+    notChecked: { total: number; blocking: number; byKind: Record<string, number> };
   };
 }

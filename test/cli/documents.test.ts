@@ -56,6 +56,35 @@ describe('documents.markings: what cannot be read is listed, never clean', () =>
     expect(gap('encrypted.pdf').map((c) => c.kind)).toContain('encrypted');
     expect(gap('bomb.zip').map((c) => c.kind)).toContain('zip-bomb');
     expect(gap('encrypted-member.zip').map((c) => c.kind)).toContain('encrypted');
+    // Counted in the summary; which ones make the scan incomplete is the README's exit-code table:
+    // a zip bomb is bytes the tool could not read (blocking), an encrypted or image-only file is
+    // content an officer checks by hand (counted, listed, not blocking).
+    const blocking = (name: string) => gap(name).every((c) => (c as { blocking?: boolean }).blocking === true);
+    expect(blocking('bomb.zip')).toBe(true);
+    expect(gap('encrypted.pdf').some((c) => (c as { blocking?: boolean }).blocking)).toBe(false);
+    expect(gap('scan.pdf').some((c) => (c as { blocking?: boolean }).blocking)).toBe(false);
+    const nc = rep.summary.notChecked as { total: number; blocking: number; byKind: Record<string, number> };
+    expect(nc.byKind['encrypted']).toBeGreaterThanOrEqual(2);
+    expect(nc.byKind['zip-bomb']).toBeGreaterThanOrEqual(1);
+    expect(nc.byKind['no-text-layer']).toBeGreaterThanOrEqual(1);
+    expect(rep.summary.complete).toBe(false);
+    expect(rep.summary.incomplete.join('\n')).toMatch(/zip-bomb|bomb\.zip/);
+    expect(r.status).toBe(3);
+    // The text report says how many could not be checked, by kind, in its summary.
+    const zh = scan(['--out', join(work, 'out-gaps-zh'), '--profile', 'nonclassified', '--only', 'document-classified-marking', '--lang', 'zh'], r2);
+    expect(zh.stdout).toMatch(/未能检查 \d+ 项（其中 \d+ 项使检查不完整）: .*已加密 \d+/);
+  });
+
+  it('only content an officer must check by hand (an encrypted PDF): listed and counted, the scan is complete', async () => {
+    const r3 = join(work, 'root-encrypted');
+    await cp(join(FIXTURES, 'roots', 'debian12-ws'), r3, { recursive: true, verbatimSymlinks: true });
+    await mkdir(join(r3, 'home', 'docs'), { recursive: true });
+    await cp(join(FIXTURES, 'documents', 'made', 'encrypted.pdf'), join(r3, 'home', 'docs', 'encrypted.pdf'));
+    const r = scan(['--out', join(work, 'out-enc'), '--profile', 'nonclassified', '--only', 'document-classified-marking', '--format', 'json'], r3);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.summary.notChecked.byKind['encrypted']).toBe(1);
+    expect(rep.summary.complete).toBe(true);
+    expect(r.status).toBe(0);
   });
 });
 

@@ -43,7 +43,7 @@ function fired(host: string, serial: string): string[] {
 
 describe('ledger join + rules', () => {
   it('the join adds the row and its class and level, and no verdict', () => {
-    const obs = [{ key: 'k', serial: 'ABS-2', serialUnique: true, storage: true, phone: false, sources: [] }];
+    const obs: Observation[] = [{ key: 'k', serial: 'ABS-2', serialUnique: true, storage: true, phone: false, sources: [] }];
     joinUsbLedger(obs, ledger, resolveMachineContext({ hostname: 'bm-pc-001' }, ledger, {}));
     expect(obs[0]!['ledger']).toMatchObject({ status: 'registered', class: 'classified', level: '绝密', levelRank: 3, machineRow: 't.yaml:3' });
     expect(Object.keys(obs[0]!['ledger'] as object)).not.toContain('crossClass');
@@ -56,7 +56,7 @@ describe('ledger join + rules', () => {
   it('a classified stick on the internet machine: cross use and forbidden', () =>
     expect(fired('hlw-pc-002', 'ABS-1').sort()).toEqual(['usb-storage-cross-class', 'usb-storage-forbidden']));
   it('without a ledger: not judged, and a blocking gap when there is storage', () => {
-    const obs = [{ key: 'k', serial: 'X', serialUnique: true, storage: true, phone: false, sources: [] }];
+    const obs: Observation[] = [{ key: 'k', serial: 'X', serialUnique: true, storage: true, phone: false, sources: [] }];
     const gaps = joinUsbLedger(obs, undefined, resolveMachineContext(undefined, undefined, {}));
     expect(obs[0]!['ledger']).toEqual({ status: 'not-judged' });
     expect(gaps).toMatchObject([{ kind: 'no-ledger', blocking: true }]);

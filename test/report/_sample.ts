@@ -60,6 +60,6 @@ export function sampleReport(signer: { keyId: string; publicKey: string } = { ke
     ],
     inventory: {},
     coverage: [{ probe: 'usb.history', path: '/Windows/INF/setupapi.dev.log', kind: 'corrupt', reason: 'unreadable section at line 12', blocking: false }],
-    summary: { findings: 2, bySeverity: { high: 1, medium: 0, low: 1, info: 0 }, complete: false, incomplete: ['probe usb.history timed out: did not finish within 30000 ms'] },
+    summary: { findings: 2, bySeverity: { high: 1, medium: 0, low: 1, info: 0 }, complete: false, incomplete: ['probe usb.history timed out: did not finish within 30000 ms'], notChecked: { total: 1, blocking: 0, byKind: { encrypted: 1 } } },
   };
 }

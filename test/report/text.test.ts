@@ -32,7 +32,7 @@ describe('text report', () => {
     expect(renderText(report, { lang: 'en', colour: true })).toMatch(ANSI);
   });
   it('a clean, complete report says so', () => {
-    const clean = { ...report, findings: [], probes: [report.probes[0]!], coverage: [], summary: { findings: 0, bySeverity: { high: 0, medium: 0, low: 0, info: 0 }, complete: true, incomplete: [] } };
+    const clean = { ...report, findings: [], probes: [report.probes[0]!], coverage: [], summary: { findings: 0, bySeverity: { high: 0, medium: 0, low: 0, info: 0 }, complete: true, incomplete: [], notChecked: { total: 0, blocking: 0, byKind: {} } } };
     const t = renderText(clean, { lang: 'en', colour: false });
     expect(t).toContain('No findings.');
     expect(t).toContain('== Not checked ==\nnothing');

@@ -21,6 +21,16 @@ import { DocWalk } from './pool.js';
 import { byteNeedles, needleChars } from './prefilter.js';
 import { levelOfRank, levelRank } from '../../engine/vocab.js';
 
+/**
+ * Which unread files make the scan incomplete (README, exit codes). Blocking: bytes the tool should
+ * have read and did not — a folder or file it could not open, a file over its size budget, one that
+ * timed out, an archive built to exhaust it, a file that changed under it. Counted and listed but not
+ * blocking: files whose content itself resists reading — encrypted, pictures without a text layer,
+ * formats it does not read, damaged files, text past the cap — an officer checks those by hand, and
+ * the summary counts them (report.summary.notChecked).
+ */
+const BLOCKING_GAPS: ReadonlySet<string> = new Set(['unreadable', 'timeout', 'too-large', 'zip-bomb', 'changed']);
+
 /** Containers (office files, PDFs, archives) larger than this are not opened (plain text is read in pieces whatever its size). */
 const DEFAULT_MAX_FILE = 48 * 1024 * 1024;
 const DEFAULT_FILE_TIMEOUT = 60_000;
@@ -210,7 +220,7 @@ export const documentMarkingsProbe: Probe = {
     }
     // Workers finish folders in any order: sort, so that two scans of one disk read the same.
     const byPath = (a: { path?: unknown }, b: { path?: unknown }): number => (String(a.path) < String(b.path) ? -1 : String(a.path) > String(b.path) ? 1 : 0);
-    coverage.push(...totals.gaps.sort(byPath));
+    coverage.push(...totals.gaps.sort(byPath).map((g) => (BLOCKING_GAPS.has(g.kind) ? { ...g, blocking: true } : g)));
     if (stats.embeddedPictures > 0) {
       coverage.push({ kind: 'no-text-layer', reason: `${stats.embeddedPictures} pictures inside documents and archives were not read: text in images needs OCR` });
     }
