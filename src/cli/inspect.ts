@@ -7,7 +7,7 @@ import { linuxUsbHistory } from '../checks/usb/linux.js';
 import { scanFile, type FoundMarking } from '../checks/documents/scan-file.js';
 import { loadMarkingGrammar } from '../formats/markings.js';
 import { FsTarget } from '../target/fs-target.js';
-import { decodeDeviceProperty, HiveError, keyToJson, openHiveFile, type Hive, type RegKeyJson, type RegValueJson } from '../formats/regf.js';
+import { decodeDeviceProperty, HiveError, keyToJson, openHiveFileWithLogs, type Hive, type RegKeyJson, type RegValueJson, type ReplayResult } from '../formats/regf.js';
 import { windowsUsbHistory } from '../checks/usb/windows.js';
 import { isHistoryFailure, parseBrowserHistory, sniffSqlite } from '../formats/browser-history.js';
 import { decodeSetupapiBytes, parseSetupapiLog } from '../formats/setupapi.js';
@@ -21,6 +21,8 @@ export interface InspectFlags {
   urls?: boolean;
   usb?: boolean;
   keyword?: string[];
+  /** Hive: `false` (`--no-logs`) shows the primary file as is, without replaying its transaction logs. */
+  logs?: boolean;
 }
 
 export type FileKind = 'hive' | 'setupapi' | 'sqlite' | 'wlan-profile' | 'kernel-log' | 'unknown';
@@ -101,8 +103,26 @@ export function keyText(k: RegKeyJson, indent = ''): string[] {
   return out;
 }
 
+/** What was done with a dirty hive's transaction logs, in one line (empty for a clean hive). */
+export function replayText(r: ReplayResult, logsWanted: boolean): string {
+  if (!r.dirty) return '';
+  const name = (p: string): string => basename(p);
+  if (!logsWanted) return 'DIRTY (sequence numbers differ): shown as is, transaction logs not replayed (--no-logs)';
+  if (r.replayed) {
+    const from = r.applied.map((a) => `${name(a.name)} (${a.format === 'new' ? `${a.entries} entr${a.entries === 1 ? 'y' : 'ies'}, sequence ${a.firstSequence}–${a.lastSequence}` : `old format, ${a.pages} pages`})`).join(' + ');
+    const bad = r.problems.filter((p) => p.damage);
+    return (
+      `dirty hive shown with its transaction logs replayed, as Windows loads it: ${from}; sequence ${r.secondarySequence} → ${r.finalSequence}` +
+      (bad.length ? `; REPLAY INCOMPLETE, newest changes may be missing: ${bad.map((p) => `${name(p.name)}: ${p.reason}`).join('; ')}` : '') +
+      ' (--no-logs shows the file as is)'
+    );
+  }
+  const why = r.problems.map((p) => (p.name.startsWith('(') ? p.reason : `${name(p.name)}: ${p.reason}`)).join('; ');
+  return `DIRTY (sequence numbers differ) and not replayed — the newest changes may be missing: ${why || 'no transaction log beside it'}`;
+}
+
 /** A SYSTEM hive's USB devices, merged per physical device (as the usb.history probe sees them). */
-function inspectHiveUsb(file: string, hive: Hive, flags: InspectFlags): number {
+function inspectHiveUsb(file: string, hive: Hive, flags: InspectFlags, note: string): number {
   if (!hive.getKey('CurrentControlSet\\Enum')) throw new UsageError(`${file}: not a SYSTEM hive (no ControlSet\\Enum): --usb needs one`);
   const recs = windowsUsbHistory({ system: { hive, source: file } });
   if (flags.json) {
@@ -110,6 +130,7 @@ function inspectHiveUsb(file: string, hive: Hive, flags: InspectFlags): number {
     return 0;
   }
   const L = [`USB devices recorded in ${file}: ${recs.length} (${recs.filter((r) => r.storage).length} storage, ${recs.filter((r) => r.phone).length} phones)`];
+  if (note) L.push(`  ${note}`);
   for (const r of recs) {
     const what = r.storage ? 'storage' : r.phone ? 'phone  ' : 'other  ';
     L.push(`${what} ${r.key}  ${[r.vendor, r.product].filter(Boolean).join(' ')}${r.serialUnique ? '' : '  (serial not unique)'}`);
@@ -122,13 +143,18 @@ function inspectHiveUsb(file: string, hive: Hive, flags: InspectFlags): number {
 
 async function inspectHive(file: string, flags: InspectFlags): Promise<number> {
   let hive;
+  let replay;
+  const logsWanted = flags.logs !== false;
   try {
-    hive = await openHiveFile(file);
+    ({ hive, replay } = await openHiveFileWithLogs(file, { logs: logsWanted }));
   } catch (err) {
     if (err instanceof HiveError) throw new UsageError(`${file}: not a readable registry hive (${err.code}): ${err.message}`);
     throw err;
   }
-  if (flags.usb) return inspectHiveUsb(file, hive, flags);
+  const note = replayText(replay, logsWanted);
+  // JSON keeps its documented shape; the replay note goes to stderr so it is still said.
+  if (flags.json && note) process.stderr.write(`baomi inspect: ${file}: ${note}\n`);
+  if (flags.usb) return inspectHiveUsb(file, hive, flags, note);
   const path = flags.key ?? '';
   const key = hive.getKey(path);
   if (!key) throw new UsageError(`${file}: no key "${path}" in this hive${hive.currentControlSet() ? ` (CurrentControlSet = ${hive.currentControlSet()})` : ''}`);
@@ -143,7 +169,8 @@ async function inspectHive(file: string, flags: InspectFlags): Promise<number> {
   process.stdout.write(
     `registry hive ${file}\n` +
       `  format regf ${h.majorVersion}.${h.minorVersion}, last written ${h.lastWrittenFiletime === 0n ? '(not recorded)' : h.lastWritten}, ${hive.byteLength} bytes` +
-      `${hive.dirty ? ', DIRTY (sequence numbers differ; .LOG1/.LOG2 not replayed)' : ''}${hive.truncated ? ', TRUNCATED' : ''}\n` +
+      `${hive.truncated ? ', TRUNCATED' : ''}\n` +
+      (note ? `  ${note}\n` : '') +
       (hive.currentControlSet() ? `  CurrentControlSet = ${hive.currentControlSet()}\n` : '') +
       keyText(json).join('\n') +
       '\n',

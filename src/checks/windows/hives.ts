@@ -1,16 +1,20 @@
 // Registry hives of a Windows target, opened once per scan and shared by the probes that need
 // them. Offline: `Windows/System32/config/<NAME>` (and each user's NTUSER.DAT) read through the
-// Target. Live on Windows: `reg save` copies into a temp folder, read by the same reader — the
-// live registry files are locked by the running system.
+// Target, with the transaction logs beside them (`.LOG1`/`.LOG2`, XP `.LOG`) replayed when the hive
+// is dirty — as Windows does when it loads it. Live on Windows: `reg save` copies into a temp
+// folder (a consistent hive: nothing to replay), read by the same reader — the live registry files
+// are locked by the running system.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CoverageItem } from '../../engine/types.js';
-import { Hive, HiveError } from '../../formats/regf.js';
+import { checkHiveIntegrity, Hive, HiveError, openHiveWithLogs, readBaseBlock, transactionLogNames, type LogFileInput, type ReplayResult } from '../../formats/regf.js';
 import type { Target } from '../../target/types.js';
 
 /** Hive files can be large (SOFTWARE of a busy machine: 100–300 MB); refuse absurd ones. */
 const MAX_HIVE_BYTES = 1024 * 1024 * 1024;
+/** A transaction log is at most a few times the dirty data of a hive; refuse absurd ones. */
+const MAX_LOG_BYTES = 512 * 1024 * 1024;
 
 export type SystemHiveName = 'SYSTEM' | 'SOFTWARE' | 'SAM' | 'SECURITY';
 
@@ -18,6 +22,29 @@ export interface OpenedHive {
   hive: Hive;
   /** Where it came from: target path offline, `HKLM\\NAME (reg save)` live. */
   source: string;
+  /** Offline: the transaction logs beside the hive and what replaying them did (absent live). */
+  logs?: HiveLogs;
+}
+
+/** The transaction logs of an offline hive and what replay did with them. */
+export interface HiveLogs {
+  /** The primary file's base block was dirty (sequence numbers differ or bad checksum). */
+  dirty: boolean;
+  /** Log files found beside the hive (target paths). */
+  found: string[];
+  /** Log files whose entries were applied, in order. */
+  applied: string[];
+  /** Log entries applied (0 when none). */
+  entries: number;
+  /** Sequence numbers: the primary's secondary one before, the one after replay. */
+  fromSequence?: number;
+  toSequence?: number;
+  /** Why a log was not used, or not used in full. */
+  problems: string[];
+  /** Newer changes than those applied may exist but could not be applied. */
+  damaged: boolean;
+  /** The full replay outcome (the recovered bytes are not kept). */
+  replay: Omit<ReplayResult, 'bytes'>;
 }
 
 /** Outcome of opening a hive: the hive, or why not (as a coverage item ready for the report). */
@@ -39,27 +66,108 @@ function cached(target: Target, key: string, open: () => Promise<HiveResult>): P
   return p;
 }
 
+function unreadableHive(source: string, err: unknown): HiveResult {
+  const code = err instanceof HiveError ? err.code : 'E_HIVE';
+  return { ok: false, gap: { kind: 'corrupt', path: source, reason: `registry hive unreadable (${code}): ${(err as Error).message}`, blocking: true } };
+}
+
 function parse(buf: Buffer, source: string): HiveResult {
   try {
     const hive = Hive.open(buf, { name: source });
     return { ok: true, value: { hive, source } };
   } catch (err) {
-    const code = err instanceof HiveError ? err.code : 'E_HIVE';
-    return { ok: false, gap: { kind: 'corrupt', path: source, reason: `registry hive unreadable (${code}): ${(err as Error).message}` } };
+    return unreadableHive(source, err);
   }
 }
 
-/** Notes a hive's condition that a reader of the report should know (dirty, truncated). */
+function baseName(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/**
+ * Open a hive read from the target, replaying `logs` when it is dirty (see `openHiveWithLogs`).
+ * Exported for tests and for callers that read the files themselves.
+ */
+export function openWithLogs(buf: Buffer, source: string, logs: LogFileInput[], found: string[] = logs.map((l) => l.name), unread: string[] = []): HiveResult {
+  let opened;
+  try {
+    opened = openHiveWithLogs(buf, logs, { name: source, maxHiveBytes: MAX_HIVE_BYTES, maxLogBytes: MAX_LOG_BYTES });
+  } catch (err) {
+    return unreadableHive(source, err);
+  }
+  const { bytes: _bytes, ...replay } = opened.replay;
+  const problems = replay.problems.map((p) => (p.name === '(none)' ? p.reason : `${baseName(p.name)}: ${p.reason}`));
+  if (replay.dirty) problems.push(...unread);
+  const logsInfo: HiveLogs = {
+    dirty: replay.dirty,
+    found,
+    applied: replay.applied.map((a) => a.name),
+    entries: replay.entries,
+    ...(replay.dirty ? { fromSequence: replay.secondarySequence } : {}),
+    ...(replay.finalSequence !== undefined ? { toSequence: replay.finalSequence } : {}),
+    problems,
+    damaged: replay.damaged || (replay.dirty && unread.length > 0),
+    replay,
+  };
+  return { ok: true, value: { hive: opened.hive, source, logs: logsInfo } };
+}
+
+function seqRange(l: HiveLogs): string {
+  return l.toSequence !== undefined ? `sequence ${l.fromSequence ?? '?'} → ${l.toSequence}` : '';
+}
+
+/**
+ * Notes on a hive's condition for the report's coverage. Blocking (the scan is then incomplete):
+ * a dirty hive whose logs are missing, unusable or damaged (`dirty-hive`), a hive with cells that
+ * could not be read (`hive-damaged`, from a full walk, once per hive), a truncated hive
+ * (`hive-truncated`). Informational: a dirty hive cleanly replayed from its logs (`hive-replayed`),
+ * a damage check cut short by its budget (`hive-check-incomplete`).
+ */
 export function hiveNotes(h: OpenedHive): CoverageItem[] {
   const out: CoverageItem[] = [];
-  if (h.hive.dirty) {
+  const l = h.logs;
+  if (l?.dirty && l.entries > 0) {
+    const files = l.applied.map(baseName).join(' + ');
+    const what = `hive was not cleanly written (dirty); its transaction logs were replayed as Windows does when loading it: ${l.entries} log entr${l.entries === 1 ? 'y' : 'ies'} from ${files}${seqRange(l) ? ` (${seqRange(l)})` : ''}`;
+    if (l.damaged) {
+      out.push({
+        kind: 'dirty-hive',
+        path: h.source,
+        reason: `${what}, but the replay stopped early — the newest changes may be missing: ${l.problems.join('; ')}`,
+        blocking: true,
+      });
+    } else {
+      out.push({ kind: 'hive-replayed', path: h.source, reason: what, blocking: false });
+    }
+  } else if (l?.dirty || (!l && h.hive.dirty)) {
+    const why = !l
+      ? 'its transaction logs were not read'
+      : l.found.length === 0
+        ? 'no transaction log (.LOG1/.LOG2/.LOG) was found beside it'
+        : `its transaction logs could not be used (${l.problems.join('; ') || 'no applicable entry'})`;
     out.push({
       kind: 'dirty-hive',
       path: h.source,
-      reason: 'hive was not cleanly written (sequence numbers differ): the newest changes may be only in its .LOG1/.LOG2 transaction logs, which were not replayed',
+      reason: `hive was not cleanly written (sequence numbers ${h.hive.header.primarySequence}/${h.hive.header.secondarySequence} differ): the newest changes may be missing — ${why}`,
+      blocking: true,
     });
   }
-  if (h.hive.truncated) out.push({ kind: 'corrupt', path: h.source, reason: 'hive file is truncated: keys past the end are missing' });
+  if (h.hive.truncated) out.push({ kind: 'hive-truncated', path: h.source, reason: 'hive file is truncated: keys past the end are missing', blocking: true });
+  const integrity = checkHiveIntegrity(h.hive);
+  if (integrity.unreadableCells > 0) {
+    out.push({
+      kind: 'hive-damaged',
+      path: h.source,
+      reason:
+        `hive is damaged: ${integrity.unreadableCells} cell${integrity.unreadableCells === 1 ? '' : 's'} could not be read ` +
+        `(${integrity.keyProblems} in the key tree under ${integrity.keysWithProblems} key${integrity.keysWithProblems === 1 ? '' : 's'}, ${integrity.valueDataProblems} value data); ` +
+        `${integrity.keys} keys and ${integrity.values} values were read${integrity.examples.length ? `; e.g. ${integrity.examples.slice(0, 2).join('; ')}` : ''}`,
+      blocking: true,
+    });
+  }
+  if (!integrity.complete) {
+    out.push({ kind: 'hive-check-incomplete', path: h.source, reason: `damage check stopped at its limit after ${integrity.keys} keys (${integrity.ms} ms)`, blocking: false });
+  }
   return out;
 }
 
@@ -80,6 +188,20 @@ async function regSave(target: Target, name: SystemHiveName): Promise<HiveResult
   }
 }
 
+/** Target paths of the transaction logs beside a hive, matched case-insensitively. */
+export async function findHiveLogs(target: Target, path: string): Promise<string[]> {
+  const cut = path.lastIndexOf('/');
+  const dir = cut <= 0 ? '/' : path.slice(0, cut);
+  const name = path.slice(cut + 1);
+  let names: string[];
+  try {
+    names = (await target.readDir(dir)).filter((e) => e.kind === 'file').map((e) => e.name);
+  } catch {
+    return [];
+  }
+  return transactionLogNames(name, names).map((n) => (dir === '/' ? `/${n}` : `${dir}/${n}`));
+}
+
 async function readHiveFile(target: Target, path: string): Promise<HiveResult> {
   let buf: Buffer;
   try {
@@ -88,7 +210,20 @@ async function readHiveFile(target: Target, path: string): Promise<HiveResult> {
     const missing = (err as { code?: string }).code === 'E_NOT_FOUND';
     return { ok: false, gap: { kind: missing ? 'missing' : 'unreadable', path, reason: missing ? 'registry hive not found' : `registry hive unreadable: ${(err as Error).message}` } };
   }
-  return parse(buf, path);
+  // Logs are read only when the hive needs them (sequence numbers differ or the checksum is bad).
+  const bb = readBaseBlock(buf);
+  if (!bb || (bb.primarySequence === bb.secondarySequence && bb.checksumValid)) return parse(buf, path);
+  const found = await findHiveLogs(target, path);
+  const logs: LogFileInput[] = [];
+  const unread: string[] = [];
+  for (const f of found) {
+    try {
+      logs.push({ name: f, data: await target.readFile(f, { maxBytes: MAX_LOG_BYTES }) });
+    } catch (err) {
+      unread.push(`${baseName(f)}: not read (${(err as Error).message})`);
+    }
+  }
+  return openWithLogs(buf, path, logs, found, unread);
 }
 
 /** A machine hive (HKLM\NAME) of a Windows target. */
