@@ -3,11 +3,10 @@
  * (fixtures/documents/labelled/, made with LibreOffice by make.py; labels checked there by an
  * independent extraction) and measures recall and false positives per format.
  *
- * Text comes from the document extraction library (`src/formats/docs/index.ts`, `extractText`) when
- * that file exists — imported dynamically, so this test does not depend on it at compile time.
- * Without it, only plain text and HTML are read (by a tiny local helper); every other format is
- * skipped with a message. A file counts as unreadable (skipped, reported) when the extractor says
- * so: format `unknown`/`binary`, or no text parts and an `unsupported`/`encrypted`/`corrupt` gap.
+ * Text comes from the document extraction library (`src/formats/docs/index.ts`, `extractText`).
+ * Fails closed: every labelled file must be read — an extractor that throws, or answers `unknown`,
+ * or gives no text with an `unsupported`/`encrypted`/`corrupt` gap, fails the test (it is not
+ * skipped), and the number of files read is asserted to be the number labelled.
  *
  * Scoring per file: the set of levels with verdict `marking` vs the expected levels.
  *   TP = expected ∩ found, FN = expected \ found, FP = found \ expected (every marking in a negative
@@ -15,15 +14,15 @@
  * Asserted: recall 100 % and 0 false positives on every file that could be read. `mentions` counts
  * the marking-like strings the heuristic rejected (quoted, in sentences, examples, form options …).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { extractText } from '../../src/formats/docs/index.js';
 import { findMarkings, loadMarkingGrammar, type MarkingHit, type MarkingPart } from '../../src/formats/markings.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIR = join(ROOT, 'fixtures', 'documents', 'labelled');
-const EXTRACTOR = join(ROOT, 'src', 'formats', 'docs', 'index.ts');
 
 interface Label {
   file: string;
@@ -45,49 +44,6 @@ type ExtractText = (bytes: Uint8Array, opts: { name?: string }) => Promise<Extra
 const labels = JSON.parse(readFileSync(join(DIR, 'labels.json'), 'utf8')) as Label[];
 const grammar = loadMarkingGrammar();
 
-async function loadExtractor(): Promise<ExtractText | undefined> {
-  if (!existsSync(EXTRACTOR)) return undefined;
-  const mod = (await import(pathToFileURL(EXTRACTOR).href)) as { extractText?: ExtractText };
-  return typeof mod.extractText === 'function' ? mod.extractText : undefined;
-}
-
-// --- local helper for formats that need no library -------------------------------------------
-
-function decodePlain(bytes: Uint8Array, declared?: string): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8').decode(bytes.subarray(3));
-  if (declared !== undefined && !/^utf-?8$/i.test(declared)) return new TextDecoder(declared === 'gbk' || declared === 'gb2312' ? 'gb18030' : declared).decode(bytes);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return new TextDecoder('gb18030').decode(bytes);
-  }
-}
-
-function htmlText(bytes: Uint8Array): string {
-  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
-  const charset = /<meta[^>]*charset=["']?([\w-]+)/i.exec(head)?.[1]?.toLowerCase();
-  const html = decodePlain(bytes, charset);
-  return html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
-    .replace(/<\/?(p|div|br|tr|li|h\d|title|td|th)\b[^>]*>/gi, (m) => (/^<\/?t[dh]/i.test(m) ? '\t' : '\n'))
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, '\u00a0')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)))
-    .replace(/&amp;/g, '&');
-}
-
-function localParts(label: Label, bytes: Uint8Array): MarkingPart[] | undefined {
-  const name = { name: 'file-name', text: basename(label.file) };
-  if (label.format === 'text') return [{ name: 'body', text: decodePlain(bytes) }, name];
-  if (label.format === 'html') return [{ name: 'body', text: htmlText(bytes) }, name];
-  return undefined;
-}
-
 // --- scoring ----------------------------------------------------------------------------------
 
 interface Score {
@@ -102,28 +58,22 @@ interface Score {
   gaps: string[];
 }
 
-async function score(label: Label, extract: ExtractText | undefined): Promise<Score> {
+async function score(label: Label, extract: ExtractText): Promise<Score> {
   const bytes = new Uint8Array(readFileSync(join(DIR, label.file)));
   const base: Score = { file: label.file, format: label.format, readable: false, tp: 0, fn: [], fp: [], hits: [], gaps: [] };
-  let parts: MarkingPart[] | undefined;
-  if (extract !== undefined) {
-    let r: Extracted;
-    try {
-      r = await extract(bytes, { name: label.file });
-    } catch (e) {
-      return { ...base, skipped: `extractText threw: ${(e as Error).message}` };
-    }
-    base.gaps = r.gaps.map((g) => `${g.kind}${g.part ? ` (${g.part})` : ''}: ${g.reason}`);
-    const textParts = r.parts.filter((p) => p.name !== 'file-name');
-    const fatal = r.gaps.find((g) => ['unsupported', 'encrypted', 'corrupt'].includes(g.kind) && g.part === undefined);
-    if (r.format === 'unknown' || r.format === 'binary' || (textParts.length === 0 && fatal !== undefined)) {
-      return { ...base, skipped: `extractor cannot read it (format ${r.format}${fatal ? `; ${fatal.kind}: ${fatal.reason}` : ''})` };
-    }
-    parts = r.parts.some((p) => p.name === 'file-name') ? r.parts : [...r.parts, { name: 'file-name', text: basename(label.file) }];
-  } else {
-    parts = localParts(label, bytes);
-    if (parts === undefined) return { ...base, skipped: 'no extraction library yet (src/formats/docs/index.ts)' };
+  let r: Extracted;
+  try {
+    r = await extract(bytes, { name: label.file });
+  } catch (e) {
+    return { ...base, skipped: `extractText threw: ${(e as Error).message}` };
   }
+  base.gaps = r.gaps.map((g) => `${g.kind}${g.part ? ` (${g.part})` : ''}: ${g.reason}`);
+  const textParts = r.parts.filter((p) => p.name !== 'file-name');
+  const fatal = r.gaps.find((g) => ['unsupported', 'encrypted', 'corrupt'].includes(g.kind) && g.part === undefined);
+  if (r.format === 'unknown' || r.format === 'binary' || (textParts.length === 0 && fatal !== undefined)) {
+    return { ...base, skipped: `extractor cannot read it (format ${r.format}${fatal ? `; ${fatal.kind}: ${fatal.reason}` : ''})` };
+  }
+  const parts: MarkingPart[] = r.parts.some((p) => p.name === 'file-name') ? r.parts : [...r.parts, { name: 'file-name', text: basename(label.file) }];
   const hits = findMarkings(parts, grammar);
   const found = new Set(hits.filter((h) => h.verdict === 'marking').map((h) => h.level));
   const expected = new Set(label.expected.map((e) => e.level));
@@ -150,14 +100,14 @@ describe('labelled document set', () => {
   });
 
   it('matcher: recall 100 % and no false positives on every readable file', async () => {
-    const extract = await loadExtractor();
+    const extract: ExtractText = extractText as unknown as ExtractText;
     const scores: Score[] = [];
     for (const l of labels) scores.push(await score(l, extract));
 
     // Per-format report.
     const formats = [...new Set(scores.map((s) => s.format))].sort();
     const lines = [
-      `labelled set: ${labels.length} files; text from ${extract ? 'src/formats/docs extractText' : 'the local plain-text/HTML helper only'}`,
+      `labelled set: ${labels.length} files; text from src/formats/docs extractText`,
       'format  files  read  skipped  expected  found  missed  false+  recall  precision  mentions',
     ];
     const sum = { files: 0, read: 0, skipped: 0, exp: 0, tp: 0, fn: 0, fp: 0, men: 0 };
@@ -190,7 +140,9 @@ describe('labelled document set', () => {
     }
     console.log(lines.join('\n'));
 
-    expect(sum.read, 'at least the plain-text and HTML files are readable').toBeGreaterThanOrEqual(labels.filter((l) => l.format === 'text' || l.format === 'html').length);
+    // Every labelled file was read: a file the extractor throws on or cannot read fails here.
+    expect(skipped.map((s) => `${s.file}: ${s.skipped}`)).toEqual([]);
+    expect(sum.read).toBe(labels.length);
     expect(wrong.map((s) => `${s.file}: missed [${s.fn.join(', ')}] false+ [${s.fp.join(', ')}]`)).toEqual([]);
   });
 });
