@@ -39,7 +39,16 @@
  *
  * {@link correlateUsbEvents} joins the lines of one attach by bus path (`1-2`, `2-1.4`), SCSI host number
  * and order, and returns one {@link KernelUsbAttach} per "New USB device found".
+ *
+ * Radios: {@link parseRadioKernelMessage} classifies the lines of Wi-Fi and Bluetooth drivers (what counts
+ * as a radio is decided in its comment); {@link KernelEventScanner} is the scanner for any classifier
+ * (it also reads bare `dmesg` files); {@link readLogLinesFrom} turns a file's bytes (plain or gzip,
+ * within a budget) into lines — bytes in, lines out: the file is opened by the caller, through the Target.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
 
 // ---------------------------------------------------------------------------------------------
 // Lines and timestamps
@@ -872,4 +881,364 @@ export function correlateUsbEvents(lines: Iterable<KernelUsbLine>): KernelUsbAtt
     }
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernel messages that name a radio (Wi-Fi, Bluetooth)
+
+/**
+ * One kernel message that shows a Wi-Fi or Bluetooth radio was there.
+ *
+ * What counts, and what does not (decided once, here):
+ * - A line of a wireless **device driver that names its device** (`iwlwifi 0000:00:14.3: …`,
+ *   `brcmfmac mmc1:0001:1: …`, `rt2800usb 1-1.3:1.0 wlan1: renamed from …`, `hci_uart_bcm serial0-0: …`):
+ *   the driver probed real hardware. A radio.
+ * - A line of such a driver **without a device** (`brcmfmac: F1 signature read …`, `rtl8192cu: Chip
+ *   version 0x10`): drivers print these while probing hardware, so they count — except the banners a
+ *   module prints when it is merely loaded (`iwlwifi: Intel(R) Wireless WiFi driver for Linux`, copyright,
+ *   `taints kernel`, staging warnings, `module_init … No platform data`), which do not.
+ * - `usbcore: registered new interface driver X`: the module registered itself. Not a radio (brcmfmac
+ *   registers its USB driver on a Raspberry Pi whose radio is on SDIO; a module can be loaded by hand
+ *   or by /etc/modules). Not returned.
+ * - `cfg80211: …` (regulatory database, X.509 certificates): the 802.11 stack loading. Not a radio.
+ * - `Bluetooth: Core ver 2.22`, `Bluetooth: HCI device and connection manager initialized`, `HCI socket
+ *   layer`, `L2CAP`, `SCO`, `RFCOMM`, `BNEP`, `HIDP`, `HCI UART driver ver`, `HCI UART protocol … registered`:
+ *   the Bluetooth core and protocol modules, which bluetoothd and distributions load with or without an
+ *   adapter. Not a radio.
+ * - `Bluetooth: hci0: …`: a Bluetooth controller was **registered** (`hci0` exists only for a controller).
+ *   A radio.
+ * - `ieee80211 phy0: …`: mac80211 registered a wireless hardware (a phy) — a radio, unless the phy is the
+ *   test driver `mac80211_hwsim`'s (the caller drops phys when hwsim lines are present).
+ * - `wlan0: associated`, `wlp2s0: authenticate with …`, `ADDRCONF(NETDEV_CHANGE): wlan0: link becomes
+ *   ready`: a wireless interface (names `wl…` are given only to 802.11 interfaces) was used. A radio.
+ */
+export interface RadioKernelEvent {
+  type: 'radio';
+  kind: 'wifi' | 'bluetooth';
+  /** Driver (`brcmfmac`, `iwlwifi`, `rt2800usb`…), `bluetooth` (hciN lines), `mac80211` (phyN), `wireless-interface`. */
+  driver: string;
+  /** The device the driver named: PCI `0000:00:14.3`, USB interface `1-1.3:1.0`, SDIO `mmc1:0001:1`, `serial0-0`. */
+  device?: string;
+  /** Interface (`wlan0`, `wlp2s0`, `hci0`, `phy0`). */
+  iface?: string;
+  /** What the line shows: a driver at work, firmware loaded, a controller registered, an association. */
+  what: 'driver' | 'firmware' | 'controller' | 'phy' | 'association' | 'link';
+  /** The chip or firmware the line names, when it names one (`BCM4345/6`, `iwlwifi-QuZ-a0-hr-b0-59.ucode`). */
+  detail?: string;
+}
+
+/** Wi-Fi drivers of Linux (drivers/net/wireless, staging, and common out-of-tree Realtek drivers). */
+const WIFI_DRIVER = new RegExp(
+  '^(?:' +
+    [
+      'brcmfmac', 'brcmsmac', 'b43', 'b43legacy', 'wl',
+      'iwlwifi', 'iwl3945', 'iwl4965', 'ipw2100', 'ipw2200',
+      'ath5k', 'ath6kl(?:_usb|_sdio)?', 'ath9k', 'ath9k_htc', 'ath10k_(?:pci|usb|sdio|snoc)', 'ath11k(?:_pci|_ahb)?', 'ath12k(?:_pci)?',
+      'carl9170', 'ar5523', 'wcn36xx', 'wil6210',
+      'rt2400pci', 'rt2500pci', 'rt2500usb', 'rt61pci', 'rt73usb', 'rt2800pci', 'rt2800usb', 'rt2800soc', 'rt2x00(?:lib|usb|pci|mmio)?',
+      'rtl8xxxu', 'rtl8187', 'rtl8180', 'rtl8192cu', 'rtl8192ce', 'rtl8192se', 'rtl8192de', 'rtl8192ee', 'rtl8188ee', 'rtl8723ae',
+      'rtl8723be', 'rtl8821ae', 'rtl_usb', 'rtl_pci', 'rtlwifi', 'rtw_8\\w+', 'rtw88_\\w+', 'rtw89_\\w+', 'rtw89core', 'rtw88core',
+      'r8188eu', 'rtl8188eu', '8188eu', '8192eu', '8821cu', '8821au', '8812au', '88x2bu', '88XXau', 'rtl88x2bu', 'rtl8723bs', 'r8712u', 'r8192u_usb', 'rtl8192u',
+      'vt6656(?:_stage)?', 'vt6655(?:_stage)?',
+      'mt7601u', 'mt76x0u', 'mt76x0e', 'mt76x2u', 'mt76x2e', 'mt7603e', 'mt7615e', 'mt7663u', 'mt7663s', 'mt7921e', 'mt7921u', 'mt7921s',
+      'mt7925e', 'mt7925u', 'mt7915e', 'mt7996e', 'mt76_usb', 'mt76',
+      'mwifiex(?:_pcie|_usb|_sdio)?', 'mwl8k', 'libertas(?:_sdio|_spi)?', 'usb8xxx', 'lbtf_usb', 'p54usb', 'p54pci', 'p54spi', 'zd1211rw',
+      'at76c50x-usb', 'orinoco\\w*', 'prism2_usb', 'wilc1000(?:-sdio|-spi)?', 'wfx', 'wl1251', 'wlcore', 'wl12xx', 'wl18xx', 'cw1200\\w*',
+      'rsi_91x', 'rsi_usb', 'rsi_sdio', 'qtnfmac\\w*', 'plfxlc', 'rndis_wlan', 'airo',
+    ].join('|') +
+    ')$',
+);
+
+/** Bluetooth controller drivers (drivers/bluetooth). `hci_vhci` (virtual) is not one. */
+const BT_DRIVER = /^(?:btusb|btintel|btbcm|btrtl|btmtk|btmtksdio|btmtkuart|btqca|btsdio|btmrvl(?:_sdio)?|bcm203x|bfusb|bpa10x|ath3k|hci_uart(?:_\w+)?|hci_bcm|hci_h5|hci_ll|hci_qca|hci_nokia|btnxpuart)$/;
+
+/** Banners of a module that was merely loaded (no device yet). */
+const MODULE_BANNER = /driver for Linux|copyright|taints kernel|staging directory|quality is unknown|\bmodule\b.*\b(verification|license|is from|init)|module_init|No platform data|unknown parameter|disagrees about version|Unknown symbol|^\s*version\b|driver version|registered new|unloaded|loading out-of-tree/i;
+
+/** `<driver>[ <device>][ <iface>]: message` — the form of dev_printk/netdev_printk and pr_fmt lines. */
+const DRIVER_LINE = /^([A-Za-z][\w-]*)(?: ((?:[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])|(?:\d+-\d+(?:\.\d+)*(?::\d+\.\d+)?)|(?:mmc\d+:[0-9a-f]{4}:\d+)|(?:serial\d+-\d+)|(?:[\w.@-]+?)))?(?: (wl[a-z0-9]+|wlan\d+))?: (.*)$/;
+
+const WIFI_IFACE = String.raw`wl[a-z0-9]+`;
+const ASSOC = new RegExp(String.raw`^(${WIFI_IFACE}): (associated|authenticate with|authenticated|send auth to|associate with|RX AssocResp from|deauthenticating from|disassociated from|deauthenticated from|Connection to AP \S+ lost|disconnect from AP|Limiting TX power)`);
+const LINK = new RegExp(String.raw`^IPv6: ADDRCONF\(NETDEV_(?:UP|CHANGE)\): (${WIFI_IFACE}): link`);
+const HCI = /^Bluetooth: (hci\d+)[: ] ?(.*)$/;
+const PHY = /^ieee80211 (phy\d+): (.*)$/;
+const FIRMWARE = /(?:loaded firmware version \S+ (\S+\.ucode)|[Ff]irmware(?: file)?:? (?:direct-loading firmware )?([\w./-]+\.(?:bin|ucode|hcd|sfi|txt|fw|clm_blob))|using (\S+) for chip (\S+)|Firmware: (BCM\S+))/;
+
+/** Classify one kernel message (printk time prefix removed) as a radio line; `undefined` otherwise. */
+export function parseRadioKernelMessage(text: string): RadioKernelEvent | undefined {
+  let m: RegExpExecArray | null;
+  if ((m = HCI.exec(text))) {
+    const e: RadioKernelEvent = { type: 'radio', kind: 'bluetooth', driver: 'bluetooth', iface: m[1]!, what: 'controller' };
+    const fw = FIRMWARE.exec(m[2]!);
+    if (fw) e.detail = fw[1] ?? fw[2] ?? fw[3] ?? fw[5];
+    return e;
+  }
+  if ((m = ASSOC.exec(text))) return { type: 'radio', kind: 'wifi', driver: 'wireless-interface', iface: m[1]!, what: 'association' };
+  if ((m = LINK.exec(text))) return { type: 'radio', kind: 'wifi', driver: 'wireless-interface', iface: m[1]!, what: 'link' };
+  if ((m = PHY.exec(text))) {
+    const e: RadioKernelEvent = { type: 'radio', kind: 'wifi', driver: 'mac80211', iface: m[1]!, what: 'phy' };
+    const hint = /^(rt2x00|rt2800)\w*: /.exec(m[2]!);
+    if (hint) e.driver = 'rt2x00';
+    const chip = /RT chipset (\w+)/.exec(m[2]!) ?? /^(Atheros AR\w+)/.exec(m[2]!);
+    if (chip) e.detail = chip[1]!;
+    return e;
+  }
+  if ((m = DRIVER_LINE.exec(text))) {
+    const driver = m[1]!;
+    const wifi = WIFI_DRIVER.test(driver);
+    const bt = !wifi && BT_DRIVER.test(driver);
+    if (!wifi && !bt) return undefined;
+    const device = m[2];
+    const msg = m[4]!;
+    if (MODULE_BANNER.test(msg)) return undefined;
+    // `wl` (Broadcom's closed driver) is too short a name to trust without a device.
+    if (device === undefined && driver === 'wl') return undefined;
+    const e: RadioKernelEvent = { type: 'radio', kind: wifi ? 'wifi' : 'bluetooth', driver, what: 'driver' };
+    if (device !== undefined) e.device = device;
+    if (m[3]) e.iface = m[3];
+    const fw = FIRMWARE.exec(msg);
+    if (fw) {
+      e.what = 'firmware';
+      e.detail = fw[1] ?? fw[2] ?? fw[3] ?? fw[5];
+      if (fw[4]) e.detail = `${fw[3]} (${fw[4]})`;
+    }
+    return e;
+  }
+  return undefined;
+}
+
+/** `mac80211_hwsim` (a test driver that makes virtual phys) was loaded: phyN lines are then not hardware. */
+export function isHwsimLine(text: string): boolean {
+  return text.startsWith('mac80211_hwsim');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Any kernel events, with times (the generic form of KernelLogScanner)
+
+/** A classified kernel message with its time and origin. */
+export interface KernelEventLine<E> extends KernelUsbStamp {
+  event: E;
+}
+
+/** Line count, forms and time range of a scanned file, with the classified events. */
+export interface KernelEventScan<E> extends Omit<KernelLogScan, 'events'> {
+  events: KernelEventLine<E>[];
+  /** Lines that were a bare dmesg line (`[  12.345678] text`, no wall-clock time). */
+  dmesgLines: number;
+}
+
+/**
+ * Streaming scanner like {@link KernelLogScanner}, for any classifier of kernel messages; it also reads
+ * bare `dmesg` output (`[    5.123456] brcmfmac: …`, optionally `kernel: ` after the printk time), whose
+ * lines have a monotonic time only.
+ */
+export class KernelEventScanner<E> {
+  private cols = new StampColumns();
+  private pending: Array<{ row: number; lineNo: number; event: E; monoUs?: number; utcMs?: number }> = [];
+  private lineNo = 0;
+  private kernelLines = 0;
+  private dmesgLines = 0;
+  private forms: Record<LogTimeForm, number> = { syslog: 0, rfc3339: 0, rfc5424: 0 };
+  private firstUtc: number | undefined;
+  private lastUtc: number | undefined;
+
+  constructor(
+    readonly source: string,
+    private readonly classify: (text: string) => E | undefined,
+  ) {}
+
+  push(raw: string): void {
+    this.lineNo++;
+    if (raw.indexOf(' kernel', 15) < 0 && raw.charCodeAt(0) !== 91 /* [ */) {
+      const packed = traditionalStamp(raw);
+      if (packed !== undefined) {
+        this.forms.syslog++;
+        this.cols.push(K_NAIVE, packed);
+        return;
+      }
+    }
+    const l = parseLogLine(raw);
+    if (!l) {
+      const row = this.cols.push(K_NONE, 0);
+      if (raw.charCodeAt(0) === 91) {
+        const { monoUs, text } = splitKernelMessage(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+        if (monoUs === undefined) return;
+        this.dmesgLines++;
+        this.kernelLines++;
+        const event = this.classify(text.replace(/^(?:\S+ )?kernel: /, ''));
+        if (event !== undefined) this.pending.push({ row, lineNo: this.lineNo, event, monoUs });
+      }
+      return;
+    }
+    this.forms[l.form]++;
+    const row = l.naive ? this.cols.push(K_NAIVE, packNaive(l.naive)) : this.cols.push(K_ABS, l.localMs!);
+    if (l.utcMs !== undefined) {
+      this.firstUtc ??= l.utcMs;
+      this.lastUtc = l.utcMs;
+    }
+    if (l.program !== 'kernel') return;
+    this.kernelLines++;
+    const { monoUs, text } = splitKernelMessage(l.message);
+    const event = this.classify(text);
+    if (event === undefined) return;
+    const p: (typeof this.pending)[number] = { row, lineNo: this.lineNo, event };
+    if (monoUs !== undefined) p.monoUs = monoUs;
+    if (l.utcMs !== undefined) p.utcMs = l.utcMs;
+    this.pending.push(p);
+  }
+
+  finish(anchor: YearAnchor | undefined): KernelEventScan<E> {
+    const ms = resolveColumns(this.cols, anchor);
+    const events: KernelEventLine<E>[] = [];
+    let undated = 0;
+    for (const p of this.pending) {
+      const e: KernelEventLine<E> = { event: p.event, local: p.utcMs === undefined, source: this.source, line: p.lineNo };
+      if (p.utcMs !== undefined) {
+        e.time = new Date(p.utcMs).toISOString();
+        e.timeMs = p.utcMs;
+      } else {
+        const v = ms[p.row]!;
+        if (Number.isNaN(v)) undated++;
+        else {
+          e.time = naiveIso(v);
+          e.timeMs = v;
+        }
+      }
+      if (p.monoUs !== undefined) e.monoUs = p.monoUs;
+      events.push(e);
+    }
+    const scan: KernelEventScan<E> = { source: this.source, lines: this.lineNo, forms: this.forms, kernelLines: this.kernelLines, events, undated, dmesgLines: this.dmesgLines };
+    for (let i = 0; i < this.cols.n; i++) {
+      const k = this.cols.kind[i];
+      const t = k === K_ABS ? (this.firstUtc !== undefined ? new Date(this.firstUtc).toISOString() : undefined) : k === K_NAIVE && !Number.isNaN(ms[i]!) ? naiveIso(ms[i]!) : undefined;
+      if (t) {
+        scan.oldest = t;
+        break;
+      }
+    }
+    for (let i = this.cols.n - 1; i >= 0; i--) {
+      const k = this.cols.kind[i];
+      const t = k === K_ABS ? (this.lastUtc !== undefined ? new Date(this.lastUtc).toISOString() : undefined) : k === K_NAIVE && !Number.isNaN(ms[i]!) ? naiveIso(ms[i]!) : undefined;
+      if (t) {
+        scan.newest = t;
+        break;
+      }
+    }
+    if (anchor && this.forms.syslog > 0) scan.yearBasis = anchor.basis;
+    return scan;
+  }
+}
+
+/** A classified journal kernel entry (`journalctl -o json`), timed in UTC. */
+export function journalEventLine<E>(e: JournalKernelEntry, source: string, classify: (text: string) => E | undefined): KernelEventLine<E> | undefined {
+  const { monoUs, text } = splitKernelMessage(e.message);
+  const event = classify(text);
+  if (event === undefined) return undefined;
+  const ms = Math.floor(e.realtimeUs / 1000);
+  const l: KernelEventLine<E> = { event, time: new Date(ms).toISOString(), timeMs: ms, local: false, source };
+  const mono = e.monoUs ?? monoUs;
+  if (mono !== undefined) l.monoUs = mono;
+  if (e.bootId) l.boot = e.bootId;
+  return l;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a log file's lines from bytes (plain or gzip), with a budget
+
+/** Positional reads of an open file (the Target's `TargetFile`). */
+export interface ByteSource {
+  size: number;
+  read(position: number, length: number): Promise<Buffer>;
+}
+
+export interface LogReadResult {
+  /** Bytes of text read (decompressed). */
+  bytes: number;
+  /** The budget was reached: `tail` kept the newest part (plain file), `head` the oldest (gz). */
+  capped?: 'tail' | 'head';
+  /** Decompression failed after `bytes` bytes: the lines before the damage were given. */
+  corrupt?: string;
+}
+
+/**
+ * Feed a log's lines (oldest first) to `onLine`: a plain file's newest `cap` bytes, or a gzip file
+ * decompressed up to `cap` bytes. A damaged gzip stream ends the lines there and is reported, not thrown.
+ */
+export async function readLogLinesFrom(
+  f: ByteSource,
+  gz: boolean,
+  cap: number,
+  onLine: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<LogReadResult> {
+  const CHUNK_BYTES = 4 * 1024 * 1024;
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  let bytes = 0;
+  let skipFirst = false;
+  const text = (s: string): void => {
+    const parts = (rest + s).split('\n');
+    rest = parts.pop() ?? '';
+    for (const p of parts) {
+      if (skipFirst) {
+        skipFirst = false;
+        continue;
+      }
+      onLine(p);
+    }
+  };
+  const flush = (): void => {
+    const last = rest + decoder.end();
+    rest = '';
+    if (last !== '' && !skipFirst) onLine(last);
+  };
+  if (!gz) {
+    const start = Math.max(0, f.size - cap);
+    skipFirst = start > 0;
+    for (let pos = start; pos < f.size; pos += CHUNK_BYTES) {
+      signal?.throwIfAborted();
+      const b = await f.read(pos, Math.min(CHUNK_BYTES, f.size - pos));
+      if (b.length === 0) break;
+      bytes += b.length;
+      text(decoder.write(b));
+    }
+    flush();
+    return start > 0 ? { bytes, capped: 'tail' } : { bytes };
+  }
+  const size = f.size;
+  async function* compressed(): AsyncGenerator<Buffer> {
+    for (let pos = 0; pos < size; pos += CHUNK_BYTES) {
+      signal?.throwIfAborted();
+      const b = await f.read(pos, Math.min(CHUNK_BYTES, size - pos));
+      if (b.length === 0) return;
+      yield b;
+    }
+  }
+  let capped = false;
+  let corrupt: string | undefined;
+  try {
+    await pipeline(Readable.from(compressed()), createGunzip(), async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) {
+        signal?.throwIfAborted();
+        const room = cap - bytes;
+        const use = chunk.length > room ? chunk.subarray(0, room) : chunk;
+        bytes += use.length;
+        text(decoder.write(use));
+        if (chunk.length > room) {
+          capped = true;
+          return;
+        }
+      }
+    });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    if (!capped) corrupt = (err as Error).message;
+  }
+  if (capped || corrupt) rest = ''; // the line cut at the damage or the cap is incomplete
+  flush();
+  const r: LogReadResult = { bytes };
+  if (capped) r.capped = 'head';
+  if (corrupt) r.corrupt = corrupt;
+  return r;
 }

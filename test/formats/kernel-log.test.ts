@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,7 +7,11 @@ import {
   anchorFromRotationDate,
   assignSyslogYears,
   correlateUsbEvents,
+  journalEventLine,
   journalUsbLine,
+  KernelEventScanner,
+  parseRadioKernelMessage,
+  readLogLinesFrom,
   parseIsoTimestamp,
   parseJournalJsonLine,
   parseLogLine,
@@ -267,5 +272,156 @@ describe('journalctl -o json', () => {
     expect(parseJournalJsonLine('-- No entries --')).toBeUndefined();
     expect(parseJournalJsonLine('{"MESSAGE":"x"}')).toBeUndefined();
     expect(parseJournalJsonLine('{broken')).toBeUndefined();
+  });
+});
+
+// Kernel lines that name a radio. Each is written from the driver's own format string (dev_printk:
+// "<driver> <device>: …", netdev_printk: "<driver> <device> <iface>: …", pr_fmt "<module>: …", BT_INFO
+// "Bluetooth: …", bt_dev_info "Bluetooth: hciN: …", mac80211/mlme.c sdata_info "<iface>: …").
+const RADIO: Array<[string, string, string | undefined, string | undefined, string]> = [
+  // line, kind:driver, device, iface, what
+  ['brcmfmac: F1 signature read @0x18000000=0x15264345', 'wifi:brcmfmac', undefined, undefined, 'driver'],
+  ['brcmfmac: brcmf_fw_alloc_request: using brcm/brcmfmac43455-sdio for chip BCM4345/6', 'wifi:brcmfmac', undefined, undefined, 'firmware'],
+  ['brcmfmac: brcmf_c_preinit_dcmds: Firmware: BCM4345/6 wl0: Oct 28 2020 19:28:10 version 7.45.229 (617f1f5 CY) FWID 01-2dbd9d2e', 'wifi:brcmfmac', undefined, undefined, 'firmware'],
+  ['brcmfmac mmc1:0001:1: Direct firmware load for brcm/brcmfmac43455-sdio.raspberrypi,4-model-b.bin failed with error -2', 'wifi:brcmfmac', 'mmc1:0001:1', undefined, 'driver'],
+  ['iwlwifi 0000:00:14.3: loaded firmware version 66.f1c864e0.0 QuZ-a0-hr-b0-66.ucode op_mode iwlmvm', 'wifi:iwlwifi', '0000:00:14.3', undefined, 'firmware'],
+  ['iwlwifi 0000:00:14.3: Detected Intel(R) Wi-Fi 6 AX201 160MHz, REV=0x351', 'wifi:iwlwifi', '0000:00:14.3', undefined, 'driver'],
+  ['iwlwifi 0000:00:14.3 wlp0s20f3: renamed from wlan0', 'wifi:iwlwifi', '0000:00:14.3', 'wlp0s20f3', 'driver'],
+  ['ath9k 0000:02:00.0 wlp2s0: renamed from wlan0', 'wifi:ath9k', '0000:02:00.0', 'wlp2s0', 'driver'],
+  ['ath9k_htc 1-1.2:1.0: ath9k_htc: HTC initialized with 33 credits', 'wifi:ath9k_htc', '1-1.2:1.0', undefined, 'driver'],
+  ['ath10k_pci 0000:3a:00.0: qca6174 hw3.2 target 0x05030000 chip_id 0x00340aff sub 1a56:1535', 'wifi:ath10k_pci', '0000:3a:00.0', undefined, 'driver'],
+  ['ath11k_pci 0000:55:00.0: chip_id 0x2 chip_family 0xb board_id 0xff soc_id 0x400c0200', 'wifi:ath11k_pci', '0000:55:00.0', undefined, 'driver'],
+  ['ath12k_pci 0000:03:00.0: fw_version 0x1009f0a2 fw_build_timestamp 2024-02-24 07:24 fw_build_id WLAN.HMT.1.0.c5-00481', 'wifi:ath12k_pci', '0000:03:00.0', undefined, 'driver'],
+  ['rt2800usb 1-1.3:1.0 wlx00c0ca5a3e71: renamed from wlan1', 'wifi:rt2800usb', '1-1.3:1.0', 'wlx00c0ca5a3e71', 'driver'],
+  ['rtl8xxxu 1-2:1.0: RTL8192EU rev A (SMIC) romver 0, 2T2R, TX queues 3, WiFi=1, BT=0, GPS=0, HI PA=0', 'wifi:rtl8xxxu', '1-2:1.0', undefined, 'driver'],
+  ['rtw_8822ce 0000:02:00.0: Firmware version 9.9.4, H2C version 15', 'wifi:rtw_8822ce', '0000:02:00.0', undefined, 'driver'],
+  ['rtw89_8852be 0000:02:00.0: loaded firmware rtw89/rtw8852b_fw-1.bin', 'wifi:rtw89_8852be', '0000:02:00.0', undefined, 'firmware'],
+  ['rtl8192cu: Chip version 0x10', 'wifi:rtl8192cu', undefined, undefined, 'driver'],
+  ['r8188eu 1-1:1.0: Firmware Version 11, SubVersion 1, Signature 0x88e1', 'wifi:r8188eu', '1-1:1.0', undefined, 'driver'],
+  ['mt7601u 1-1:1.0: ASIC revision: 76010001 MAC revision: 76010500', 'wifi:mt7601u', '1-1:1.0', undefined, 'driver'],
+  ['mt76x0u 1-1:1.0: ASIC revision: 76100002 MAC revision: 76502000', 'wifi:mt76x0u', '1-1:1.0', undefined, 'driver'],
+  ['mt76x2u 2-1:1.0: ASIC revision: 76120044', 'wifi:mt76x2u', '2-1:1.0', undefined, 'driver'],
+  ['mt7921e 0000:02:00.0: ASIC revision: 79610010', 'wifi:mt7921e', '0000:02:00.0', undefined, 'driver'],
+  ['mt7921u 2-1:1.3: HW/SW Version: 0x8a108a10, Build Time: 20230526130917a', 'wifi:mt7921u', '2-1:1.3', undefined, 'driver'],
+  ['ieee80211 phy1: rt2x00_set_rt: Info - RT chipset 3070, rev 0201 detected', 'wifi:rt2x00', undefined, 'phy1', 'phy'],
+  ["ieee80211 phy0: Selected rate control algorithm 'minstrel_ht'", 'wifi:mac80211', undefined, 'phy0', 'phy'],
+  ['wlan0: associated', 'wifi:wireless-interface', undefined, 'wlan0', 'association'],
+  ['wlp2s0: authenticate with 5c:02:14:aa:bb:cc', 'wifi:wireless-interface', undefined, 'wlp2s0', 'association'],
+  ['IPv6: ADDRCONF(NETDEV_CHANGE): wlan0: link becomes ready', 'wifi:wireless-interface', undefined, 'wlan0', 'link'],
+  ['Bluetooth: hci0: BCM: chip id 107', 'bluetooth:bluetooth', undefined, 'hci0', 'controller'],
+  ['Bluetooth: hci0: Found device firmware: intel/ibt-19-0-4.sfi', 'bluetooth:bluetooth', undefined, 'hci0', 'controller'],
+  ['hci_uart_bcm serial0-0: supply vbat not found, using dummy regulator', 'bluetooth:hci_uart_bcm', 'serial0-0', undefined, 'driver'],
+  ['btusb 1-10:1.0: quirks 0x0', 'bluetooth:btusb', '1-10:1.0', undefined, 'driver'],
+];
+
+// Real lines that name no radio: module banners and registrations, the Bluetooth core and protocol
+// modules, the 802.11 stack, wired NICs, and look-alikes.
+const NOT_RADIO = [
+  'usbcore: registered new interface driver brcmfmac',
+  'usbcore: registered new interface driver btusb',
+  'usbcore: registered new interface driver rt2800usb',
+  'iwlwifi: Intel(R) Wireless WiFi driver for Linux',
+  'iwlwifi: Copyright(c) 2003- 2015 Intel Corporation',
+  '8188eu: loading out-of-tree module taints kernel.',
+  'r8188eu: module is from the staging directory, the quality is unknown, you have been warned.',
+  'brcmfmac: brcmfmac_module_init No platform data available.',
+  'cfg80211: Loading compiled-in X.509 certificates for regulatory database',
+  "cfg80211: Loaded X.509 cert 'sforshee: 00b28ddf47aef9cea7'",
+  'cfg80211: failed to load regulatory.db',
+  'platform regulatory.0: firmware: direct-loading firmware regulatory.db',
+  'Bluetooth: Core ver 2.22',
+  'Bluetooth: HCI device and connection manager initialized',
+  'Bluetooth: HCI socket layer initialized',
+  'Bluetooth: L2CAP socket layer initialized',
+  'Bluetooth: SCO socket layer initialized',
+  'Bluetooth: HCI UART driver ver 2.3',
+  'Bluetooth: HCI UART protocol H4 registered',
+  'Bluetooth: BNEP (Ethernet Emulation) ver 1.3',
+  'Bluetooth: RFCOMM TTY layer initialized',
+  'NET: Registered PF_BLUETOOTH protocol family',
+  'r8169 0000:02:00.0 enp2s0: renamed from eth0',
+  'IPv6: ADDRCONF(NETDEV_CHANGE): enp2s0: link becomes ready',
+  'e1000e 0000:00:1f.6 eno1: NIC Link is Up 1000 Mbps Full Duplex, Flow Control: None',
+  'usb 1-1.3: New USB device found, idVendor=148f, idProduct=3070, bcdDevice= 1.01',
+  'wl: module license \'MIXED/Proprietary\' taints kernel.',
+  'mac80211_hwsim: initializing netlink',
+];
+
+describe('parseRadioKernelMessage — what is a radio', () => {
+  it(`${RADIO.length} radio lines are recognised, with driver, device, interface and kind of line`, () => {
+    expect(RADIO.length).toBe(32);
+    for (const [line, kd, device, iface, what] of RADIO) {
+      const e = parseRadioKernelMessage(line);
+      expect(e, line).toBeDefined();
+      expect(`${e!.kind}:${e!.driver}`, line).toBe(kd);
+      expect(e!.device, line).toBe(device);
+      expect(e!.iface, line).toBe(iface);
+      expect(e!.what, line).toBe(what);
+    }
+  });
+  it(`${NOT_RADIO.length} lines that only look related are not`, () => {
+    expect(NOT_RADIO.length).toBe(28);
+    expect(NOT_RADIO.filter((l) => parseRadioKernelMessage(l) !== undefined)).toEqual([]);
+  });
+  it('firmware and chip named in the line', () => {
+    expect(parseRadioKernelMessage(RADIO[1]![0])!.detail).toBe('brcm/brcmfmac43455-sdio (BCM4345/6)');
+    expect(parseRadioKernelMessage(RADIO[4]![0])!.detail).toBe('QuZ-a0-hr-b0-66.ucode');
+    expect(parseRadioKernelMessage(RADIO[23]![0])!.detail).toBe('3070');
+  });
+  it('the plaso corpus syslog (real, no radio) has no radio line', () => {
+    const text = readFileSync(join(FIXTURES, 'roots', 'debian12-ws', 'var', 'log', 'syslog'), 'utf8');
+    const s = new KernelEventScanner('/var/log/syslog', parseRadioKernelMessage);
+    for (const l of text.split('\n')) s.push(l);
+    const scan = s.finish(anchorFromMtime(Date.parse('2013-01-01T00:00:00Z')));
+    expect(scan.kernelLines).toBeGreaterThan(0);
+    expect(scan.events).toEqual([]);
+  });
+});
+
+describe('KernelEventScanner and readLogLinesFrom', () => {
+  it('bare dmesg lines (with or without "kernel: ") have a monotonic time and no wall-clock time', () => {
+    const s = new KernelEventScanner('/var/log/dmesg', parseRadioKernelMessage);
+    s.push('[    3.612345] kernel: iwlwifi 0000:00:14.3: Detected Intel(R) Wi-Fi 6 AX201 160MHz, REV=0x351');
+    s.push('[    4.101112] Bluetooth: hci0: Found device firmware: intel/ibt-19-0-4.sfi');
+    s.push('[    4.200000] kernel: Bluetooth: Core ver 2.22');
+    const scan = s.finish(undefined);
+    expect(scan.dmesgLines).toBe(3);
+    expect(scan.events.map((e) => [e.event.driver, e.monoUs, e.time ?? null, e.line])).toEqual([
+      ['iwlwifi', 3612345, null, 1],
+      ['bluetooth', 4101112, null, 2],
+    ]);
+  });
+  it('syslog lines get their year from the anchor; other programs imitating the kernel are ignored', () => {
+    const s = new KernelEventScanner('/var/log/kern.log', parseRadioKernelMessage);
+    s.push('Dec 31 23:59:00 pi kernel: [    5.311812] brcmfmac: F1 signature read @0x18000000=0x15264345');
+    s.push('Jan  1 00:00:10 pi pi: brcmfmac: F1 signature read @0x18000000=0x15264345');
+    s.push('Jan  1 00:01:00 pi kernel: [   70.000000] wlan0: associated');
+    const scan = s.finish(anchorFromRotationDate('20240101'));
+    expect(scan.events.map((e) => [e.event.driver, e.time])).toEqual([
+      ['brcmfmac', '2023-12-31T23:59:00'],
+      ['wireless-interface', '2024-01-01T00:01:00'],
+    ]);
+  });
+  it('journal entries are timed in UTC', () => {
+    const l = journalEventLine({ realtimeUs: 1717200004120011, message: 'mt7921e 0000:02:00.0: ASIC revision: 79610010', monoUs: 4120011 }, '/var/log/journal', parseRadioKernelMessage);
+    expect(l).toMatchObject({ time: '2024-06-01T00:00:04.120Z', local: false, monoUs: 4120011, event: { driver: 'mt7921e' } });
+  });
+  it('gzip: all lines; a damaged stream gives the lines before the damage and says so; a plain file over the cap keeps its tail', async () => {
+    const text = Array.from({ length: 2000 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const gz = gzipSync(Buffer.from(text));
+    const src = (b: Buffer) => ({ size: b.length, read: async (p: number, n: number) => b.subarray(p, p + n) });
+    const all: string[] = [];
+    expect(await readLogLinesFrom(src(gz), true, 1 << 20, (l) => all.push(l))).toEqual({ bytes: text.length });
+    expect(all.length).toBe(2000);
+    const cut: string[] = [];
+    const r = await readLogLinesFrom(src(gz.subarray(0, gz.length >> 1)), true, 1 << 20, (l) => cut.push(l));
+    expect(r.corrupt).toMatch(/unexpected end of file/);
+    expect(cut.length).toBeGreaterThan(0);
+    expect(cut.length).toBeLessThan(2000);
+    expect(cut.every((l, i) => l === `line ${i}`)).toBe(true);
+    const tail: string[] = [];
+    expect((await readLogLinesFrom(src(Buffer.from(text)), false, 100, (l) => tail.push(l))).capped).toBe('tail');
+    expect(tail.at(-1)).toBe('line 1999');
+    expect(tail.every((l) => /^line \d+$/.test(l))).toBe(true);
   });
 });
