@@ -2,10 +2,38 @@
 // USB devices with a wireless interface class (e0), a known receiver/dongle id or a modem vendor,
 // and the class views (net/*/wireless, ieee80211, bluetooth, wwan) with rfkill state. A device
 // with no driver bound, or blocked by rfkill, is still present. Offline: what the disk recorded —
-// /var/lib/bluetooth/<adapter address>/ folders (one per Bluetooth controller bluetoothd saw) and
-// kernel log lines naming Wi-Fi radios.
+// /var/lib/bluetooth/<adapter address>/ folders (one per Bluetooth controller bluetoothd saw), and the
+// kernel's own record: Wi-Fi/Bluetooth driver lines (what counts as a radio is decided in
+// src/formats/kernel-log.ts, parseRadioKernelMessage) and USB attaches of wireless ids (usb.ids by name,
+// kernel drivers' id tables) or of a device a wireless driver bound — in /var/log/{syslog,kern.log,
+// messages,dmesg} and every rotation (`.1`, `.N.gz`, `-YYYYMMDD`), and the systemd journal (read by the
+// kit's journalctl, as the USB history does). Every file is opened through the Target, with a budget.
+import { spawn } from 'node:child_process';
+import { constants as fsConstants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import type { CoverageItem } from '../../engine/types.js';
+import {
+  anchorFromMtime,
+  anchorFromRotationDate,
+  correlateUsbEvents,
+  isHwsimLine,
+  journalEventLine,
+  KernelEventScanner,
+  parseJournalJsonLine,
+  parseRadioKernelMessage,
+  parseUsbKernelMessage,
+  readLogLinesFrom,
+  type KernelEventLine,
+  type KernelUsbAttach,
+  type KernelUsbLine,
+  type RadioKernelEvent,
+  type UsbKernelEvent,
+  type YearAnchor,
+} from '../../formats/kernel-log.js';
 import type { Target } from '../../target/types.js';
+import { orderLogFiles } from '../usb/linux.js';
 import { knownWirelessUsb } from './_ids.js';
 import type { WirelessAdapter } from './types.js';
 
@@ -218,10 +246,474 @@ export async function linuxLiveAdapters(target: Target): Promise<WirelessAdapter
 
 const MAC_DIR = /^[0-9A-F]{2}(:[0-9A-F]{2}){5}$/i;
 
-/** Kernel log lines that name a Wi-Fi radio or interface (driver bring-up, association). */
-const WIFI_LOG = /\b(ieee80211 (phy\d+)|(wl[a-z0-9]+|wlan\d+): (associated|authenticate with|deauthenticating|disassociated)|iwlwifi [0-9a-f:.]+: (Detected|loaded firmware)|cfg80211: )/;
+// ---------------------------------------------------------------------------------------------
+// Kernel logs on an offline disk
 
-export async function linuxOfflineAdapters(target: Target, coverage: CoverageItem[]): Promise<WirelessAdapter[]> {
+type Ev = RadioKernelEvent | UsbKernelEvent | { type: 'hwsim' };
+
+function classify(text: string): Ev | undefined {
+  if (isHwsimLine(text)) return { type: 'hwsim' };
+  return parseRadioKernelMessage(text) ?? parseUsbKernelMessage(text);
+}
+
+/** Log files of /var/log read for radios: the USB history's families, plus `dmesg` and its rotations. */
+const DMESG_NAME = /^dmesg(?:\.(\d+))?(\.gz)?$/;
+
+export interface LinuxOfflineAdapterOptions {
+  signal?: AbortSignal;
+  /** Cap on one log file's text (bytes, after decompression). Default 256 MiB. */
+  maxLogBytes?: number;
+  /** The kit's journalctl (default: `journalctl` on `pathEnv`). */
+  journalctl?: string;
+  pathEnv?: string;
+  /** Default 40 s (the probe has 60 s). */
+  journalTimeoutMs?: number;
+  /** Cap on journalctl's output. Default 512 MiB. */
+  maxJournalBytes?: number;
+}
+
+const MiB = 1024 * 1024;
+
+export interface Stream {
+  /** One family of files (`syslog`, `kern.log`, `messages`, `dmesg`) or the journal, oldest first. */
+  name: string;
+  lines: KernelEventLine<Ev>[];
+}
+
+/** Read every kernel log file of /var/log (through the Target) into streams of classified lines. */
+async function logStreams(target: Target, coverage: CoverageItem[], o: LinuxOfflineAdapterOptions): Promise<{ streams: Stream[]; read: number }> {
+  const cap = o.maxLogBytes ?? 256 * MiB;
+  let names: string[] = [];
+  try {
+    names = (await target.readDir('/var/log')).filter((e) => e.kind === 'file' || e.kind === 'symlink').map((e) => e.name);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'E_NOT_FOUND') coverage.push({ kind: 'unreadable', path: '/var/log', reason: `/var/log cannot be listed: ${(err as Error).message}: radio traces in kernel logs were not checked`, blocking: true });
+  }
+  const families: Array<{ name: string; files: Array<{ name: string; gz: boolean; other?: string; date?: string }> }> = [];
+  for (const [fam, files] of orderLogFiles(names)) {
+    families.push({ name: fam, files: files.map((f) => ({ name: f.name, gz: f.compression === 'gz', ...(f.compression && f.compression !== 'gz' ? { other: f.compression } : {}), ...(f.date ? { date: f.date } : {}) })) });
+  }
+  const dmesg = names.filter((n) => DMESG_NAME.test(n)).sort((a, b) => Number(DMESG_NAME.exec(b)![1] ?? -1) - Number(DMESG_NAME.exec(a)![1] ?? -1));
+  if (dmesg.length > 0) families.push({ name: 'dmesg', files: dmesg.map((n) => ({ name: n, gz: n.endsWith('.gz') })) });
+  const streams: Stream[] = [];
+  let read = 0;
+  for (const fam of families) {
+    const stream: Stream = { name: fam.name, lines: [] };
+    for (const f of fam.files) {
+      o.signal?.throwIfAborted();
+      const path = `/var/log/${f.name}`;
+      if (f.other) {
+        coverage.push({ kind: 'unsupported', path, reason: `${path} is compressed with ${f.other}, which is not decoded: its radio lines were not read` });
+        continue;
+      }
+      let anchor: YearAnchor | undefined;
+      let file;
+      try {
+        const st = await target.stat(path);
+        if (st.kind !== 'file') continue;
+        anchor = f.date ? anchorFromRotationDate(f.date) : anchorFromMtime(st.mtimeMs);
+        file = await target.open(path);
+      } catch (err) {
+        coverage.push({ kind: 'unreadable', path, reason: `${path}: ${(err as Error).message}: its radio lines were not read` });
+        continue;
+      }
+      const scanner = new KernelEventScanner<Ev>(path, classify);
+      try {
+        const res = await readLogLinesFrom(file, f.gz, cap, (l) => scanner.push(l), o.signal);
+        if (res.corrupt) coverage.push({ kind: 'corrupt', path, reason: `${path}: decompression failed after ${res.bytes} bytes (${res.corrupt}); the lines before the damage were read, the rest was not` });
+        if (res.capped === 'tail') coverage.push({ kind: 'too-large', path, reason: `${path} is over ${Math.round(cap / MiB)} MiB: only its newest ${Math.round(cap / MiB)} MiB were read for radio lines` });
+        if (res.capped === 'head') coverage.push({ kind: 'too-large', path, reason: `${path} decompresses to over ${Math.round(cap / MiB)} MiB: only its oldest ${Math.round(cap / MiB)} MiB were read for radio lines` });
+      } catch (err) {
+        o.signal?.throwIfAborted();
+        coverage.push({ kind: 'unreadable', path, reason: `${path}: ${(err as Error).message}: its radio lines were not read` });
+        continue;
+      } finally {
+        await file.close().catch(() => undefined);
+      }
+      const scan = scanner.finish(anchor);
+      read++;
+      for (const e of scan.events) stream.lines.push(e);
+    }
+    streams.push(stream);
+  }
+  return { streams, read };
+}
+
+async function findJournalctl(explicit: string | undefined, pathVar: string | undefined): Promise<string | undefined> {
+  const candidates = explicit !== undefined ? [explicit] : (pathVar ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'journalctl'));
+  for (const c of candidates) {
+    try {
+      await access(c, fsConstants.X_OK);
+      return c;
+    } catch {
+      // next
+    }
+  }
+  return undefined;
+}
+
+/** Journal files under a journal directory and its machine-id folders. */
+async function countJournalFiles(target: Target, dir: string): Promise<number> {
+  let n = 0;
+  let ents;
+  try {
+    ents = await target.readDir(dir);
+  } catch {
+    return 0;
+  }
+  for (const e of ents) {
+    if (e.kind === 'file' && /\.journal~?$/.test(e.name)) n++;
+    else if (e.kind === 'dir') n += (await target.readDir(`${dir}/${e.name}`).catch(() => [])).filter((x) => x.kind === 'file' && /\.journal~?$/.test(x.name)).length;
+  }
+  return n;
+}
+
+/** The kernel entries of the target's journal, read by the kit's journalctl (read-only), classified. */
+async function journalStream(target: Target, coverage: CoverageItem[], o: LinuxOfflineAdapterOptions): Promise<Stream | undefined> {
+  const dir = '/var/log/journal';
+  const files = await countJournalFiles(target, dir);
+  if (files === 0) return undefined;
+  const jctl = await findJournalctl(o.journalctl, o.pathEnv ?? process.env['PATH']);
+  if (!jctl) {
+    coverage.push({ kind: 'missing-tool', path: dir, reason: `the systemd journal in ${dir} was not read for radio lines: journalctl is not installed on the inspecting system (kit)` });
+    return undefined;
+  }
+  let hostDir: string;
+  try {
+    hostDir = await target.resolve(dir);
+  } catch (err) {
+    coverage.push({ kind: 'unreadable', path: dir, reason: `${dir}: ${(err as Error).message}` });
+    return undefined;
+  }
+  const timeoutMs = o.journalTimeoutMs ?? 40_000;
+  const maxBytes = o.maxJournalBytes ?? 512 * MiB;
+  const stream: Stream = { name: 'journal', lines: [] };
+  const run = await new Promise<{ entries: number; code: number | null; timedOut: boolean; capped: boolean; error?: string; stderr: string }>((resolve) => {
+    const r = { entries: 0, code: null as number | null, timedOut: false, capped: false, stderr: '' } as { entries: number; code: number | null; timedOut: boolean; capped: boolean; error?: string; stderr: string };
+    const child = spawn(jctl, [`--directory=${hostDir}`, '--output=json', '--no-pager', '--output-fields=MESSAGE,_SOURCE_MONOTONIC_TIMESTAMP', '_TRANSPORT=kernel'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...(o.pathEnv !== undefined ? { PATH: o.pathEnv } : {}), LC_ALL: 'C', SYSTEMD_PAGER: 'cat', SYSTEMD_COLORS: '0' },
+    });
+    const timer = setTimeout(() => {
+      r.timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    const onAbort = (): void => void child.kill('SIGKILL');
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const dec = new StringDecoder('utf8');
+    let rest = '';
+    let bytes = 0;
+    const line = (l: string): void => {
+      const e = parseJournalJsonLine(l);
+      if (!e) return;
+      r.entries++;
+      const ev = journalEventLine(e, dir, classify);
+      if (ev) stream.lines.push(ev);
+    };
+    child.stdout.on('data', (b: Buffer) => {
+      if (r.capped) return;
+      bytes += b.length;
+      if (bytes > maxBytes) {
+        r.capped = true;
+        child.kill('SIGKILL');
+        return;
+      }
+      const parts = (rest + dec.write(b)).split('\n');
+      rest = parts.pop() ?? '';
+      for (const p of parts) line(p);
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      if (r.stderr.length < 65536) r.stderr += b.toString('utf8');
+    });
+    child.on('error', (err) => {
+      r.error = err.message;
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onAbort);
+      if (!r.capped && !r.timedOut) line(rest + dec.end());
+      r.code = code;
+      resolve(r);
+    });
+  });
+  o.signal?.throwIfAborted();
+  if (run.error) {
+    coverage.push({ kind: 'missing-tool', path: dir, reason: `the systemd journal in ${dir} was not read: ${jctl} could not be run (${run.error})` });
+    return undefined;
+  }
+  if (run.timedOut) coverage.push({ kind: 'timeout', path: dir, reason: `journalctl on ${dir} did not finish within ${Math.round(timeoutMs / 1000)} s: only the ${run.entries} kernel entries it gave were read for radio lines` });
+  else if (run.capped) coverage.push({ kind: 'too-large', path: dir, reason: `journalctl on ${dir} gave over ${Math.round(maxBytes / MiB)} MiB: only the oldest ${run.entries} kernel entries were read for radio lines` });
+  else if (run.code !== 0) coverage.push({ kind: 'unreadable', path: dir, reason: `journalctl on ${dir} failed (exit ${run.code ?? 'signal'}): ${run.stderr.split('\n').filter(Boolean).slice(0, 3).join('; ') || 'no message'}` });
+  else if (run.entries === 0) coverage.push({ kind: 'unreadable', path: dir, reason: `journalctl read no kernel entry from the ${files} journal files in ${dir}: they are damaged, or in a format this journalctl does not support` });
+  return run.entries > 0 ? stream : undefined;
+}
+
+/** Earliest / latest of a set of line stamps (local naive times and UTC ones are kept as they are). */
+interface Span {
+  first?: { time: string; ms: number; local: boolean };
+  last?: { time: string; ms: number; local: boolean };
+}
+
+function widen(s: Span, t: { time?: string; timeMs?: number; local: boolean }): void {
+  if (t.time === undefined || t.timeMs === undefined) return;
+  const v = { time: t.time, ms: t.timeMs, local: t.local };
+  if (!s.first || v.ms < s.first.ms) s.first = v;
+  if (!s.last || v.ms > s.last.ms) s.last = v;
+}
+
+function spanFields(s: Span): Pick<WirelessAdapter, 'firstSeen' | 'lastSeen' | 'timesAreLocal'> {
+  const out: Pick<WirelessAdapter, 'firstSeen' | 'lastSeen' | 'timesAreLocal'> = {};
+  if (s.first) out.firstSeen = s.first.time;
+  if (s.last) out.lastSeen = s.last.time;
+  if (s.first?.local || s.last?.local) out.timesAreLocal = true;
+  return out;
+}
+
+/** One radio seen by its driver lines (or by controller/interface lines), across every source. */
+interface DriverGroup {
+  kind: 'wifi' | 'bluetooth';
+  driver: string;
+  /** Driver families named inside generic lines (`rt2x00` from `ieee80211 phy1: rt2x00_set_rt: …`). */
+  hints: Set<string>;
+  devices: Set<string>;
+  ifaces: Set<string>;
+  details: Set<string>;
+  whats: Set<string>;
+  lines: number;
+  sources: Set<string>;
+  span: Span;
+  /** Order of the first line (stream index, line index): to name the first source. */
+  firstSource: string;
+}
+
+/** One wireless USB device (vid:pid:serial) seen attached in the logs. */
+interface UsbGroup {
+  vid: string;
+  pid: string;
+  serial?: string;
+  name?: string;
+  busPaths: Set<string>;
+  attachesPerStream: Map<string, number>;
+  sources: Set<string>;
+  span: Span;
+  matchedBy: Set<string>;
+  drivers: Set<string>;
+  firstSource: string;
+}
+
+const GENERIC = new Set(['bluetooth', 'mac80211', 'wireless-interface', 'rt2x00']);
+
+function lineLabel(e: RadioKernelEvent): string {
+  switch (e.what) {
+    case 'controller':
+      return `kernel log: Bluetooth controller ${e.iface} registered ("Bluetooth: ${e.iface}: …")`;
+    case 'phy':
+      return `kernel log: 802.11 radio ${e.iface} registered ("ieee80211 ${e.iface}: …")`;
+    case 'association':
+      return `kernel log: Wi-Fi interface ${e.iface} associated or authenticated with an access point`;
+    case 'link':
+      return `kernel log: Wi-Fi interface ${e.iface} brought up`;
+    case 'firmware':
+      return `kernel log: ${e.driver} loaded firmware`;
+    default:
+      return `kernel log: ${e.kind === 'wifi' ? 'Wi-Fi' : 'Bluetooth'} driver ${e.driver}${e.device ? ` on device ${e.device}` : ''}`;
+  }
+}
+
+/**
+ * Radios recorded by the kernel: driver groups (one per driver; controller, phy and interface lines join
+ * the one driver of their kind when there is exactly one), and USB attaches of wireless devices (by id,
+ * or bound by a wireless driver on the same bus path).
+ */
+export function radiosFromStreams(streams: readonly Stream[]): WirelessAdapter[] {
+  const hwsim = streams.some((s) => s.lines.some((l) => l.event.type === 'hwsim'));
+  const groups = new Map<string, DriverGroup>();
+  const labels = new Map<string, Set<string>>();
+  /** USB bus paths a wireless driver named (`1-1.3` from `rt2800usb 1-1.3:1.0`), per stream. */
+  const boundAt = new Map<string, Map<string, Set<string>>>();
+  for (const s of streams) {
+    for (const l of s.lines) {
+      const e = l.event;
+      if (e.type !== 'radio') continue;
+      if (e.what === 'phy' && hwsim) continue;
+      // Controller, phy and interface lines are grouped by their name (a phy's lines carry a driver hint
+      // only sometimes: `ieee80211 phy1: rt2x00_set_rt: …` but `ieee80211 phy1: Selected rate control …`).
+      const key = GENERIC.has(e.driver) ? `${e.kind}:${e.what === 'phy' ? 'phy' : e.what === 'controller' ? 'hci' : 'iface'}:${e.iface}` : `${e.kind}:${e.driver}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = { kind: e.kind, driver: GENERIC.has(e.driver) ? (e.what === 'controller' ? 'bluetooth' : e.what === 'phy' ? 'mac80211' : 'wireless-interface') : e.driver, hints: new Set(), devices: new Set(), ifaces: new Set(), details: new Set(), whats: new Set(), lines: 0, sources: new Set(), span: {}, firstSource: l.source };
+        groups.set(key, g);
+        labels.set(key, new Set());
+      }
+      g.lines++;
+      if (GENERIC.has(e.driver) && e.driver !== g.driver) g.hints.add(e.driver);
+      g.sources.add(l.source);
+      if (e.device) g.devices.add(e.device);
+      if (e.iface) g.ifaces.add(e.iface);
+      if (e.detail) g.details.add(e.detail);
+      labels.get(key)!.add(lineLabel(e));
+      widen(g.span, l);
+      const usb = e.device ? /^(\d+-\d+(?:\.\d+)*):\d+\.\d+$/.exec(e.device) : null;
+      if (usb) {
+        const m = boundAt.get(s.name) ?? new Map<string, Set<string>>();
+        boundAt.set(s.name, m);
+        const set = m.get(usb[1]!) ?? new Set<string>();
+        set.add(e.driver);
+        m.set(usb[1]!, set);
+      }
+    }
+  }
+
+  // USB attaches: a known wireless id, or a device on a bus path a wireless driver named.
+  const usb = new Map<string, UsbGroup>();
+  for (const s of streams) {
+    const usbLines = s.lines.filter((l) => l.event.type !== 'radio' && l.event.type !== 'hwsim') as unknown as KernelUsbLine[];
+    const bound = boundAt.get(s.name);
+    const perStream = new Map<string, number>();
+    for (const a of correlateUsbEvents(usbLines) as KernelUsbAttach[]) {
+      if (a.hub) continue;
+      const known = knownWirelessUsb(a.vid, a.pid);
+      const drivers = bound?.get(a.busPath);
+      if (!known && !drivers) continue;
+      const key = `${a.vid}:${a.pid}:${a.serial ?? ''}`;
+      let g = usb.get(key);
+      if (!g) {
+        g = { vid: a.vid, pid: a.pid, busPaths: new Set(), attachesPerStream: new Map(), sources: new Set(), span: {}, matchedBy: new Set(), drivers: new Set(), firstSource: a.connected.source };
+        if (a.serial) g.serial = a.serial;
+        usb.set(key, g);
+      }
+      const nm = [a.manufacturer, a.product].filter(Boolean).join(' ');
+      if (nm && !g.name) g.name = nm;
+      g.busPaths.add(a.busPath);
+      g.sources.add(a.connected.source);
+      widen(g.span, a.connected);
+      if (a.removed) widen(g.span, a.removed);
+      if (known) g.matchedBy.add(`kernel log: USB ${a.vid}:${a.pid} attached — ${known.source}`);
+      for (const d of drivers ?? []) {
+        g.drivers.add(d);
+        g.matchedBy.add(`kernel log: USB ${a.vid}:${a.pid} at ${a.busPath} bound by the wireless driver ${d}`);
+      }
+      perStream.set(key, (perStream.get(key) ?? 0) + 1);
+    }
+    for (const [k, n] of perStream) usb.get(k)!.attachesPerStream.set(s.name, n);
+  }
+
+  // Driver groups that only named USB devices now represented by a USB record are folded into it.
+  const folded = new Set<string>();
+  for (const [key, g] of groups) {
+    if (g.devices.size === 0) continue;
+    const paths = [...g.devices].map((d) => /^(\d+-\d+(?:\.\d+)*):\d+\.\d+$/.exec(d)?.[1]);
+    if (paths.some((p) => p === undefined)) continue;
+    const owners = [...usb.values()].filter((u) => paths.some((p) => u.busPaths.has(p!)) && u.drivers.has(g.driver));
+    if (owners.length === 0) continue;
+    folded.add(key);
+    for (const u of owners) {
+      for (const src of g.sources) u.sources.add(src);
+      if (g.span.first) widen(u.span, { time: g.span.first.time, timeMs: g.span.first.ms, local: g.span.first.local });
+      if (g.span.last) widen(u.span, { time: g.span.last.time, timeMs: g.span.last.ms, local: g.span.last.local });
+      for (const l of labels.get(key) ?? []) u.matchedBy.add(l);
+      (u as UsbGroup & { ifaces?: Set<string> }).ifaces = new Set([...((u as UsbGroup & { ifaces?: Set<string> }).ifaces ?? []), ...g.ifaces]);
+    }
+  }
+
+  // Controller, phy and interface lines join the radio they belong to, when that can be told: a phy whose
+  // lines name a driver family (rt2x00) joins the USB device of that family; otherwise the one radio of
+  // their kind named by a non-USB driver (the built-in one), or else the one USB radio of their kind.
+  // When it cannot be told (several candidates), they stay an observation of their own.
+  const usbDrivers = (u: UsbGroup): string[] => [...u.drivers, ...(knownWirelessUsb(u.vid, u.pid)?.drivers ?? [])];
+  for (const [k, g] of groups) {
+    if (!GENERIC.has(g.driver) || folded.has(k)) continue;
+    const fam = [...g.hints][0];
+    let into: DriverGroup | UsbGroup | undefined;
+    if (fam) {
+      const c = [...usb.values()].filter((u) => usbDrivers(u).some((d) => d.startsWith(fam.slice(0, 3))));
+      if (c.length === 1) into = c[0];
+    }
+    if (!into && !fam) {
+      const named = [...groups.entries()].filter(([k2, g2]) => g2.kind === g.kind && !GENERIC.has(g2.driver) && !folded.has(k2) && ![...g2.devices].some((d) => /^\d+-\d+/.test(d)));
+      const usbOfKind = [...usb.values()].filter((u) => (knownWirelessUsb(u.vid, u.pid)?.kind ?? (u.drivers.size > 0 ? g.kind : undefined)) === g.kind);
+      if (named.length === 1) into = named[0]![1];
+      else if (named.length === 0 && usbOfKind.length === 1) into = usbOfKind[0];
+    }
+    if (!into) continue;
+    folded.add(k);
+    const ls = labels.get(k) ?? new Set<string>();
+    const first = g.span.first ? { time: g.span.first.time, timeMs: g.span.first.ms, local: g.span.first.local } : { local: false };
+    const last = g.span.last ? { time: g.span.last.time, timeMs: g.span.last.ms, local: g.span.last.local } : { local: false };
+    if ('vid' in into) {
+      const ux = into as UsbGroup & { ifaces?: Set<string> };
+      ux.ifaces = new Set([...(ux.ifaces ?? []), ...g.ifaces]);
+      g.sources.forEach((x) => ux.sources.add(x));
+      ls.forEach((l) => ux.matchedBy.add(l));
+      widen(ux.span, first);
+      widen(ux.span, last);
+    } else {
+      const tg = into;
+      g.ifaces.forEach((i) => tg.ifaces.add(i));
+      g.sources.forEach((x) => tg.sources.add(x));
+      g.details.forEach((x) => tg.details.add(x));
+      tg.lines += g.lines;
+      widen(tg.span, first);
+      widen(tg.span, last);
+      const tk = [...groups.entries()].find(([, v]) => v === tg)![0];
+      ls.forEach((l) => labels.get(tk)!.add(l));
+    }
+  }
+
+  const out: WirelessAdapter[] = [];
+  for (const [key, g] of groups) {
+    if (folded.has(key)) continue;
+    const what = g.driver === 'bluetooth' ? `Bluetooth controller ${[...g.ifaces].join(', ')}` : GENERIC.has(g.driver) ? `Wi-Fi radio ${[...g.ifaces].join(', ')}` : `${g.kind === 'wifi' ? 'Wi-Fi' : 'Bluetooth'} radio (driver ${g.driver})`;
+    const a: WirelessAdapter = {
+      kind: g.kind,
+      name: g.details.size > 0 ? `${what}: ${[...g.details].slice(0, 3).join(', ')}` : what,
+      bus: busOf(g.devices),
+      id: `log:${key}`,
+      ...(GENERIC.has(g.driver) ? (g.hints.size > 0 ? { driver: [...g.hints].join(',') } : {}) : { driver: g.driver }),
+      ...(g.ifaces.size > 0 ? { ifaces: [...g.ifaces].sort() } : {}),
+      presence: 'recorded',
+      matchedBy: [...labels.get(key)!].sort(),
+      ...spanFields(g.span),
+      logLines: g.lines,
+      sources: [...g.sources].sort(),
+      source: g.firstSource,
+    };
+    out.push(a);
+  }
+  for (const [key, u] of usb) {
+    const known = knownWirelessUsb(u.vid, u.pid);
+    const driverKind = [...u.drivers].map((d) => [...groups.values()].find((g) => g.driver === d)?.kind).find(Boolean);
+    const ifaces = (u as UsbGroup & { ifaces?: Set<string> }).ifaces;
+    out.push({
+      kind: known?.kind ?? driverKind ?? 'radio',
+      name: u.name ?? known?.name ?? `USB device ${u.vid}:${u.pid}`,
+      bus: 'usb',
+      id: `usb:${key}`,
+      vid: u.vid,
+      pid: u.pid,
+      ...(u.drivers.size > 0 ? { driver: [...u.drivers].sort().join(',') } : {}),
+      ...(ifaces && ifaces.size > 0 ? { ifaces: [...ifaces].sort() } : {}),
+      presence: 'recorded',
+      matchedBy: [...u.matchedBy].sort(),
+      ...spanFields(u.span),
+      attaches: Math.max(...u.attachesPerStream.values()),
+      sources: [...u.sources].sort(),
+      source: u.firstSource,
+    });
+  }
+  return out.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+function busOf(devices: Set<string>): WirelessAdapter['bus'] {
+  const d = [...devices];
+  if (d.some((x) => /^[0-9a-f]{4}:[0-9a-f]{2}:/.test(x))) return 'pci';
+  if (d.some((x) => /^\d+-\d+/.test(x))) return 'usb';
+  if (d.some((x) => /^mmc\d+:/.test(x))) return 'sdio';
+  if (d.length > 0) return 'platform';
+  return 'unknown';
+}
+
+export async function linuxOfflineAdapters(target: Target, coverage: CoverageItem[], opts: LinuxOfflineAdapterOptions = {}): Promise<WirelessAdapter[]> {
   const out: WirelessAdapter[] = [];
   for (const name of await names(target, '/var/lib/bluetooth')) {
     if (!MAC_DIR.test(name)) continue;
@@ -235,30 +727,18 @@ export async function linuxOfflineAdapters(target: Target, coverage: CoverageIte
       source: `/var/lib/bluetooth/${name}`,
     });
   }
-  const phys = new Map<string, string>();
-  let logsRead = 0;
-  for (const log of ['/var/log/kern.log', '/var/log/syslog', '/var/log/messages']) {
-    let t: string;
-    try {
-      t = await target.readText(log, { maxBytes: 256 * 1024 * 1024 });
-    } catch {
-      continue;
-    }
-    logsRead++;
-    for (const line of t.split('\n')) {
-      const m = WIFI_LOG.exec(line);
-      if (!m) continue;
-      const what = m[2] ?? m[4] ?? (m[6] ? 'iwlwifi' : 'cfg80211');
-      if (!phys.has(what)) phys.set(what, log);
-    }
+  const { streams, read } = await logStreams(target, coverage, opts);
+  const journal = await journalStream(target, coverage, opts);
+  if (journal) streams.push(journal);
+  out.push(...radiosFromStreams(streams));
+  if (read === 0 && !journal) {
+    coverage.push({
+      kind: 'not-recorded',
+      path: '/var/log',
+      reason: 'no kernel log (syslog, kern.log, messages, dmesg and their rotations) or systemd journal could be read: radios recorded in kernel logs could not be checked',
+      blocking: true,
+    });
   }
-  for (const [what, log] of phys) {
-    if (what === 'cfg80211') continue; // the 802.11 stack loading says nothing about hardware
-    out.push({ kind: 'wifi', name: `Wi-Fi radio ${what}`, bus: 'unknown', id: `log:${what}`, ifaces: [what], presence: 'recorded', matchedBy: ['kernel log line naming a Wi-Fi radio'], source: log });
-  }
-  if (logsRead === 0) {
-    coverage.push({ kind: 'not-recorded', path: '/var/log', reason: 'no kernel log (kern.log, syslog, messages) on the disk: Wi-Fi hardware traces in logs could not be checked' });
-  }
-  coverage.push({ kind: 'not-recorded', reason: 'an offline Linux disk does not list its hardware: only adapters the OS recorded (Bluetooth folders, kernel logs) are seen; scan live to see all' });
+  coverage.push({ kind: 'not-recorded', reason: 'an offline Linux disk does not list its hardware: only adapters the OS recorded (Bluetooth folders, kernel logs, the journal) are seen; scan live to see all' });
   return out;
 }

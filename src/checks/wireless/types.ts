@@ -39,15 +39,27 @@ export interface WirelessAdapter {
   firstInstall?: string;
   lastArrival?: string;
   lastRemoval?: string;
-  /** Where it was read (sysfs path, or `<hive>: <key>`). */
+  /** Kernel logs: first and last time a line showed it (ISO; local wall-clock time without zone when `timesAreLocal`). */
+  firstSeen?: string;
+  lastSeen?: string;
+  /** The times are the machine's local wall-clock time (year-less syslog lines), not UTC. */
+  timesAreLocal?: boolean;
+  /** Kernel logs: how many lines showed this radio (all sources; syslog and kern.log repeat each other). */
+  logLines?: number;
+  /** Kernel logs: USB attaches seen (the most in any one stream: syslog, kern.log, messages, journal). */
+  attaches?: number;
+  /** Kernel logs: every file (or the journal folder) where it was seen. */
+  sources?: string[];
+  /** Where it was read (sysfs path, `<hive>: <key>`, or the first log file that showed it). */
   source: string;
 }
 
 /** One trace of past wireless use (observation of `wireless.history`). */
 export interface WirelessTrace {
   [k: string]: unknown;
-  kind: 'wifi-network' | 'bluetooth-device';
-  /** SSID for Wi-Fi, device name (or address) for Bluetooth. */
+  /** `hostapd-config`: a hostapd configuration, i.e. the machine was set up as a Wi-Fi access point. */
+  kind: 'wifi-network' | 'bluetooth-device' | 'hostapd-config';
+  /** SSID for Wi-Fi (the network the access point offers, for hostapd), device name (or address) for Bluetooth. */
   name: string;
   /** Bluetooth device address, Wi-Fi profile id… */
   address?: string;
@@ -60,6 +72,8 @@ export interface WirelessTrace {
   paired?: boolean;
   autoConnect?: boolean;
   security?: string;
+  /** Network interface the configuration names (hostapd `interface=`, netplan, ifupdown). */
+  iface?: string;
   /** Where it was read. */
   source: string;
 }
