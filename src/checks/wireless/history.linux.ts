@@ -1,6 +1,9 @@
 // Linux traces of wireless use: NetworkManager Wi-Fi connection profiles (keyfiles, with the
-// last-used time NetworkManager keeps), wpa_supplicant and iwd network configs, and BlueZ paired
-// devices (/var/lib/bluetooth/<adapter>/<device>/info).
+// last-used time NetworkManager keeps), wpa_supplicant and iwd network configs, netplan `wifis:`,
+// ifupdown `wpa-ssid` / `wireless-essid`, BlueZ paired devices (/var/lib/bluetooth/<adapter>/<device>/info),
+// and hostapd configurations (the machine was set up as a Wi-Fi access point: kind `hostapd-config`).
+// Every file is read through the Target with a size budget; one that cannot be read is a coverage gap.
+// Secrets (PSKs, passphrases) are never put in an observation.
 import type { CoverageItem } from '../../engine/types.js';
 import type { Target } from '../../target/types.js';
 import type { WirelessTrace } from './types.js';
@@ -144,6 +147,146 @@ async function bluezDevices(target: Target, coverage: CoverageItem[]): Promise<W
   return out;
 }
 
+/** `key=value` settings of a hostapd configuration (comments and blank lines skipped; the last value wins). */
+export function parseHostapdConf(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const i = line.indexOf('=');
+    if (i > 0) out[line.slice(0, i).trim()] = line.slice(i + 1).trim();
+  }
+  return out;
+}
+
+/** hostapd's SSID: `ssid=` text, or `ssid2=` as `"quoted"`, hex, or `P"printf-escaped"`. */
+export function hostapdSsid(conf: Record<string, string>): string | undefined {
+  if (conf['ssid'] !== undefined && conf['ssid'] !== '') return conf['ssid'];
+  const s2 = conf['ssid2'];
+  if (s2 === undefined || s2 === '') return undefined;
+  const q = /^P?"(.*)"$/.exec(s2);
+  if (q) return q[1]!;
+  if (/^([0-9a-fA-F]{2})+$/.test(s2)) return Buffer.from(s2, 'hex').toString('utf8');
+  return s2;
+}
+
+/** Security of a hostapd network, from `wpa`, `wpa_key_mgmt`, `wep_key0`, `auth_algs` (never the key). */
+function hostapdSecurity(c: Record<string, string>): string {
+  const wpa = Number(c['wpa'] ?? '0');
+  if (wpa > 0) return `${wpa & 2 ? 'WPA2' : 'WPA'}${c['wpa_key_mgmt'] ? ` ${c['wpa_key_mgmt']}` : '-PSK'}`;
+  if (c['wep_key0'] !== undefined || c['wep_default_key'] !== undefined) return 'WEP';
+  return 'open';
+}
+
+/**
+ * hostapd configurations: /etc/hostapd/*.conf (hostapd.conf and per-interface files), /etc/hostapd.conf.
+ * A file that sets an interface or an SSID means the machine was set up as an access point (Debian's
+ * hostapd package ships no configuration in /etc, only examples under /usr/share/doc).
+ */
+async function hostapd(target: Target, coverage: CoverageItem[]): Promise<WirelessTrace[]> {
+  const out: WirelessTrace[] = [];
+  const files = [...new Set([...(await target.glob('/etc/hostapd/*.conf')), ...(await target.glob('/etc/hostapd/*/*.conf')), ...(await target.glob('/etc/hostapd.conf'))])].sort();
+  for (const f of files) {
+    const text = await read(target, f, coverage);
+    if (text === undefined) continue;
+    const c = parseHostapdConf(text);
+    const ssid = hostapdSsid(c);
+    if (ssid === undefined && c['interface'] === undefined) continue;
+    out.push({
+      kind: 'hostapd-config',
+      name: ssid ?? '(no SSID set)',
+      ...(c['interface'] ? { iface: c['interface'] } : {}),
+      security: hostapdSecurity(c),
+      source: f,
+    });
+  }
+  return out;
+}
+
+/** SSIDs under `wifis: <iface>: access-points:` of a netplan YAML file (indentation-based; quotes removed). */
+export function netplanWifis(text: string): Array<{ ssid: string; iface: string }> {
+  const out: Array<{ ssid: string; iface: string }> = [];
+  let wifisIndent = -1;
+  let iface: { name: string; indent: number } | undefined;
+  let apIndent = -1;
+  let ssidIndent = -1;
+  for (const raw of text.split(/\r?\n/)) {
+    if (raw.trim() === '' || raw.trim().startsWith('#')) continue;
+    const indent = raw.length - raw.trimStart().length;
+    const m = /^\s*("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:#]+?)\s*:(?:\s|$)/.exec(raw);
+    const key = m ? m[1]!.replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1').trim() : undefined;
+    if (wifisIndent >= 0 && indent <= wifisIndent) {
+      wifisIndent = -1;
+      iface = undefined;
+      apIndent = -1;
+    }
+    if (apIndent >= 0 && indent <= apIndent) apIndent = -1;
+    if (iface && indent <= iface.indent) {
+      iface = undefined;
+      apIndent = -1;
+    }
+    if (key === undefined) continue;
+    if (key === 'wifis') {
+      wifisIndent = indent;
+      continue;
+    }
+    if (wifisIndent < 0) continue;
+    if (!iface) {
+      iface = { name: key, indent };
+      continue;
+    }
+    if (key === 'access-points' && apIndent < 0) {
+      apIndent = indent;
+      ssidIndent = -1;
+      continue;
+    }
+    if (apIndent >= 0) {
+      if (ssidIndent < 0) ssidIndent = indent;
+      if (indent === ssidIndent) out.push({ ssid: key, iface: iface.name });
+    }
+  }
+  return out;
+}
+
+/** `wpa-ssid` / `wireless-essid` of /etc/network/interfaces stanzas (ifupdown with wpasupplicant / wireless-tools). */
+export function ifupdownWifi(text: string): Array<{ ssid: string; iface?: string }> {
+  const out: Array<{ ssid: string; iface?: string }> = [];
+  let iface: string | undefined;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    const st = /^iface\s+(\S+)/.exec(line);
+    if (st) {
+      iface = st[1]!;
+      continue;
+    }
+    const m = /^(?:wpa-ssid|wireless-essid)\s+(.+)$/.exec(line);
+    if (m) out.push({ ssid: m[1]!.replace(/^"(.*)"$/, '$1'), ...(iface ? { iface } : {}) });
+  }
+  return out;
+}
+
+async function netplanAndIfupdown(target: Target, coverage: CoverageItem[]): Promise<WirelessTrace[]> {
+  const out: WirelessTrace[] = [];
+  for (const f of [...(await target.glob('/etc/netplan/*.yaml')), ...(await target.glob('/etc/netplan/*.yml'))].sort()) {
+    const text = await read(target, f, coverage);
+    if (text === undefined) continue;
+    for (const w of netplanWifis(text)) out.push({ kind: 'wifi-network', name: w.ssid, iface: w.iface, source: f });
+  }
+  for (const f of ['/etc/network/interfaces', ...(await target.glob('/etc/network/interfaces.d/*'))]) {
+    if (!(await target.exists(f))) continue;
+    const text = await read(target, f, coverage);
+    if (text === undefined) continue;
+    for (const w of ifupdownWifi(text)) out.push({ kind: 'wifi-network', name: w.ssid, ...(w.iface ? { iface: w.iface } : {}), source: f });
+  }
+  return out;
+}
+
 export async function linuxWirelessHistory(target: Target, coverage: CoverageItem[]): Promise<WirelessTrace[]> {
-  return [...(await nmProfiles(target, coverage)), ...(await wpaAndIwd(target, coverage)), ...(await bluezDevices(target, coverage))];
+  return [
+    ...(await nmProfiles(target, coverage)),
+    ...(await wpaAndIwd(target, coverage)),
+    ...(await netplanAndIfupdown(target, coverage)),
+    ...(await bluezDevices(target, coverage)),
+    ...(await hostapd(target, coverage)),
+  ];
 }
