@@ -3,9 +3,9 @@
 import { execFile } from 'node:child_process';
 import { constants, lstatSync, type Stats } from 'node:fs';
 import { lstat as fsLstat, open as fsOpen, opendir, readdir, stat as fsStat, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
 import { detectOs } from './detect.js';
-import { normalizeTargetPath, resolveInRoot, splitTargetPath } from './resolve.js';
+import { isUtf8 } from 'node:buffer';
+import { normalizeTargetPath, printable, resolveInRoot, resolveInRootBytes, shownName, splitTargetPath } from './resolve.js';
 import {
   TargetError,
   type DirEntry,
@@ -36,6 +36,15 @@ function toStat(s: Stats): FileStat {
   return { kind: kindOf(s), size: s.size, mtime: s.mtime.toISOString(), mtimeMs: s.mtimeMs, mode: s.mode };
 }
 
+/**
+ * Node's message without the host path it quotes (the target path is named already; the host one
+ * may be decoded lossily and hold a raw control character of a file name).
+ */
+function hostless(err: unknown, msg: string): string {
+  const e = err as NodeJS.ErrnoException | undefined;
+  return printable(e?.syscall && e.path !== undefined ? msg.replace(/^([\s\S]*?), (\w+) '[\s\S]*'$/, '$1, $2') : msg);
+}
+
 /** Turn a host fs error into a TargetError that names the target path, not the host one. */
 export function targetError(err: unknown, path: string): TargetError {
   if (err instanceof TargetError) return err;
@@ -54,20 +63,41 @@ export function targetError(err: unknown, path: string): TargetError {
     case 'EPERM':
       return new TargetError('E_ACCESS', path, `${path}: permission denied`, { cause: err });
     default:
-      return new TargetError('E_IO', path, `${path}: ${msg}`, { cause: err });
+      return new TargetError('E_IO', path, `${path}: ${hostless(err, msg)}`, { cause: err });
   }
 }
 
-/** Open read-only; O_NOATIME where permitted (EPERM when we do not own the file and are not root). */
-export async function openNoAtime(hostPath: string): Promise<FileHandle> {
+/** A FIFO put where a file was expected must not block the open (no effect on a regular file). */
+const O_NONBLOCK: number = constants.O_NONBLOCK ?? 0;
+
+/**
+ * Open read-only; O_NOATIME where permitted (EPERM when we do not own the file and are not root).
+ * `hostPath` as a Buffer: a path whose names are not UTF-8, opened by its bytes.
+ */
+export async function openNoAtime(hostPath: string | Buffer, extraFlags = 0): Promise<FileHandle> {
   if (O_NOATIME !== 0) {
     try {
-      return await fsOpen(hostPath, constants.O_RDONLY | O_NOATIME);
+      return await fsOpen(hostPath, constants.O_RDONLY | O_NOATIME | extraFlags);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
     }
   }
-  return fsOpen(hostPath, constants.O_RDONLY);
+  return fsOpen(hostPath, constants.O_RDONLY | extraFlags);
+}
+
+/** A target path given as bytes, as messages show it (each name decoded or escaped: see shownName). */
+export function shownTargetPath(path: string | Uint8Array): string {
+  if (typeof path === 'string') return path;
+  const b = Buffer.from(path.buffer, path.byteOffset, path.byteLength);
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i <= b.length; i++) {
+    if (i === b.length || b[i] === 0x2f) {
+      parts.push(shownName(b.subarray(from, i)).text);
+      from = i + 1;
+    }
+  }
+  return parts.join('/');
 }
 
 export class FsTarget implements Target {
@@ -94,15 +124,25 @@ export class FsTarget implements Target {
     return resolveInRoot(this.root, path, opts.followLast ?? true, this.os.family === 'windows');
   }
 
-  private async host(path: string, followLast = true): Promise<string> {
+  /**
+   * The host path as bytes, for a target path given as a string or as bytes (names that are not
+   * UTF-8, as readDir's `nameBytes` or walk's `pathBytes` give them): resolved as resolve() does,
+   * confined to the root in the same way.
+   */
+  resolveBytes(path: string | Uint8Array, opts: { followLast?: boolean } = {}): Promise<Buffer> {
+    return resolveInRootBytes(this.root, path, opts.followLast ?? true, this.os.family === 'windows');
+  }
+
+  /** Every method takes a target path as a string or as bytes (a name that is not UTF-8) and resolves it to bytes. */
+  private async host(path: string | Uint8Array, followLast = true): Promise<Buffer> {
     try {
-      return await this.resolve(path, { followLast });
+      return await this.resolveBytes(path, { followLast });
     } catch (err) {
-      throw targetError(err, path);
+      throw targetError(err, shownTargetPath(path));
     }
   }
 
-  async exists(path: string): Promise<boolean> {
+  async exists(path: string | Uint8Array): Promise<boolean> {
     try {
       await fsStat(await this.host(path));
       return true;
@@ -111,48 +151,61 @@ export class FsTarget implements Target {
     }
   }
 
-  async stat(path: string): Promise<FileStat> {
+  async stat(path: string | Uint8Array): Promise<FileStat> {
     const h = await this.host(path);
     try {
       return toStat(await fsStat(h));
     } catch (err) {
-      throw targetError(err, path);
+      throw targetError(err, shownTargetPath(path));
     }
   }
 
-  async lstat(path: string): Promise<FileStat> {
+  async lstat(path: string | Uint8Array): Promise<FileStat> {
     const h = await this.host(path, false);
     try {
       return toStat(await fsLstat(h));
     } catch (err) {
-      throw targetError(err, path);
+      throw targetError(err, shownTargetPath(path));
     }
   }
 
-  async readDir(path: string): Promise<DirEntry[]> {
+  /**
+   * Entries in byte order of their names. A name that is not UTF-8, or holds a control character,
+   * is shown decoded or escaped in `name` and given exactly in `nameBytes`: open it by the bytes
+   * (`Buffer.concat([dir, '/', nameBytes])`), never by `name`.
+   */
+  async readDir(path: string | Uint8Array): Promise<DirEntry[]> {
     const h = await this.host(path);
     try {
-      const ents = await readdir(h, { withFileTypes: true });
+      const ents = await readdir(h, { withFileTypes: true, encoding: 'buffer' });
       return ents
-        .map((e) => ({
-          name: e.name,
-          kind: (e.isFile() ? 'file' : e.isDirectory() ? 'dir' : e.isSymbolicLink() ? 'symlink' : 'other') as EntryKind,
-        }))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        .sort((a, b) => Buffer.compare(a.name, b.name))
+        .map((e) => {
+          const kind = (e.isFile() ? 'file' : e.isDirectory() ? 'dir' : e.isSymbolicLink() ? 'symlink' : 'other') as EntryKind;
+          const name = isUtf8(e.name) ? e.name.toString('utf8') : e.name;
+          const shown = shownName(name);
+          return shown.enc ? { name: shown.text, kind, nameBytes: e.name } : { name: shown.text, kind };
+        });
     } catch (err) {
-      throw targetError(err, path);
+      throw targetError(err, shownTargetPath(path));
     }
   }
 
-  async open(path: string): Promise<TargetFile> {
+  /** Only a regular file opens (a directory is E_IS_DIR; a FIFO, socket or device E_IO). */
+  async open(path: string | Uint8Array): Promise<TargetFile> {
     const h = await this.host(path);
+    const shown = shownTargetPath(path);
     let fh: FileHandle;
     try {
-      fh = await openNoAtime(h);
+      fh = await openNoAtime(h, O_NONBLOCK);
       const s = await fh.stat();
       if (s.isDirectory()) {
         await fh.close();
         throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      }
+      if (!s.isFile()) {
+        await fh.close();
+        throw new TargetError('E_IO', shown, `${shown}: not a regular file`);
       }
       return {
         size: s.size,
@@ -171,13 +224,14 @@ export class FsTarget implements Target {
         close: () => fh.close(),
       };
     } catch (err) {
-      throw targetError(err, path);
+      throw targetError(err, shown);
     }
   }
 
-  async readFile(path: string, opts: { maxBytes?: number } = {}): Promise<Buffer> {
+  async readFile(pathIn: string | Uint8Array, opts: { maxBytes?: number } = {}): Promise<Buffer> {
     const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-    const f = await this.open(path);
+    const f = await this.open(pathIn);
+    const path = shownTargetPath(pathIn);
     try {
       if (f.size > max) {
         throw new TargetError('E_TOO_LARGE', path, `${path}: ${f.size} bytes is over the ${max}-byte limit`);
@@ -203,52 +257,69 @@ export class FsTarget implements Target {
     }
   }
 
-  async readText(path: string, opts: { maxBytes?: number } = {}): Promise<string> {
+  async readText(path: string | Uint8Array, opts: { maxBytes?: number } = {}): Promise<string> {
     const buf = await this.readFile(path, opts);
     const text = buf.toString('utf8');
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
 
+  /**
+   * Names are listed as bytes: an entry whose path is not UTF-8 (or holds a control character)
+   * has `path` shown decoded or escaped, `pathBytes` exact and a Buffer `hostPath` that opens it.
+   */
   async *walk(path: string, opts: WalkOptions = {}): AsyncGenerator<WalkEntry> {
     const start = await this.host(path);
     const startTarget = normalizeTargetPath(path);
+    interface Folder {
+      t: string;
+      h: Buffer;
+      tb?: Buffer;
+    }
+    const entry = (f: Folder, kind: EntryKind, size: number, mtimeMs: number, error?: string): WalkEntry => ({
+      path: f.t,
+      hostPath: f.tb && !isUtf8(f.h) ? f.h : f.h.toString('utf8'),
+      ...(f.tb ? { pathBytes: f.tb } : {}),
+      kind,
+      size,
+      mtimeMs,
+      ...(error !== undefined ? { error } : {}),
+    });
     // Depth-first with an explicit stack of folders: memory grows with depth, not with size.
-    const stack: Array<{ t: string; h: string }> = [{ t: startTarget, h: start }];
+    const stack: Folder[] = [{ t: startTarget, h: start }];
     while (stack.length > 0) {
       opts.signal?.throwIfAborted();
-      const { t, h } = stack.pop()!;
+      const f = stack.pop()!;
       let dir;
       try {
-        dir = await opendir(h, { bufferSize: 256 });
+        dir = await opendir(f.h, { bufferSize: 256, encoding: 'buffer' as BufferEncoding });
       } catch (err) {
-        yield { path: t, hostPath: h, kind: 'dir', size: 0, mtimeMs: 0, error: targetError(err, t).message };
+        yield entry(f, 'dir', 0, 0, targetError(err, f.t).message);
         continue;
       }
-      const subdirs: Array<{ t: string; h: string }> = [];
+      const subdirs: Folder[] = [];
       try {
         for await (const e of dir) {
-          const ct = t === '/' ? `/${e.name}` : `${t}/${e.name}`;
-          const ch = join(h, e.name);
+          const c = childFolder(f, e.name as unknown as Buffer);
           if (e.isDirectory()) {
-            if (!opts.skip?.(ct)) subdirs.push({ t: ct, h: ch });
+            if (!opts.skip?.(c.t)) subdirs.push(c);
           } else if (e.isFile()) {
             try {
               // Synchronous on purpose: one quick syscall per file; the promise round trip through
               // the thread pool cost more than the call itself on large trees.
-              const s = lstatSync(ch);
-              yield { path: ct, hostPath: ch, kind: 'file', size: s.size, mtimeMs: s.mtimeMs };
+              const s = lstatSync(c.h);
+              yield entry(c, 'file', s.size, s.mtimeMs);
             } catch (err) {
-              yield { path: ct, hostPath: ch, kind: 'file', size: 0, mtimeMs: 0, error: targetError(err, ct).message };
+              yield entry(c, 'file', 0, 0, targetError(err, c.t).message);
             }
           } else if (e.isSymbolicLink()) {
-            yield { path: ct, hostPath: ch, kind: 'symlink', size: 0, mtimeMs: 0 };
+            yield entry(c, 'symlink', 0, 0);
           }
         }
       } catch (err) {
-        yield { path: t, hostPath: h, kind: 'dir', size: 0, mtimeMs: 0, error: `listing stopped: ${targetError(err, t).message}` };
+        yield entry(f, 'dir', 0, 0, `listing stopped: ${targetError(err, f.t).message}`);
       }
-      // Reverse so that the walk visits folders in name order.
-      subdirs.sort((a, b) => (a.t < b.t ? 1 : a.t > b.t ? -1 : 0));
+      // Reverse so that the walk visits folders in byte order of their names.
+      subdirs.sort((a, b) => Buffer.compare(b.h, a.h));
       stack.push(...subdirs);
     }
   }
@@ -314,6 +385,17 @@ export class FsTarget implements Target {
       );
     });
   }
+}
+
+/** A folder's entry: host path by the bytes; the target path shown (see shownName), its bytes kept when that is not exact. */
+function childFolder(f: { t: string; h: Buffer; tb?: Buffer }, name: Buffer): { t: string; h: Buffer; tb?: Buffer } {
+  const shown = shownName(isUtf8(name) ? name.toString('utf8') : name);
+  const sep = Buffer.from('/');
+  const h = Buffer.concat(f.h.length > 0 && f.h[f.h.length - 1] === 0x2f ? [f.h, name] : [f.h, sep, name]);
+  const t = joinTarget(f.t, shown.text);
+  if (!shown.enc && !f.tb) return { t, h };
+  const tb = f.tb ?? Buffer.from(f.t);
+  return { t, h, tb: Buffer.concat(tb.length > 0 && tb[tb.length - 1] === 0x2f ? [tb, name] : [tb, sep, name]) };
 }
 
 function joinTarget(dir: string, name: string): string {

@@ -18,8 +18,11 @@ export interface TargetOs {
 export type EntryKind = 'file' | 'dir' | 'symlink' | 'other';
 
 export interface DirEntry {
+  /** The name as shown: decoded (GB18030) or escaped when it is not UTF-8 or holds a control character. */
   name: string;
   kind: EntryKind;
+  /** Then, the name's exact bytes (open the entry by them, not by `name`). */
+  nameBytes?: Buffer;
 }
 
 export interface FileStat {
@@ -34,8 +37,13 @@ export interface FileStat {
 export interface WalkEntry {
   /** Target-absolute path. */
   path: string;
-  /** Host path to open (inside the root; no symlink on the way: the walk never follows one). */
-  hostPath: string;
+  /**
+   * Host path to open (inside the root; no symlink on the way: the walk never follows one). A
+   * Buffer when a name on the way is not UTF-8: it has no exact string.
+   */
+  hostPath: string | Buffer;
+  /** The target path's bytes, when `path` shows them decoded or escaped (a name not UTF-8, or with a control character). */
+  pathBytes?: Buffer;
   kind: EntryKind;
   size: number;
   mtimeMs: number;
