@@ -3,8 +3,8 @@
 // that name fails (or opens another file). The walk lists and opens by the bytes, shows the name
 // decoded (GB18030) or escaped, never with a raw control character, and keeps the bytes
 // (`pathBytes`). The files here are made with Buffer paths: the real bytes on the disk.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { FolderScanner, type WalkInit, type WalkMessage } from '../../../src/che
 import { loadMarkingGrammar } from '../../../src/formats/markings.js';
 import { at, gbk, makeNamesTree } from './_names-tree.js';
 
+const BIN = new URL('../../../bin/baomi.js', import.meta.url).pathname;
 const WORKER = new URL('../../../dist/checks/documents/worker-main.js', import.meta.url);
 const native = nativeWalk();
 
@@ -193,4 +194,43 @@ describe('names that are not UTF-8', () => {
     await new FolderScanner(init(true), (m) => messages.push(m)).folder({ id: 1, t: '/', h: root, files: [gbk('机密文件.docx')] });
     expect(messages.flatMap((m) => m.records.map((r) => [r.path, r.pathEncoding]))).toEqual([['/机密文件.docx', 'gb18030']]);
   });
+});
+
+describe('names that are not UTF-8, in a scan', () => {
+  it('the finding of a GBK-named document shows the name decoded and its bytes; a GBK-named one without a marking gives none; nothing printed is raw', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'baomi-names-scan-'));
+    try {
+      const r = join(work, 'root');
+      execFileSync('cp', ['-r', new URL('../../../fixtures/roots/debian12-ws', import.meta.url).pathname, r]);
+      mkdirSync(join(r, 'home', 'docs'), { recursive: true });
+      // the bytes on the disk: GBK names (copied by Buffer paths), and a name with control characters
+      const docs = join(r, 'home', 'docs');
+      copyFileSync(new URL('../../../fixtures/documents/labelled/w02-page-header.docx', import.meta.url).pathname, at(docs, gbk('机密文件.docx')));
+      copyFileSync(new URL('../../../fixtures/documents/labelled/n01-secrecy-work-summary.docx', import.meta.url).pathname, at(docs, gbk('工作总结.docx')));
+      writeFileSync(join(docs, 'esc\x1b[2Jx\nnote.txt'), '秘密★1年\n');
+      const run = (format: string[]): ReturnType<typeof spawnSync> =>
+        spawnSync(process.execPath, [BIN, 'scan', '--root', r, '--out', join(work, 'out'), '--profile', 'nonclassified', '--only', 'document-classified-marking', ...format], {
+          encoding: 'utf8',
+          env: { ...process.env, XDG_CONFIG_HOME: join(work, 'cfg'), NO_COLOR: '1' },
+          timeout: 300_000,
+        });
+      const json = run(['--format', 'json']);
+      const rep = JSON.parse(String(json.stdout)) as { findings: Array<{ evidence: Record<string, unknown> }>; coverage: Array<{ path?: string }> };
+      const ev = rep.findings.map((f) => f.evidence).sort((a, b) => String(a['path']).localeCompare(String(b['path'])));
+      expect(ev.map((e) => [e['path'], e['pathBytes'], e['pathEncoding']])).toEqual([
+        ['/home/docs/esc\\x1b[2Jx\\x0anote.txt', Buffer.from('/home/docs/esc\x1b[2Jx\nnote.txt').toString('hex'), 'escaped'],
+        ['/home/docs/机密文件.docx', at('/home/docs', gbk('机密文件.docx')).toString('hex'), 'gb18030'],
+      ]);
+      expect((ev[1]!['markings'] as Array<{ text: string }>).map((m) => m.text)).toEqual(['机密★10年']);
+      // the negative was read, not a gap
+      expect(rep.coverage.filter((c) => c.path?.startsWith('/home/docs/'))).toEqual([]);
+      const text = run([]);
+      expect(String(text.stdout)).toContain('path: /home/docs/机密文件.docx');
+      expect(String(text.stdout)).toContain(`pathBytes: ${at('/home/docs', gbk('机密文件.docx')).toString('hex')}`);
+      // eslint-disable-next-line no-control-regex
+      expect(String(text.stdout)).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    } finally {
+      execFileSync('rm', ['-rf', work]);
+    }
+  }, 300_000);
 });
