@@ -984,11 +984,17 @@ export function parseRadioKernelMessage(text: string): RadioKernelEvent | undefi
     if (chip) e.detail = chip[1]!;
     return e;
   }
+  // The first word must be a wireless driver's name before the full line is matched (the bulk of a log is not).
+  const sp = text.indexOf(' ');
+  const co = text.indexOf(':');
+  const end = sp < 0 ? co : co < 0 ? sp : Math.min(sp, co);
+  if (end <= 0) return undefined;
+  const first = text.slice(0, end);
+  const wifi = WIFI_DRIVER.test(first);
+  const bt = !wifi && BT_DRIVER.test(first);
+  if (!wifi && !bt) return undefined;
   if ((m = DRIVER_LINE.exec(text))) {
     const driver = m[1]!;
-    const wifi = WIFI_DRIVER.test(driver);
-    const bt = !wifi && BT_DRIVER.test(driver);
-    if (!wifi && !bt) return undefined;
     const device = m[2];
     const msg = m[4]!;
     if (MODULE_BANNER.test(msg)) return undefined;
