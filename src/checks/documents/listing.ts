@@ -78,10 +78,34 @@ export function errorReason(err: unknown): string {
   return printable(short);
 }
 
-/** Throws what readdir throws (the caller lists the folder as a gap). */
+/**
+ * Throws what readdir throws (the caller lists the folder as a gap). Names are listed as strings
+ * (Node's fast path) and the folder again as bytes only when one of them did not decode (U+FFFD):
+ * names in name order, or in byte order for a folder listed as bytes — the same order on every run
+ * either way, so that a resumed folder skips exactly what was done.
+ */
 export function listFolder(p: Place, skip: ReadonlySet<string>): Listing {
-  const entries = readdirSync(hostArg(p.h), { withFileTypes: true, encoding: 'buffer' });
-  // Byte order: the same on every run, so a resumed folder skips exactly what was done.
+  const host = hostArg(p.h);
+  const entries = readdirSync(host, { withFileTypes: true });
+  if (entries.some((e) => e.name.includes('\ufffd'))) return listFolderBytes(p, host, skip);
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const files: RawPath[] = [];
+  const subdirs: Place[] = [];
+  let symlinks = 0;
+  for (const e of entries) {
+    if (e.isDirectory()) {
+      const sub = child(p, e.name);
+      if (!skip.has(sub.t)) subdirs.push(sub);
+    } else if (e.isSymbolicLink()) symlinks++;
+    else if (e.isFile()) files.push(e.name);
+    // sockets, FIFOs and devices hold no documents (and opening a FIFO could block)
+  }
+  return { files, subdirs, symlinks };
+}
+
+/** The folder listed as bytes: a name that is UTF-8 kept as a string, any other as its bytes. */
+function listFolderBytes(p: Place, host: string | Buffer, skip: ReadonlySet<string>): Listing {
+  const entries = readdirSync(host, { withFileTypes: true, encoding: 'buffer' });
   entries.sort((a, b) => Buffer.compare(a.name, b.name));
   const files: RawPath[] = [];
   const subdirs: Place[] = [];
@@ -93,7 +117,6 @@ export function listFolder(p: Place, skip: ReadonlySet<string>): Listing {
       if (!skip.has(sub.t)) subdirs.push(sub);
     } else if (e.isSymbolicLink()) symlinks++;
     else if (e.isFile()) files.push(name);
-    // sockets, FIFOs and devices hold no documents (and opening a FIFO could block)
   }
   return { files, subdirs, symlinks };
 }
