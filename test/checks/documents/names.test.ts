@@ -189,10 +189,22 @@ describe('names that are not UTF-8', () => {
     expect(errorReason(err)).toBe('ENOENT: no such file or directory, open');
   });
 
-  it('a single file given by its bytes (a root that is a file) is read', async () => {
-    const messages: WalkMessage[] = [];
-    await new FolderScanner(init(true), (m) => messages.push(m)).folder({ id: 1, t: '/', h: root, files: [gbk('机密文件.docx')] });
-    expect(messages.flatMap((m) => m.records.map((r) => [r.path, r.pathEncoding]))).toEqual([['/机密文件.docx', 'gb18030']]);
+  it('files given by their bytes as they arrive from another thread (plain Uint8Arrays: a split folder, a root that is a file) are read', async () => {
+    for (const javascriptOnly of [true, false]) {
+      const messages: WalkMessage[] = [];
+      const folder = at(root, gbk('资料'));
+      const files = [new Uint8Array(gbk('会议纪要.txt')), 'memo.txt'];
+      await new FolderScanner(init(javascriptOnly), (m) => messages.push(m)).folder({ id: 1, t: '/资料', h: new Uint8Array(folder), tb: new Uint8Array(at('', gbk('资料'))), enc: 'gb18030', files });
+      expect(messages.flatMap((m) => m.records.map((r) => [r.path, r.pathBytes, r.markings[0]!.text]))).toEqual([
+        ['/资料/会议纪要.txt', at('', gbk('资料'), gbk('会议纪要.txt')).toString('hex'), '机密★5年'],
+        ['/资料/memo.txt', at('', gbk('资料'), 'memo.txt').toString('hex'), '秘密★1年'],
+      ]);
+      const plain: WalkMessage[] = [];
+      const src = Array.from({ length: 30 }, (_, i) => new Uint8Array(gbk(`文件${i}.c`)));
+      await new FolderScanner(init(javascriptOnly), (m) => plain.push(m)).folder({ id: 2, t: '/源码', h: new Uint8Array(at(root, gbk('源码'))), files: src });
+      expect(plain.reduce((n, m) => n + m.counts.files, 0)).toBe(30);
+      expect(plain.flatMap((m) => [...m.records, ...m.gaps])).toEqual([]);
+    }
   });
 });
 
