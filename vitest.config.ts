@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Every observation a probe makes is checked against the shape it declares (src/engine/shape.ts):
+    // in tests a misfit fails the probe instead of being logged.
+    env: { BAOMI_STRICT_SHAPES: '1' },
   },
 });

@@ -77,6 +77,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--urls', 'browser history: also list the visited internet URLs')
     .option('--usb', 'SYSTEM hive: the USB devices it recorded, merged per physical device')
     .option('--keyword <word>', 'document: also look for this unit keyword (repeatable)', collect)
+    .option('--no-logs', 'hive: show the primary file as is, without replaying the .LOG1/.LOG2 transaction logs beside it')
     .option('--json', 'print JSON')
     .action(async (file: string, opts: InspectFlags) => setExit(await inspectCommand(file, opts)));
 

@@ -118,7 +118,7 @@ async function runJob(
     // Live, an unrecognised OS is a machine we failed to understand: blocking.
     const noOs = target.os.family === 'unknown';
     const msg = noOs
-      ? target.mode === 'offline' ? 'not applicable: no operating system on this volume' : 'the operating system of this machine could not be recognised'
+      ? target.mode === 'offline' ? 'no operating system on this volume' : 'the operating system of this machine could not be recognised'
       : `no collector for ${target.os.family} targets`;
     const blocking = !(noOs && target.mode === 'offline');
     return { run: { ...base, status: 'not-applicable', durationMs: 0, message: msg, observations: 0, ...(blocking ? { blocking } : {}) }, observations: [], coverage: [] };
@@ -263,11 +263,23 @@ export async function runScan(args: RunArgs): Promise<RunOutput> {
     }
   });
   const judgeWith = contextValues(context);
+  // A scan in which no rule could look at anything is never "complete": an empty or wrong mount
+  // point, or --only with checks that do not exist on this target, checked nothing.
+  const extra: CoverageItem[] = [];
+  const looked = jobs.some((j, i) => j.rules.length > 0 && results[i]!.run.status === 'ok');
+  if (rules.length > 0 && !looked) {
+    extra.push({
+      probe: 'scan',
+      kind: 'nothing-checked',
+      reason: `none of the ${rules.length} rule(s) could be applied to this target (${args.target.os.family === 'unknown' ? 'no operating system found, and no document check ran' : 'their checks do not run here'}): nothing was inspected`,
+      blocking: true,
+    });
+  }
 
   const mkey = machineKey(identity);
 
   const findings: Finding[] = [];
-  const coverage: CoverageItem[] = [];
+  const coverage: CoverageItem[] = [...extra];
   const inventory: Record<string, unknown> = {};
   jobs.forEach((job, i) => {
     const res = results[i]!;

@@ -2,6 +2,7 @@
 // could not be checked, then a one-line summary. Chinese or English; colour only when asked.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, Severity } from '../engine/types.js';
+import { printable } from '../target/resolve.js';
 import type { Report } from './types.js';
 
 export type Lang = 'zh' | 'en';
@@ -76,11 +77,13 @@ const T = {
   },
 };
 
+// Everything from the inspected disk (names, SSIDs, product strings, paths, reasons quoting them)
+// is printed through printable(): no raw control or bidi-override character reaches a terminal.
 function scalar(v: unknown): string {
   if (v === null || v === undefined) return '-';
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return printable(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return JSON.stringify(v);
+  return printable(JSON.stringify(v));
 }
 
 /** Evidence as `key: value` lines, nested objects flattened with dots, long arrays shortened. */
@@ -91,7 +94,7 @@ export function evidenceLines(evidence: Record<string, unknown>, prefix = ''): s
     if (Array.isArray(v)) {
       if (v.every((x) => x === null || typeof x !== 'object')) {
         const shown = v.slice(0, 10).map(scalar).join(', ');
-        out.push(`${key}: ${shown}${v.length > 10 ? ` … (+${v.length - 10})` : ''}`);
+        out.push(`${printable(key)}: ${shown}${v.length > 10 ? ` … (+${v.length - 10})` : ''}`);
       } else {
         v.slice(0, 10).forEach((x, i) => out.push(...evidenceLines(x as Record<string, unknown>, `${key}[${i}].`)));
         if (v.length > 10) out.push(`${key}: … (+${v.length - 10})`);
@@ -99,7 +102,7 @@ export function evidenceLines(evidence: Record<string, unknown>, prefix = ''): s
     } else if (v !== null && typeof v === 'object') {
       out.push(...evidenceLines(v as Record<string, unknown>, `${key}.`));
     } else {
-      out.push(`${key}: ${scalar(v)}`);
+      out.push(`${printable(key)}: ${scalar(v)}`);
     }
   }
   return out;
@@ -123,16 +126,16 @@ export function renderText(report: Report, opts: TextOptions): string {
   const m = report.machine;
   const os = (m['os'] as { prettyName?: string; name?: string } | undefined) ?? {};
   L.push(c.bold(`${t.title} — ${scalar(m['hostname'])}`));
-  L.push(`${t.machine}: ${scalar(m['hostname'])}  ${os.prettyName ?? os.name ?? ''}${m['machineId'] ? `  id ${scalar(m['machineId'])}` : ''}`);
+  L.push(`${t.machine}: ${scalar(m['hostname'])}  ${printable(os.prettyName ?? os.name ?? '')}${m['machineId'] ? `  id ${scalar(m['machineId'])}` : ''}`);
   L.push(`${t.scan}: ${report.scan.startedAt} → ${report.scan.finishedAt}  ${report.scan.mode === 'live' ? t.live : t.offline}${report.scan.mode === 'offline' ? ` ${report.scan.root}` : ''}`);
   const mc = report.scan.machineContext;
   L.push(`${t.profile}: ${t.profiles[report.scan.profile] ?? report.scan.profile}${mc?.level ? `（${t.level} ${mc.level}）` : ''}${report.scan.profileAssumed ? t.assumed : ''}`);
   if (mc) {
-    L.push(`${t.why}: ${mc.reason[opts.lang]}`);
-    for (const w of mc.warnings) L.push(c.yellow(`${t.warning}: ${w[opts.lang]}`));
+    L.push(`${t.why}: ${printable(mc.reason[opts.lang])}`);
+    for (const w of mc.warnings) L.push(c.yellow(`${t.warning}: ${printable(w[opts.lang])}`));
   }
-  if (report.unit !== undefined) L.push(`${t.unit}: ${report.unit}`);
-  if (report.department !== undefined) L.push(`${t.department}: ${report.department}`);
+  if (report.unit !== undefined) L.push(`${t.unit}: ${printable(report.unit)}`);
+  if (report.department !== undefined) L.push(`${t.department}: ${printable(report.department)}`);
   L.push(`${t.rules}: ${report.rules.count}  ${report.rules.digest}`);
   L.push('');
   L.push(c.bold(`== ${t.findings} ==`));
@@ -157,10 +160,10 @@ export function renderText(report: Report, opts: TextOptions): string {
   L.push(c.bold(`== ${t.notChecked} ==`));
   const gaps: string[] = [];
   for (const p of report.probes) {
-    if (p.status !== 'ok') gaps.push(`${t.probe} ${p.id}: ${t.statuses[p.status] ?? p.status}${p.message ? ` — ${p.message}` : ''}`);
+    if (p.status !== 'ok') gaps.push(`${t.probe} ${p.id}: ${t.statuses[p.status] ?? p.status}${p.message ? ` — ${printable(p.message)}` : ''}`);
   }
   for (const g of report.coverage) {
-    gaps.push(`${g.probe ?? ''}${g.path ? ` ${g.path}` : ''}: ${g.reason}${g.blocking ? ' [!]' : ''}`.trim());
+    gaps.push(`${g.probe ?? ''}${g.path ? ` ${printable(g.path)}` : ''}: ${printable(g.reason)}${g.blocking ? ' [!]' : ''}`.trim());
   }
   if (gaps.length === 0) L.push(t.nothingMissing);
   for (const g of gaps) L.push(`- ${g}`);

@@ -133,18 +133,23 @@ describe('exit codes', () => {
     expect(existsSync(join(root, 'reports'))).toBe(false);
   });
 
-  it('3: no findings but incomplete (the OS of the root is not recognised)', async () => {
+  it('3: no findings but incomplete (an empty mount point: no OS, no file — never "clean")', async () => {
     const root = await mkdtemp(join(tmpdir(), 'baomi-unknown-'));
     const out = join(work, 'out3');
     const r = baomi(['scan', '--root', root, '--out', out, '--key', join(keyDir, 'baomi.key'), '--lang', 'en']);
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/probe identity: not applicable — the operating system of the target could not be detected/);
+    expect(r.stdout).toMatch(/probe identity: not applicable — no operating system on this volume/);
+    expect(r.stdout).toMatch(/no file at all was found under the root/);
     expect(r.stdout).toMatch(/scan INCOMPLETE\n$/);
     const [f] = await reportsIn(out);
     const rep = JSON.parse(await readFile(f!, 'utf8'));
     expect(rep.summary.complete).toBe(false);
     expect(rep.machine.hostname).toBeNull();
     expect(f).toMatch(/unknown-host-/);
+    // --only with checks that do not exist there: nothing was checked, so not complete either.
+    const r2 = baomi(['scan', '--root', root, '--out', join(work, 'out3b'), '--key', join(keyDir, 'baomi.key'), '--lang', 'en', '--only', 'usb-storage-unregistered']);
+    expect(r2.code).toBe(3);
+    expect(r2.stdout).toMatch(/nothing was inspected/);
   });
 
   it('1: findings (a custom rule); the finding id is the same in a second scan', async () => {

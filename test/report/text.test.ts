@@ -46,3 +46,21 @@ describe('text report', () => {
     ]);
   });
 });
+
+describe('nothing from the disk reaches a terminal raw', () => {
+  it('control and bidi-override characters in evidence, gaps and names are escaped', () => {
+    const report = sampleReport();
+    const hostile = {
+      ...report,
+      machine: { ...report.machine, hostname: 'pc\u001b[2J' },
+      findings: [{ ...report.findings[0]!, evidence: { ssid: 'Office\u001b]0;pwned\u0007', name: 'a\u202eexe.txt', list: ['x\ny'] } }],
+      coverage: [{ probe: 'documents.markings', path: '/home/\u001b[31mred', kind: 'unreadable', reason: 'cannot open "\u0000"' }],
+    };
+    for (const lang of ['zh', 'en'] as const) {
+      const t = renderText(hostile, { lang, colour: false });
+      expect(t).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      expect(t).toContain('Office\\x1b]0;pwned\\x07');
+      expect(t).toContain('a\\u202eexe.txt');
+    }
+  });
+});

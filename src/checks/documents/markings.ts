@@ -224,6 +224,10 @@ export const documentMarkingsProbe: Probe = {
     if (stats.embeddedPictures > 0) {
       coverage.push({ kind: 'no-text-layer', reason: `${stats.embeddedPictures} pictures inside documents and archives were not read: text in images needs OCR` });
     }
+    // A disk read offline with nothing on it is an empty or failed mount, not a clean disk.
+    if (target.mode === 'offline' && stats.files === 0) {
+      coverage.push({ kind: 'empty-volume', path: '/', reason: 'no file at all was found under the root: is the disk mounted there? nothing was inspected', blocking: true });
+    }
     if (stats.symlinks > 0) {
       coverage.push({ kind: 'symlinks', reason: `${stats.symlinks} symbolic links were not followed (what they point to inside the disk is scanned where it is)` });
     }

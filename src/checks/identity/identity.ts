@@ -189,6 +189,15 @@ export const identityProbe: Probe = {
     disks: S.list(S.obj({ name: S.str, model: S.str, serial: S.str, sizeBytes: S.num, source: S.str })),
     // Field → where it was read.
     sources: S.obj({}, true),
+    // Windows only (./windows.ts).
+    domain: S.str,
+    adapters: S.list(S.obj({ name: S.str, classKey: S.str, componentId: S.str, netCfgInstanceId: S.str, mac: S.str })),
+    lastShutdown: S.time,
+    timeZone: S.str,
+    registeredOwner: S.str,
+    registeredOrganization: S.str,
+    users: S.list(S.obj({ sid: S.str, profilePath: S.str, source: S.str })),
+    profileFolders: S.strs,
   }),
   timeoutMs: 60_000,
   async collect(ctx: ProbeContext): Promise<ProbeResult> {

@@ -44,6 +44,7 @@ async function windowsTraces(target: Target, full: boolean, coverage: CoverageIt
       coverage.push({ ...h.gap, blocking: target.mode === 'offline' });
       continue;
     }
+    coverage.push(...hiveNotes(h.value));
     const urls = typedUrls(h.value.hive);
     if (urls.length === 0) continue;
     const internet = urls.filter(isInternetUrl);

@@ -38,8 +38,10 @@ async function windowsInputs(target: Target, coverage: CoverageItem[]): Promise<
   const users: NonNullable<WindowsUsbInputs['userHives']> = [];
   for (const { user, path } of await userHivePaths(target)) {
     const h = await userHive(target, path);
-    if (h.ok) users.push({ user, ...h.value });
-    else coverage.push({ ...h.gap, reason: `${h.gap.reason}: which user mounted which stick (MountPoints2) not checked`, blocking: target.mode === 'offline' });
+    if (h.ok) {
+      coverage.push(...hiveNotes(h.value));
+      users.push({ user, ...h.value });
+    } else coverage.push({ ...h.gap, reason: `${h.gap.reason}: which user mounted which stick (MountPoints2) not checked`, blocking: target.mode === 'offline' });
   }
   inp.userHives = users;
   return inp;
@@ -86,6 +88,11 @@ export const USB_DEVICE_SHAPE: Shape = S.obj({
   product: S.str,
   revision: S.str,
   manufacturer: S.str,
+  friendlyName: S.str,
+  // Linux: the USB product string (when SCSI inquiry gives `product`), why it is a phone, how many connections.
+  usbProduct: S.str,
+  phoneBasis: S.str,
+  connections: S.num,
   storage: S.bool,
   phone: S.bool,
   interfaceClasses: S.strs,
@@ -103,6 +110,7 @@ export const USB_DEVICE_SHAPE: Shape = S.obj({
       kind: S.str,
       source: S.str,
       firstSeen: S.time,
+      firstSeenUtc: S.time,
       lastSeen: S.time,
       lastRemoved: S.time,
       connections: S.num,

@@ -35,9 +35,14 @@ export const wirelessAdaptersProbe: Probe = {
     firstSeen: S.time,
     lastSeen: S.time,
     timesAreLocal: S.bool,
+    // Radios found in kernel logs (Linux disks): lines that named it, driver attaches, every file.
+    logLines: S.num,
+    attaches: S.num,
+    sources: S.strs,
     source: S.str,
   }),
-  timeoutMs: 60_000,
+  // Kernel logs of a Linux disk can be hundreds of MB (the USB probe has 180 s for the same reading).
+  timeoutMs: 180_000,
   async collect(ctx: ProbeContext): Promise<ProbeResult> {
     const { target } = ctx;
     const coverage: CoverageItem[] = [];
@@ -53,7 +58,7 @@ export const wirelessAdaptersProbe: Probe = {
         coverage.push({ kind: 'not-recorded', path: '/sys/bus/usb/devices', reason: 'no USB bus in sysfs (container or VM without USB): USB wireless devices could not be listed' });
       }
     } else {
-      adapters = await linuxOfflineAdapters(target, coverage);
+      adapters = await linuxOfflineAdapters(target, coverage, { signal: ctx.signal });
     }
     return { status: 'ok', observations: adapters, inventory: { wirelessAdapters: adapters }, coverage };
   },

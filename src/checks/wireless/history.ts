@@ -25,6 +25,11 @@ export const wirelessHistoryProbe: Probe = {
     paired: S.bool,
     autoConnect: S.bool,
     security: S.str,
+    gatewayMac: S.str,
+    // BlueZ pairings (Linux): trusted flag, class of device, the adapter's address.
+    trusted: S.bool,
+    deviceClass: S.str,
+    adapter: S.str,
     iface: S.str,
     timesAreLocal: S.bool,
     source: S.str,

@@ -1,3 +1,4 @@
+import { requireTool, skipWithout } from '../../_helpers/oracles.js';
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, truncate, utimes, writeFile } from 'node:fs/promises';
@@ -244,7 +245,7 @@ async function journalRoot(withSyslog: boolean, journal?: Buffer): Promise<strin
 }
 
 describe('linuxUsbHistory — systemd journal through the kit\'s journalctl', () => {
-  it.skipIf(!hasJournalctl())('reads every boot of a real journal file; a connection also in syslog is counted once', async () => {
+  it.skipIf(skipWithout('journalctl'))('reads every boot of a real journal file; a connection also in syslog is counted once', async () => {
     const { records, coverage } = await linuxUsbHistory(await FsTarget.open('offline', await journalRoot(true)));
     expect(records).toHaveLength(1); // dead:beef came from a user program, not the kernel
     const s = records[0]!;
@@ -273,13 +274,13 @@ describe('linuxUsbHistory — systemd journal through the kit\'s journalctl', ()
     expect(coverage[0]!.reason).toMatch(/at \/nonexistent\/journalctl$/);
   });
 
-  it.skipIf(!hasJournalctl())('an unreadable journal file: coverage says so', async () => {
+  it.skipIf(skipWithout('journalctl'))('an unreadable journal file: coverage says so', async () => {
     const { coverage } = await linuxUsbHistory(await FsTarget.open('offline', await journalRoot(false, Buffer.alloc(4096, 0x5a))));
     expect(coverage).toContainEqual(expect.objectContaining({ kind: 'unreadable', path: '/var/log/journal', blocking: false }));
     expect(coverage).toContainEqual(expect.objectContaining({ kind: 'not-recorded', blocking: true }));
   });
 
-  it.skipIf(!hasJournalctl())('journalctl is bounded in time', async () => {
+  it.skipIf(skipWithout('journalctl'))('journalctl is bounded in time', async () => {
     // A "journalctl" that never answers.
     const dir = await mkdtemp(join(tmpdir(), 'baomi-slowjctl-'));
     const slow = join(dir, 'journalctl');

@@ -1,6 +1,7 @@
 // UAS disks (USB Attached SCSI: most USB SSDs), issue 11 item 2a. Windows names them by `MSFT30` + the
 // serial the device reports; some bridges report the hex of the ASCII serial printed on the device.
 // The same device must carry the same serial on Windows and Linux, and match its ledger row.
+import { requireTool, skipWithout } from '../../_helpers/oracles.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -79,7 +80,7 @@ describe('win10-1709-SYSTEM: two UAS disks (SanDisk Extreme SSD, JMicron/Silicon
     expect(match(raw.ledger!, ssd).status).toBe('unregistered');
   });
 
-  it.skipIf(spawnSync('hivexregedit', ['--help']).error !== undefined)('a SCSI instance named MSFT30… with no ContainerID joins its USB entry by the decoded serial', async () => {
+  it.skipIf(skipWithout('hivexregedit'))('a SCSI instance named MSFT30… with no ContainerID joins its USB entry by the decoded serial', async () => {
     // Written with hivexregedit into a copy of win7-SYSTEM (no UAS disk of its own): the USB entry as in
     // win10-1709 (service UASPStor), and a SCSI disk whose instance id is the MSFT30 name.
     const dir = await mkdtemp(join(tmpdir(), 'baomi-uas-'));

@@ -1,3 +1,4 @@
+import { requireTool, skipWithout } from '../../_helpers/oracles.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -95,7 +96,7 @@ describe('windowsUsbHistory on the corpus hives', () => {
     expect(r.timesAreLocal).toBeUndefined();
   });
 
-  it.skipIf(spawnSync('hivexregedit', ['--help']).error !== undefined)('MountPoints2 of a user hive names who mounted the stick (hive written by hivexregedit)', async () => {
+  it.skipIf(skipWithout('hivexregedit'))('MountPoints2 of a user hive names who mounted the stick (hive written by hivexregedit)', async () => {
     // win7-NTUSER.DAT is the same machine as win7-SYSTEM; add the stick's volume to its MountPoints2.
     const dir = await mkdtemp(join(tmpdir(), 'baomi-mp2-'));
     const file = join(dir, 'NTUSER.DAT');
@@ -149,7 +150,7 @@ describe('firstSeen: the earliest of 0064, 0065, 0066, 0067, the key write and s
     expect(usbstor.detail?.['firstSeenFrom']).toBe('0067');
   });
 
-  it.skipIf(!hasHivex)('the instance key\'s last write counts when the property dates are later (win7 HP stick, dates moved to 2013)', async () => {
+  it.skipIf(skipWithout('hivexregedit'))('the instance key\'s last write counts when the property dates are later (win7 HP stick, dates moved to 2013)', async () => {
     const later = 'hex(3):00,00,2c,f1,b2,e7,cd,01'; // FILETIME 2013-01-01T00:00:00Z
     const props = (k: string) =>
       ['00000064', '00000065'].map((p) => `[HKEY_LOCAL_MACHINE\\SYSTEM\\ControlSet001\\Enum\\${k}\\Properties\\{83da6326-97a6-4088-9453-a1923f573b29}\\${p}\\00000000]\r\n"Data"=${later}\r\n`).join('\r\n');
@@ -205,7 +206,7 @@ describe('firstSeen when the hive has no zone (TimeZoneInformation removed with 
     return parseSetupapiLog(text).devices;
   };
 
-  it.skipIf(!hasHivex)('a local time more than 14 h before every UTC time is surely first: kept as local, and the record says so', async () => {
+  it.skipIf(skipWithout('hivexregedit'))('a local time more than 14 h before every UTC time is surely first: kept as local, and the record says so', async () => {
     const h = await noZone();
     expect(windowsZone(h)).toBeUndefined();
     const r = windowsUsbHistory({ system: { hive: h, source: 'SYSTEM' }, setupapi: { devices: log(), source: 'setupapi.dev.log' } }).find((x) => x.serial === 'AA010603160707470215')!;
@@ -214,7 +215,7 @@ describe('firstSeen when the hive has no zone (TimeZoneInformation removed with 
     expect(r.sources.find((s) => s.kind === 'setupapi')!.firstSeenUtc).toBeUndefined();
   });
 
-  it.skipIf(!hasHivex)('a local time within 14 h of a UTC time cannot be ordered without the zone: the exact UTC time is kept', async () => {
+  it.skipIf(skipWithout('hivexregedit'))('a local time within 14 h of a UTC time cannot be ordered without the zone: the exact UTC time is kept', async () => {
     const h = await noZone();
     const r = windowsUsbHistory({ system: { hive: h, source: 'SYSTEM' }, setupapi: { devices: log('2018/03/27 08:00:00.000'), source: 'setupapi.dev.log' } }).find((x) => x.serial === 'AA010603160707470215')!;
     expect(r.firstSeen).toBe('2018-03-27T09:22:21.769Z');

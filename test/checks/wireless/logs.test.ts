@@ -1,6 +1,7 @@
 // wireless.adapters on offline Linux disks: radios in kernel logs (rotated, gzip, dmesg) and the journal.
 // Fixtures: fixtures/linux/wireless-logs (see its PROVENANCE.md), fixtures/linux/usb-logs, and the corpus
 // syslog (plaso) in fixtures/roots/debian12-ws.
+import { requireTool, skipWithout } from '../../_helpers/oracles.js';
 import { accessSync, constants } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -89,8 +90,8 @@ describe('dmesg files and the journal', () => {
   });
 
   const jctl = journalctlPath();
-  it.skipIf(!jctl && process.env['BAOMI_REQUIRE_ORACLES'] !== '1')('a real journal file (systemd-journal-remote): MT7921 Wi-Fi associated, Bluetooth hci0; a user program imitating iwlwifi is not the kernel', async () => {
-    if (!jctl) throw new Error('journalctl is required (BAOMI_REQUIRE_ORACLES=1)');
+  it.skipIf(skipWithout('journalctl'))('a real journal file (systemd-journal-remote): MT7921 Wi-Fi associated, Bluetooth hci0; a user program imitating iwlwifi is not the kernel', async () => {
+    if (!jctl) requireTool('journalctl');
     const dir = await root(join(WL, 'laptop-journal'));
     const mid = (await readFile(join(dir, 'MACHINE_ID'), 'utf8')).trim();
     await mkdir(join(dir, 'var', 'log', 'journal', mid), { recursive: true });
