@@ -212,3 +212,37 @@ describe('rules list / show', () => {
     expect(baomi(['rules', 'show', 'nope']).code).toBe(2);
   });
 });
+
+describe('baomi rules test', () => {
+  const RULES = join(import.meta.dirname, '..', '..', 'rules');
+  it('the built-in rules: every case passes (exit 0), counted', () => {
+    const r = baomi(['rules', 'test', RULES]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^(\d+) passed, 0 failed, 14 rule\(s\), 0 without cases$/m);
+  });
+  it('a case the rule does not satisfy: exit 1, naming the case and file', async () => {
+    const f = join(work, 'wrong-case.yaml');
+    await writeFile(f, `rules:
+  - id: host-named-x
+    title: { zh: 测试, en: test }
+    severity: low
+    profiles: [classified, intranet, nonclassified]
+    basis: test
+    probe: identity
+    match: { field: hostname, equals: x }
+    remediation: { zh: 无, en: none }
+    cases:
+      - { name: named x, observation: { hostname: x, macs: [], disks: [], sources: {} }, expect: low }
+      - { name: named y, observation: { hostname: y, macs: [], disks: [], sources: {} }, expect: low }
+`);
+    const r = baomi(['rules', 'test', f]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL  host-named-x: named y \(.*wrong-case\.yaml:2\): expected low, got none/);
+    expect(r.stdout).toMatch(/1 passed, 1 failed/);
+  });
+  it('a misspelt field: exit 2 with file and line, no case run', () => {
+    const r = baomi(['rules', 'test', join(import.meta.dirname, '..', '..', 'fixtures', 'rules', 'invalid', 'misspelt-paths.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/misspelt-paths\.yaml:20:13: rules\[0\]\.match\.all\[0\]\.field: unknown field "storgae"/);
+  });
+});
