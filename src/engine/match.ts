@@ -14,6 +14,7 @@
 //   condition (the element is the observation the inner condition looks at); `every` when there is
 //   at least one element and all do. Element-wise tests keep two facts of one element together
 //   (`sources: some: {kind: setupapi, firstSeen: …}`), which a flattened path cannot.
+import { RE2JS } from 're2js';
 import type { Condition, ContextRef, FieldCondition } from './types.js';
 
 const OPERATORS = ['equals', 'in', 'regex', 'exists', 'gt', 'gte', 'lt', 'lte', 'some', 'every'] as const;
@@ -30,15 +31,38 @@ export function leafOperators(c: FieldCondition): string[] {
   return OPERATORS.filter((op) => Object.hasOwn(c, op));
 }
 
-const regexCache = new Map<string, RegExp>();
+/** A compiled rule regex: only `test` is needed. */
+export interface RuleRegex {
+  test(s: string): boolean;
+}
 
-/** Compile (and cache) a rule regex. Throws SyntaxError for an invalid one. */
-export function compileRegex(source: string, flags = ''): RegExp {
-  const f = flags.includes('u') ? flags : flags + 'u';
-  const key = `${f}/${source}`;
+const regexCache = new Map<string, RuleRegex>();
+
+/**
+ * Compile (and cache) a rule regex with RE2 semantics (re2js): matching takes time linear in the
+ * input whatever the pattern, so a unit's rule such as `^(a+)+$` cannot hang a scan on a crafted
+ * host name. RE2 has no backreferences or lookaround; such a pattern is refused when the rules
+ * load (file:line), as any invalid one. Flags: i (case), m (multi-line), s (dot matches newline);
+ * u is accepted and always on (RE2 matches Unicode text). Throws for an invalid pattern.
+ */
+export function compileRegex(source: string, flags = ''): RuleRegex {
+  const key = `${flags}/${source}`;
   let re = regexCache.get(key);
   if (re === undefined) {
-    re = new RegExp(source, f);
+    let f = 0;
+    for (const c of flags) {
+      if (c === 'i') f |= RE2JS.CASE_INSENSITIVE;
+      else if (c === 'm') f |= RE2JS.MULTILINE;
+      else if (c === 's') f |= RE2JS.DOTALL;
+      else if (c !== 'u') throw new SyntaxError(`unknown regex flag "${c}" (i, m, s, u)`);
+    }
+    let compiled: RE2JS;
+    try {
+      compiled = RE2JS.compile(source, f);
+    } catch (err) {
+      throw new SyntaxError(`${(err as Error).message} (rule regexes use RE2 syntax: no backreferences, no lookaround)`);
+    }
+    re = { test: (s: string) => compiled.matcher(s).find() };
     regexCache.set(key, re);
   }
   return re;

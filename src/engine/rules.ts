@@ -33,6 +33,9 @@ export interface LoadedRules {
   files: string[];
 }
 
+/** What one rule file may be: a unit's rules are a few KB; 1 MiB and 2,000 rules is far beyond any real need. */
+export const RULE_BUDGET = { fileBytes: 1024 * 1024, rulesPerFile: 2000 };
+
 export function formatProblem(p: RuleProblem): string {
   return `${p.file}:${p.line}:${p.column}: ${p.field ? p.field + ': ' : ''}${p.message}`;
 }
@@ -163,7 +166,19 @@ function parseRuleFile(file: string, text: string, builtin: boolean, problems: R
     }
     return undefined;
   }
-  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let data: unknown;
+  try {
+    // An alias bomb (aliases of aliases) is refused here, with the file, not as an internal error.
+    data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (err) {
+    problems.push({ file, line: 1, column: 1, field: '', message: `YAML: ${(err as Error).message.split('\n')[0]} (aliases are limited: a rule file is not a place for them)` });
+    return undefined;
+  }
+  const list0 = (data as { rules?: unknown } | null)?.rules;
+  if (Array.isArray(list0) && list0.length > RULE_BUDGET.rulesPerFile) {
+    problems.push({ file, line: 1, column: 1, field: 'rules', message: `${list0.length} rules in one file, more than ${RULE_BUDGET.rulesPerFile}` });
+    return undefined;
+  }
   const locator = new Locator(doc, lc);
   const validate = fileValidator();
   const schemaFailed = new Set<number>();
@@ -316,6 +331,9 @@ export async function loadRules(sources: RuleSource[], probes: ReadonlyMap<strin
       files.push(shown);
       let text: string;
       try {
+        const st = await stat(file);
+        if (!st.isFile()) throw new Error('not a regular file');
+        if (st.size > RULE_BUDGET.fileBytes) throw new Error(`too large (${st.size} bytes; a rule file may be at most ${RULE_BUDGET.fileBytes})`);
         text = await readFile(file, 'utf8');
       } catch (err) {
         problems.push({ file: shown, line: 0, column: 0, field: '', message: `cannot read: ${(err as Error).message}` });

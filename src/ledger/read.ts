@@ -31,6 +31,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { parseClass, parseLevel } from '../engine/vocab.js';
+import { Ctx } from '../formats/docs/context.js';
+import { Zip } from '../formats/docs/zip.js';
 import { formatLocation, isSynthesizedSerial, normalizeUsbId, serialKey } from './match.js';
 import type { Ledger, LedgerClass, LedgerEntry, LedgerLocation, LedgerProblem, SecretLevel } from './types.js';
 
@@ -819,7 +821,44 @@ function excelText(v: ExcelCellValue): Cell {
   return { text: String(v) };
 }
 
+/** What an .xlsx ledger may expand to (a real register of a few thousand rows is a few MB). */
+export const XLSX_BUDGET = { expandedBytes: 64 * 1024 * 1024, members: 2000, rows: 200_000 };
+
+/**
+ * The workbook's members inflated once with the zip reader of the document walk, under a budget
+ * enforced while inflating: a 1 MB file that expands to 400 MB (or claims thousands of members) is
+ * refused before exceljs, which would inflate everything in memory, ever sees it.
+ */
+function xlsxWithinBudget(file: string, bytes: Buffer, problems: Problems): boolean {
+  // The absolute budget is the guard; the ratio is loose (an empty, styled sheet compresses very well).
+  const ctx = new Ctx({ maxExpandedBytes: XLSX_BUDGET.expandedBytes, maxMembers: XLSX_BUDGET.members, maxRatio: 10_000, timeoutMs: 60_000 });
+  let zip: Zip;
+  try {
+    zip = Zip.open(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), ctx);
+  } catch (err) {
+    problems.add({ file, row: 0 }, 'error', 'unreadable', `not a readable .xlsx workbook: ${(err as Error).message}`, `不是可读取的 .xlsx 工作簿：${(err as Error).message}`);
+    return false;
+  }
+  for (const e of zip.entries) {
+    if (zip.read(e) === null && ctx.gaps.some((g) => g.kind === 'too-large' || g.kind === 'zip-bomb')) break;
+  }
+  const over = ctx.gaps.find((g) => g.kind === 'too-large' || g.kind === 'zip-bomb');
+  if (over) {
+    const mib = XLSX_BUDGET.expandedBytes / 1048576;
+    problems.add(
+      { file, row: 0 },
+      'error',
+      'too-large',
+      `the workbook expands past what a ledger may hold (${mib} MiB, ${XLSX_BUDGET.members} parts): ${over.reason}${over.part ? ` (${over.part})` : ''}; nothing was read`,
+      `工作簿解压后超过台账的上限（${mib} MiB，${XLSX_BUDGET.members} 个部件）：${over.reason}；未读取`,
+    );
+    return false;
+  }
+  return true;
+}
+
 async function readXlsx(file: string, bytes: Buffer, problems: Problems): Promise<Ledger | undefined> {
+  if (!xlsxWithinBudget(file, bytes, problems)) return undefined;
   // exceljs is CommonJS: at run time its exports are the default export; its types are named exports.
   const mod = await import('exceljs');
   const ExcelJS = (mod as unknown as { default?: typeof mod }).default ?? mod;
@@ -835,6 +874,10 @@ async function readXlsx(file: string, bytes: Buffer, problems: Problems): Promis
   const sheetNames: string[] = [];
   const sheets = wb.worksheets.filter((ws) => ws.state !== 'hidden' && ws.state !== 'veryHidden');
   for (const ws of sheets) {
+    if (ws.rowCount > XLSX_BUDGET.rows) {
+      problems.add({ file, sheet: ws.name, row: 0 }, 'error', 'too-large', `the sheet has ${ws.rowCount} rows, more than a ledger may hold (${XLSX_BUDGET.rows}); nothing was read`, `工作表有 ${ws.rowCount} 行，超过台账的上限（${XLSX_BUDGET.rows} 行）；未读取`);
+      return undefined;
+    }
     const rows: TableRow[] = [];
     ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
       const cells: Cell[] = [];

@@ -118,3 +118,18 @@ describe('element-wise: some / every', () => {
     expect(matches({ sources: [] }, { field: 'sources', every: { field: 'kind', equals: 'setupapi' } })).toBe(false);
   });
 });
+
+describe('rule regexes match in linear time (RE2)', () => {
+  it('a catastrophic pattern on a crafted value answers at once', () => {
+    const t = performance.now();
+    expect(matches({ hostname: 'a'.repeat(36) + '!' }, { field: 'hostname', regex: '^(a+)+$' })).toBe(false);
+    expect(matches({ hostname: 'a'.repeat(100_000) + '!' }, { field: 'hostname', regex: '^(a|aa)+$' })).toBe(false);
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+  it('flags i, m, s; Chinese text', () => {
+    expect(matches({ n: 'Intel WLAN' }, { field: 'n', regex: 'wlan', flags: 'i' })).toBe(true);
+    expect(matches({ n: 'a\nb' }, { field: 'n', regex: '^b$', flags: 'm' })).toBe(true);
+    expect(matches({ n: 'a\nb' }, { field: 'n', regex: 'a.b', flags: 's' })).toBe(true);
+    expect(matches({ n: '绝密★长期' }, { field: 'n', regex: '^(绝密|机密)★' })).toBe(true);
+  });
+});
