@@ -10,7 +10,7 @@ import {
   verify as cryptoVerify,
   type KeyObject,
 } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -57,7 +57,28 @@ export async function generateKeyFiles(dir: string, overwrite = false): Promise<
   return { privatePath, publicPath, keyId: keyIdOf(publicKey) };
 }
 
+/**
+ * A private key is used only when it is a regular file (not a symlink: whoever controls the link
+ * decides what signs) and nobody but its owner can read it — refused as OpenSSH refuses an
+ * unprotected key, with the command that fixes it. (Not on Windows, which has no such modes.)
+ */
+async function checkPrivateKeyFile(path: string): Promise<void> {
+  let st;
+  try {
+    st = await lstat(path);
+  } catch (err) {
+    throw new KeyError(`cannot read signing key ${path}: ${(err as Error).message}`);
+  }
+  if (st.isSymbolicLink()) throw new KeyError(`signing key ${path} is a symbolic link: give the key file itself, not a link to it`);
+  if (!st.isFile()) throw new KeyError(`signing key ${path} is not a regular file`);
+  if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
+    const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
+    throw new KeyError(`signing key ${path} is readable by others (permissions ${mode}): anyone who can read it can sign reports; fix with: chmod 600 '${path.replace(/'/g, "'\\''")}'`);
+  }
+}
+
 export async function loadPrivateKey(path: string): Promise<KeyObject> {
+  await checkPrivateKeyFile(path);
   let pem: Buffer;
   try {
     pem = await readFile(path);

@@ -3,7 +3,7 @@
 // that expands a thousandfold. Each is a clear exit 2 with file and line or row — or, for a regex,
 // a match in linear time — never a hang, an abort or an "internal error".
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -107,5 +107,27 @@ with zipfile.ZipFile(sys.argv[2], 'a', zipfile.ZIP_DEFLATED) as z:
   it('the real workbook is still read', async () => {
     const r = await readLedger(join(FIXTURES, 'ledger', 'openpyxl-ledger.xlsx'));
     expect(r.ledger?.entries.length).toBeGreaterThan(0);
+  });
+});
+
+describe('a signing key others can read, or a link', () => {
+  it('is refused as OpenSSH refuses it, with the command that fixes it', async () => {
+    const dir = join(work, 'keys');
+    expect(baomi(['keys', 'generate', '--out', dir]).code).toBe(0);
+    const key = join(dir, 'baomi.key');
+    const root = join(FIXTURES, 'roots', 'debian12-ws');
+    const scan = (k: string) => baomi(['scan', '--root', root, '--key', k, '--only', 'machine-unidentifiable', '--out', join(work, 'out-key')]);
+    expect(scan(key).code).toBe(0);
+    await chmod(key, 0o644);
+    const r = scan(key);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`is readable by others (permissions 0644)`);
+    expect(r.stderr).toContain(`chmod 600 '${key}'`);
+    await chmod(key, 0o600);
+    const link = join(dir, 'link.key');
+    await symlink(key, link);
+    const l = scan(link);
+    expect(l.code).toBe(2);
+    expect(l.stderr).toMatch(/is a symbolic link/);
   });
 });
