@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
+import { printable } from '../target/resolve.js';
 import type { Lang } from '../report/text.js';
 
 /** A problem with the user's input (flags, rule files, key files): one clear line, exit 2. */
@@ -40,7 +41,7 @@ function humanLine(line: string): string {
       .filter(([k]) => !['level', 'time', 'pid', 'hostname', 'msg'].includes(k))
       .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
       .join(' ');
-    return `baomi ${level}: ${String(o['msg'] ?? '')}${rest ? ' ' + rest : ''}\n`;
+    return `${printable(`baomi ${level}: ${String(o['msg'] ?? '')}${rest ? ' ' + rest : ''}`)}\n`;
   } catch {
     return line;
   }
@@ -69,4 +70,12 @@ export function useColour(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = p
   const force = env['FORCE_COLOR'];
   if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
   return Boolean(stream.isTTY);
+}
+
+/**
+ * Text for a terminal: every line made printable (a file name, SSID or host name from the inspected
+ * disk may hold escape sequences or carriage returns; they are shown escaped, never executed).
+ */
+export function terminalText(text: string): string {
+  return text.split('\n').map(printable).join('\n');
 }

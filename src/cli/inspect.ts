@@ -12,7 +12,7 @@ import { windowsUsbHistory } from '../checks/usb/windows.js';
 import { isHistoryFailure, parseBrowserHistory, sniffSqlite } from '../formats/browser-history.js';
 import { decodeSetupapiBytes, parseSetupapiLog } from '../formats/setupapi.js';
 import { parseWlanProfile } from '../checks/wireless/history.windows.js';
-import { UsageError } from './common.js';
+import { terminalText, UsageError } from './common.js';
 
 export interface InspectFlags {
   key?: string;
@@ -52,7 +52,7 @@ async function inspectSetupapi(file: string, flags: InspectFlags): Promise<numbe
   for (const d of log.devices) {
     lines.push(`${d.start ?? '????-??-?? ??:??:??'}  ${d.action.padEnd(7)} ${d.instanceId}  [${d.kind}${d.status ? `, ${d.status}` : ''}; line ${d.line}]`);
   }
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(terminalText(lines.join('\n')) + '\n');
   return 0;
 }
 
@@ -137,7 +137,7 @@ function inspectHiveUsb(file: string, hive: Hive, flags: InspectFlags, note: str
     L.push(`        first ${r.firstSeen ?? '-'}  last ${r.lastSeen ?? '-'}${r.lastRemoved ? `  removed ${r.lastRemoved}` : ''}${r.driveLetters ? `  ${r.driveLetters.join(' ')}` : ''}${r.volumeLabels ? `  "${r.volumeLabels.join('", "')}"` : ''}`);
     for (const s of r.sources) L.push(`        ${s.kind.padEnd(14)} ${s.source}`);
   }
-  process.stdout.write(L.join('\n') + '\n');
+  process.stdout.write(terminalText(L.join('\n')) + '\n');
   return 0;
 }
 
@@ -166,15 +166,14 @@ async function inspectHive(file: string, flags: InspectFlags): Promise<number> {
     return 0;
   }
   const h = hive.header;
-  process.stdout.write(
+  process.stdout.write(terminalText(
     `registry hive ${file}\n` +
       `  format regf ${h.majorVersion}.${h.minorVersion}, last written ${h.lastWrittenFiletime === 0n ? '(not recorded)' : h.lastWritten}, ${hive.byteLength} bytes` +
       `${hive.truncated ? ', TRUNCATED' : ''}\n` +
       (note ? `  ${note}\n` : '') +
       (hive.currentControlSet() ? `  CurrentControlSet = ${hive.currentControlSet()}\n` : '') +
-      keyText(json).join('\n') +
-      '\n',
-  );
+      keyText(json).join('\n'),
+  ) + '\n');
   return 0;
 }
 
@@ -196,7 +195,7 @@ async function inspectSqlite(file: string, flags: InspectFlags): Promise<number>
   for (const h of r.topHosts) L.push(`  ${String(h.visits).padStart(6)}  ${h.host}`);
   for (const u of r.urls ?? []) L.push(`  ${JSON.stringify(u)}`);
   for (const w of r.warnings) L.push(`  ! ${w}`);
-  process.stdout.write(L.join('\n') + '\n');
+  process.stdout.write(terminalText(L.join('\n')) + '\n');
   return 0;
 }
 
@@ -206,7 +205,7 @@ async function inspectWlan(file: string, flags: InspectFlags): Promise<number> {
   const p = parseWlanProfile(text);
   if (!p) throw new UsageError(`${file}: not a readable WLAN profile`);
   if (flags.json) process.stdout.write(JSON.stringify({ file, ...p }, null, 2) + '\n');
-  else process.stdout.write(`Wi-Fi profile ${file}\n  SSID ${JSON.stringify(p.ssid)}, connection ${p.connectionMode ?? '?'}, authentication ${p.authentication ?? '?'}\n`);
+  else process.stdout.write(terminalText(`Wi-Fi profile ${file}\n  SSID ${JSON.stringify(p.ssid)}, connection ${p.connectionMode ?? '?'}, authentication ${p.authentication ?? '?'}`) + '\n');
   return 0;
 }
 
@@ -236,7 +235,7 @@ async function inspectKernelLog(file: string, flags: InspectFlags): Promise<numb
       L.push(`        first ${r.firstSeen ?? '-'}  last ${r.lastSeen ?? '-'}${r.lastRemoved ? `  removed ${r.lastRemoved}` : ''}  connections ${String((r as Record<string, unknown>)['connections'] ?? '?')}`);
     }
     for (const c of coverage) if (!/journal/.test(c.path ?? '')) L.push(`  ! ${c.reason}`);
-    process.stdout.write(L.join('\n') + '\n');
+    process.stdout.write(terminalText(L.join('\n')) + '\n');
     return 0;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -264,7 +263,7 @@ async function inspectDocument(file: string, flags: InspectFlags): Promise<numbe
   if (r.mentions.length) L.push('  near misses (not markings):');
   for (const m of r.mentions) L.push(`    ${m.level}  "${m.text}"  in ${where(m)}  — not counted: ${m.reasons.join('; ')}`);
   for (const g of r.gaps) L.push(`  ! ${g.kind}${g.inner ? ` (${g.inner})` : ''}: ${g.reason}`);
-  process.stdout.write(L.join('\n') + '\n');
+  process.stdout.write(terminalText(L.join('\n')) + '\n');
   return 0;
 }
 

@@ -4,7 +4,7 @@ import { formatLocation, readLedger } from '../ledger/index.js';
 import type { Ledger, LedgerClass, LedgerEntry, LedgerProblem } from '../ledger/index.js';
 import { SECRET_LEVELS } from '../ledger/types.js';
 import type { Lang } from '../report/text.js';
-import { pickLang } from './common.js';
+import { pickLang, terminalText } from './common.js';
 
 /** `file[:row]: error: [column] message` (Chinese: `file[:row]: 错误: [列] …`). */
 export function formatLedgerProblem(p: LedgerProblem, lang: Lang): string {
@@ -88,6 +88,6 @@ export async function ledgerValidateCommand(file: string, opts: { lang?: string 
         ? `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}: fix the errors before using this ledger`
         : `ok (${warnings} warning${warnings === 1 ? '' : 's'})`,
   );
-  process.stdout.write(out.join('\n') + '\n');
+  process.stdout.write(terminalText(out.join('\n')) + '\n');
   return errors > 0 ? 2 : 0;
 }

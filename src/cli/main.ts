@@ -7,7 +7,7 @@ import { inspectCommand, type InspectFlags } from './inspect.js';
 import { ledgerValidateCommand } from './ledger.js';
 import { rulesListCommand, rulesShowCommand, rulesTestCommand, rulesValidateCommand } from './rules.js';
 import { scanCommand, type ScanFlags } from './scan.js';
-import { toolVersion, UsageError } from './common.js';
+import { terminalText, toolVersion, UsageError } from './common.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -151,11 +151,11 @@ export async function main(argv: string[]): Promise<number> {
       return 2; // commander already printed the message
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`baomi: ${err.message}\n`);
-      for (const d of err.details) process.stderr.write(`  ${d}\n`);
+      process.stderr.write(`${terminalText(`baomi: ${err.message}`)}\n`);
+      for (const d of err.details) process.stderr.write(`  ${terminalText(d)}\n`);
       return 2;
     }
-    process.stderr.write(`baomi: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+    process.stderr.write(`${terminalText(`baomi: internal error: ${(err as Error)?.message ?? String(err)}`)}\n`);
     if (debug) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
     else process.stderr.write('baomi: run again with --debug for details\n');
     return 2;
