@@ -239,6 +239,15 @@ export function applyWal(db: Buffer, wal: Buffer | undefined): WalApplyResult {
 
   if (dbPages === undefined) return base({ header, framesIgnored });
 
+  // Every page of the image comes from the main file or from a committed frame: a commit that
+  // claims more (up to 2^32 pages of 64 KiB) would only add zero pages — and, allocated as told,
+  // exhaust memory. The image stops at the last page that exists; the header says so too.
+  let held = Math.ceil(db.length / pageSize);
+  for (const pgno of committed.keys()) if (pgno <= dbPages && pgno > held) held = pgno;
+  if (dbPages > held) {
+    warnings.push(`WAL commit claims a database of ${dbPages} pages; the file and the log hold only ${held}: the image stops there`);
+    dbPages = held;
+  }
   const size = dbPages * pageSize;
   const image = Buffer.alloc(size);
   db.copy(image, 0, 0, Math.min(db.length, size));

@@ -237,6 +237,31 @@ describe('damaged WAL: only what is valid up to the last good commit', () => {
     }
   });
 
+  it('a commit claiming 2^32-1 pages (a 256 TiB image) is cut to the pages the file and the log hold, with a warning', async () => {
+    // The first transaction (frames 1..14), its commit frame claiming 0xffffffff pages, checksums redone.
+    const out = Buffer.from(WAL.subarray(0, frameOff(14)));
+    out.writeUInt32BE(0xffffffff, frameOff(13) + 4);
+    let s: [number, number] = [out.readUInt32BE(24), out.readUInt32BE(28)];
+    for (let i = 0; i < 14; i++) {
+      const o = frameOff(i);
+      s = walChecksum(out, o, o + 8, false, s);
+      s = walChecksum(out, o + 24, o + FRAME, false, s);
+      out.writeUInt32BE(s[0], o + 16);
+      out.writeUInt32BE(s[1], o + 20);
+    }
+    const honest = applyWal(DB, WAL.subarray(0, frameOff(14)));
+    const r = applyWal(DB, out);
+    expect(r.commits).toBe(1);
+    expect(r.framesApplied).toBe(14);
+    const held = Math.max(DB.length / PAGE, ...Array.from({ length: 14 }, (_, i) => WAL.readUInt32BE(frameOff(i))));
+    expect(r.dbPages).toBe(held);
+    expect(r.image.length).toBe(held * PAGE);
+    expect(r.image.readUInt32BE(28)).toBe(held);
+    expect(r.warnings).toEqual([`WAL commit claims a database of ${0xffffffff} pages; the file and the log hold only ${held}: the image stops there`]);
+    // the same database as the honest commit gives
+    expect((await counts(r.image)).visits).toBe((await counts(honest.image)).visits);
+  });
+
   it('an empty main file with the WAL: the image is built from the WAL frames alone (here page 1 is not in the WAL: said so)', () => {
     const r = applyWal(Buffer.alloc(0), WAL);
     expect(r.framesApplied).toBe(48);
