@@ -30,7 +30,14 @@ export interface Report {
   machine: Record<string, unknown>;
   unit?: string;
   department?: string;
-  rules: { count: number; digest: string; ids: string[]; files: string[] };
+  rules: {
+    count: number;
+    digest: string;
+    ids: string[];
+    files: string[];
+    /** Each rule's title and probe, so a report can say what was checked and found clean. */
+    about?: Record<string, { title: { zh: string; en: string }; probe: string }>;
+  };
   probes: ProbeRun[];
   findings: Finding[];
   inventory: Record<string, unknown>;

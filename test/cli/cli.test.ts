@@ -170,7 +170,8 @@ describe('exit codes', () => {
     for (const out of ['out4a', 'out4b']) {
       const r = baomi(['scan', '--root', ROOT, '--out', join(work, out), '--key', join(keyDir, 'baomi.key'), '--rules', rules, '--lang', 'zh']);
       expect(r.code).toBe(1);
-      expect(r.stdout).toContain('[中] 涉密计算机主机名  (unit-naming, F-');
+      expect(r.stdout).toContain('-- [中] 涉密计算机主机名（unit-naming）: 1 项 --');
+      expect(r.stdout).toMatch(/\n  1\. F-[0-9a-f]{20}\n       主机名: sm-bgs-01\n/);
       expect(r.stdout).not.toMatch(/\u001b\[/);
       const [f] = await reportsIn(join(work, out));
       const rep = JSON.parse(await readFile(f!, 'utf8'));

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { evidenceLines, renderText } from '../../src/report/text.js';
+import { evidenceLines, PER_GROUP, renderText } from '../../src/report/text.js';
 import { sampleReport } from './_sample.js';
 
 const ANSI = /\u001b\[/;
 
 describe('text report', () => {
   const report = sampleReport();
-  it('Chinese: findings grouped by severity, then what was not checked, then the summary', () => {
+  it('Chinese: the verdict first, counts, what was clean, findings by rule, what was not checked, the summary last', () => {
     const t = renderText(report, { lang: 'zh', colour: false });
     expect(t).not.toMatch(ANSI);
-    const order = ['baomi 保密检查报告 — WS-张三-01', '== 发现的问题 ==', '-- 高 (1) --', '[高] 存在无线网卡', '-- 低 (1) --', '== 未能检查的项目 ==', '汇总:'];
+    const lines = t.split('\n');
+    expect(lines[0]).toBe('baomi 保密检查报告 — WS-张三-01');
+    expect(lines[1]).toBe('结论: 发现问题（高 1, 中 0, 低 1, 提示 0），且检查不完整');
+    const order = ['类别: 涉密计算机（密级 机密）', '判定依据: 台账', '== 问题统计 ==', '[高] 存在无线网卡', '== 发现的问题 ==', '-- [高] 存在无线网卡', '-- [低]', '== 未能检查的项目 ==', '汇总:'];
     let at = -1;
     for (const s of order) {
       const i = t.indexOf(s);
@@ -17,19 +20,38 @@ describe('text report', () => {
       at = i;
     }
     expect(t).toContain('依据: 自查自评 四(七)6');
-    expect(t).toContain('where.hive: SYSTEM');
-    expect(t).toContain('探针 network.reachability: 不适用');
-    expect(t).toContain('探针 usb.history: 超时');
-    expect(t).toContain('/Windows/INF/setupapi.dev.log: unreadable section at line 12');
+    expect(t).toContain('位置.hive: SYSTEM');
+    expect(t).toContain('检查项 network.reachability: 不适用');
+    expect(t).toContain('检查项 usb.history: 超时');
+    expect(t).toContain('文件已损坏: /Windows/INF/setupapi.dev.log — unreadable section at line 12');
     expect(t.trimEnd().split('\n').at(-1)).toBe('汇总: 发现 2 项问题 (高 1, 中 0, 低 1, 提示 0); 检查不完整');
     expect(t).toContain('单位: 某某局');
-    expect(t).not.toContain('-- 中');
+    // times in local time with the offset, not UTC with Z
+    expect(t).toMatch(/检查: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d → /);
+    expect(t).toContain('[!] 表示该项使检查不完整');
   });
   it('English, and colour only when asked', () => {
     const t = renderText(report, { lang: 'en', colour: false });
     expect(t).toContain('[HIGH] A wireless adapter is present');
     expect(t.trimEnd().split('\n').at(-1)).toBe('Summary: 2 findings (HIGH 1, MEDIUM 0, LOW 1, INFO 0); scan INCOMPLETE');
     expect(renderText(report, { lang: 'en', colour: true })).toMatch(ANSI);
+  });
+  it('documents grouped by folder, at most PER_GROUP shown, the rest counted; remediation once per rule', () => {
+    const doc = (i: number, dir: string) => ({ id: `F-${i}`, ruleId: 'document-classified-marking', severity: 'high' as const, title: { zh: '存有标注国家秘密密级标志的文件', en: 'A document carries a marking' }, basis: 'b', probe: 'documents.markings', evidence: { path: `${dir}/f${i}.docx`, maxLevel: '秘密' }, remediation: { zh: '立即删除', en: 'remove' } });
+    const many = { ...report, findings: [...Array.from({ length: 12 }, (_, i) => doc(i, '/home/a/docs')), doc(99, '/home/b')] };
+    const t = renderText(many, { lang: 'zh', colour: false });
+    expect(t).toContain('文件夹 /home/a/docs（12 项）');
+    expect(t).toContain('文件夹 /home/b（1 项）');
+    expect(t).toContain(`… 另有 ${12 - PER_GROUP} 项，见 HTML/JSON 报告`);
+    expect(t.split('整改: 立即删除').length - 1).toBe(1);
+    expect(t).toContain('路径: /home/a/docs/f0.docx');
+  });
+  it('what was checked and found clean is said, one line each', () => {
+    const r = { ...report, rules: { ...report.rules, ids: [...report.rules.ids, 'internet-reachable'], about: { 'internet-reachable': { title: { zh: '该计算机当前可以访问互联网', en: 'The computer can reach the internet now' }, probe: 'network.reachability' }, 'usb-storage-unregistered': { title: { zh: '连接过未登记的 USB 存储设备', en: 'x' }, probe: 'usb.history' } } }, probes: [...report.probes, { id: 'network.reachability', status: 'ok' as const, durationMs: 1, observations: 3, rules: ['internet-reachable'] }] };
+    const t = renderText(r, { lang: 'zh', colour: false });
+    expect(t).toContain('== 已检查，未发现问题 ==');
+    expect(t).toContain('- 该计算机当前可以访问互联网: 已检查，未发现');
+    expect(t).toContain('- 连接过未登记的 USB 存储设备: 未能检查（超时）');
   });
   it('a clean, complete report says so', () => {
     const clean = { ...report, findings: [], probes: [report.probes[0]!], coverage: [], summary: { findings: 0, bySeverity: { high: 0, medium: 0, low: 0, info: 0 }, complete: true, incomplete: [], notChecked: { total: 0, blocking: 0, byKind: {} } } };
