@@ -16,7 +16,7 @@ import { createPublicKey } from 'node:crypto';
 import { FsTarget } from '../target/fs-target.js';
 import { TargetError } from '../target/types.js';
 import { formatLocation, readLedger, type Ledger, type LedgerProblem } from '../ledger/index.js';
-import { makeLogger, pickLang, toolVersion, UsageError, useColour, type GlobalOptions } from './common.js';
+import { makeLogger, pickLang, terminalText, toolVersion, UsageError, useColour, type GlobalOptions } from './common.js';
 
 export interface ScanFlags extends GlobalOptions {
   profile?: string;
@@ -174,6 +174,13 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
     options: { ...(given ? { profile: given.profile } : {}), ...(level ? { level } : {}), ...(ledgerData ? { ledgerData } : {}), ...(flags.paths ? { paths: flags.paths.map((p) => resolve(p)) } : {}), ...(flags.evidence === 'full' ? { evidence: 'full' } : {}) },
     log,
     ...(probeTimeoutMs !== undefined ? { probeTimeoutMs } : {}),
+    // Before the long part of the scan: say how this machine will be judged when nobody said so.
+    onContext: (ctx) => {
+      if (ctx.source === 'default') {
+        const hint = lang === 'zh' ? '如不是涉密计算机，请用 --profile（内网 / 非涉密）或 --ledger 台账指定' : 'if it is not a classified computer, say so with --profile (intranet / nonclassified) or --ledger';
+        process.stderr.write(terminalText(`baomi: ${ctx.reason[lang]}${lang === 'zh' ? '；' : '; '}${hint}`) + '\n');
+      }
+    },
   });
   const finishedAt = new Date();
   const report = buildReport({

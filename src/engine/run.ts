@@ -86,6 +86,8 @@ export function planJobs(rules: Rule[], probes: ReadonlyMap<string, Probe>): Job
 }
 
 class ProbeTimeout extends Error {}
+/** The whole scan was stopped (SIGINT/SIGTERM): unfinished probes end as `timeout`, "interrupted". */
+class ScanInterrupted extends Error {}
 
 async function runJob(
   job: Job,
@@ -94,6 +96,7 @@ async function runJob(
   log: Logger,
   timeoutOverrideMs: number | undefined,
   machine: Observation | undefined,
+  stop?: AbortSignal,
 ): Promise<JobResult> {
   const { probe, params } = job;
   const base: Omit<ProbeRun, 'status' | 'durationMs' | 'observations'> = {
@@ -123,6 +126,9 @@ async function runJob(
     const blocking = !(noOs && target.mode === 'offline');
     return { run: { ...base, status: 'not-applicable', durationMs: 0, message: msg, observations: 0, ...(blocking ? { blocking } : {}) }, observations: [], coverage: [] };
   }
+  if (stop?.aborted) {
+    return { run: { ...base, status: 'timeout', durationMs: 0, message: 'interrupted', observations: 0 }, observations: [], coverage: [] };
+  }
   const budget = timeoutOverrideMs ?? probe.timeoutMs;
   const ac = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -132,10 +138,21 @@ async function runJob(
       ac.abort(new ProbeTimeout());
     }, budget);
   });
+  let onStop: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    if (!stop) return;
+    onStop = () => {
+      reject(new ScanInterrupted());
+      ac.abort(new ScanInterrupted());
+    };
+    if (stop.aborted) onStop();
+    else stop.addEventListener('abort', onStop, { once: true });
+  });
   try {
     const res = await Promise.race([
       probe.collect({ target, signal: ac.signal, log: log.child({ probe: probe.id }), options, ...(machine ? { machine } : {}) }, params),
       timeout,
+      stopped,
     ]);
     if (res.status === 'not-applicable') {
       return { run: { ...base, status: 'not-applicable', durationMs: elapsed(), message: res.reason, observations: 0 }, observations: [], coverage: [] };
@@ -157,6 +174,9 @@ async function runJob(
       ...(res.inventory ? { inventory: res.inventory } : {}),
     };
   } catch (err) {
+    if (err instanceof ScanInterrupted || ac.signal.reason instanceof ScanInterrupted) {
+      return { run: { ...base, status: 'timeout', durationMs: elapsed(), message: 'interrupted', observations: 0 }, observations: [], coverage: [] };
+    }
     // A probe that honours the abort signal may reject first: still a timeout, not an error.
     if (err instanceof ProbeTimeout || ac.signal.reason instanceof ProbeTimeout) {
       log.warn({ probe: probe.id, budget }, 'probe timed out');
@@ -166,6 +186,7 @@ async function runJob(
     return { run: { ...base, status: 'error', durationMs: elapsed(), message: (err as Error)?.message ?? String(err), observations: 0 }, observations: [], coverage: [] };
   } finally {
     clearTimeout(timer);
+    if (onStop) stop?.removeEventListener('abort', onStop);
   }
 }
 
@@ -221,8 +242,16 @@ export interface RunArgs {
   log: Logger;
   /** Overrides every probe's own time budget (ms). */
   probeTimeoutMs?: number;
+  /** Called once the machine context is resolved, before the other probes run (to tell the user). */
+  onContext?: (context: MachineContext) => void;
   /** How many probes may run at once. */
   concurrency?: number;
+  /**
+   * Stops the scan (SIGINT/SIGTERM): running probes are told to stop (their signal is aborted) and
+   * not waited for; they, and probes not yet started, end as `timeout` with message `interrupted`,
+   * and runScan returns what the finished probes found.
+   */
+  signal?: AbortSignal;
 }
 
 export async function runScan(args: RunArgs): Promise<RunOutput> {
@@ -230,13 +259,14 @@ export async function runScan(args: RunArgs): Promise<RunOutput> {
   // the identity's serial, machine id or host name. Then the context is fixed for the whole scan.
   const identityProbe = args.probes.get(IDENTITY_PROBE);
   const identityResult = identityProbe
-    ? await runJob({ probe: identityProbe, params: {}, paramsKey: '{}', rules: [] }, args.target, args.options, args.log, args.probeTimeoutMs, undefined)
+    ? await runJob({ probe: identityProbe, params: {}, paramsKey: '{}', rules: [] }, args.target, args.options, args.log, args.probeTimeoutMs, undefined, args.signal)
     : undefined;
   const identity = identityResult?.observations[0];
   const context = resolveMachineContext(identity, args.options.ledgerData, {
     ...(args.options.profile !== undefined ? { profile: args.options.profile } : {}),
     ...(args.options.level !== undefined ? { level: args.options.level } : {}),
   });
+  args.onContext?.(context);
   const rules = selectRules(args.rules, context.class, args.only);
   const jobs = planJobs(rules, args.probes);
   const results: JobResult[] = new Array(jobs.length);
@@ -249,7 +279,7 @@ export async function runScan(args: RunArgs): Promise<RunOutput> {
     while (next < jobs.length) {
       const i = next++;
       if (i === identityIdx) continue;
-      results[i] = await runJob(jobs[i]!, args.target, args.options, args.log, args.probeTimeoutMs, identity);
+      results[i] = await runJob(jobs[i]!, args.target, args.options, args.log, args.probeTimeoutMs, identity, args.signal);
     }
   };
   const n = Math.max(1, Math.min(args.concurrency ?? 8, jobs.length));

@@ -85,6 +85,12 @@ describe('the ledger row decides the class, for every rule', () => {
     expect(rep.findings.some((f) => f.ruleId === 'usb-phone-connected' && f.severity === 'high')).toBe(true);
   });
 
+  it('no class from anyone: the assumption is said on stderr, with the flag that changes it', async () => {
+    const { rep, stderr } = await scan(['--root', root, '--only', 'machine-unidentifiable', '--lang', 'zh']);
+    expect(rep.scan.machineContext.source).toBe('default');
+    expect(stderr).toMatch(/按最严格的涉密计算机判定；如不是涉密计算机，请用 --profile/);
+  });
+
   it('no ledger, --level 绝密: no document above the machine', async () => {
     const { rep } = await scan(['--root', root, '--profile', '涉密', '--level', '绝密', '--only', 'document-classified-marking']);
     expect(rep.scan.machineContext).toMatchObject({ class: 'classified', level: '绝密', source: 'flag', levelSource: 'flag' });
