@@ -47,6 +47,7 @@ const T = {
     counts: '问题统计',
     clean: '已检查，未发现问题',
     cleanLine: '已检查，未发现',
+    partlyChecked: '未能完整检查（见“未能检查的项目”）',
     notRun: '未能检查',
     findings: '发现的问题',
     none: '未发现问题。',
@@ -97,6 +98,7 @@ const T = {
     counts: 'Counts',
     clean: 'Checked and found clean',
     cleanLine: 'checked, nothing found',
+    partlyChecked: 'not fully checked (see "Not checked")',
     notRun: 'not checked',
     findings: 'Findings',
     none: 'No findings.',
@@ -137,7 +139,28 @@ const LABELS_ZH: Record<string, string> = {
   browser: '浏览器', internetVisits: '互联网访问次数', internetHosts: '互联网站点数', firstInternetVisit: '首次访问互联网',
   lastInternetVisit: '最后访问互联网', topHosts: '常访问站点', hostname: '主机名', remote: '远程地址', remotePort: '远程端口',
   process: '进程', reachable: '可达', pathBytes: '路径原始字节', pathEncoding: '路径编码', sources: '来源',
+  medium: '网络类型', created: '创建时间', lastConnected: '最后连接', timesAreLocal: '时间为本地时间', address: '地址',
+  firstUsed: '首次使用', lastUsed: '最后使用', gatewayMac: '网关 MAC', matchedBy: '识别依据', firstInstall: '首次安装',
+  lastArrival: '最后接入', lastRemoval: '最后移除', ifaces: '接口', rfkill: '射频开关', driverBound: '驱动已加载',
+  profile: '配置', typed: '输入网址数', internetTyped: '输入的互联网网址数', hosts: '站点', paired: '已配对', security: '加密方式',
+  iface: '接口', storage: '存储设备', phone: '手机', attachedNow: '当前接入', interfaceClasses: '接口类别', serialRaw: '原始序列号',
+  proto: '协议', local: '本地地址', localPort: '本地端口', state: '状态', reachableTargets: '可达目标数', targets: '目标数',
+  dnsResolved: '已解析域名数', defaultRoute: '默认路由', proxy: '代理', wal: 'WAL 日志', urls: '网址', firstSeenUtc: '首次连接（UTC）',
+  connections: '连接次数', detail: '详情', revisionNumber: '版本',
 };
+
+/** Values an officer reads (zh): enumerations of observations. Others are shown as they are. */
+const VALUES_ZH: Record<string, string> = {
+  wifi: '无线网卡', bluetooth: '蓝牙', wwan: '无线上网卡', receiver: '无线键鼠接收器', radio: '无线模块',
+  'wifi-network': '保存的 Wi-Fi 网络', 'bluetooth-device': '配对的蓝牙设备', 'hostapd-config': '无线热点配置',
+  browser: '浏览器记录', 'network-profile': '网络配置', 'typed-urls': '输入的网址',
+  present: '当前存在', 'present-at-last-boot': '上次开机时存在', installed: '曾安装（已移除）', recorded: '系统有记录',
+  mobile: '移动网络', wireless: '无线', wired: '有线', other: '其他',
+  registered: '已登记', unregistered: '未登记', unjudgeable: '无法核对', 'not-judged': '未核对',
+  classified: '涉密', intranet: '内网', nonclassified: '非涉密', true: '是', false: '否',
+};
+
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
 
 function scalar(v: unknown): string {
   if (v === null || v === undefined) return '-';
@@ -146,24 +169,34 @@ function scalar(v: unknown): string {
   return printable(JSON.stringify(v));
 }
 
+/** A value as an officer reads it: in zh, known enumerations in words and UTC times as local times. */
+function shownValue(v: unknown, lang?: Lang): string {
+  if (lang === 'zh') {
+    if (typeof v === 'string' && ISO_UTC.test(v)) return localTime(v);
+    const w = typeof v === 'string' || typeof v === 'boolean' ? VALUES_ZH[String(v)] : undefined;
+    if (w !== undefined) return w;
+  }
+  return scalar(v);
+}
+
 /** Evidence as `key: value` lines, nested objects flattened with dots, long arrays shortened. */
 export function evidenceLines(evidence: Record<string, unknown>, prefix = '', lang?: Lang): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(evidence)) {
-    const label = lang === 'zh' && prefix === '' ? (LABELS_ZH[k] ?? k) : k;
+    const label = lang === 'zh' ? (LABELS_ZH[k] ?? k) : k;
     const key = prefix + label;
     if (Array.isArray(v)) {
       if (v.every((x) => x === null || typeof x !== 'object')) {
-        const shown = v.slice(0, 10).map(scalar).join(', ');
+        const shown = v.slice(0, 10).map((x) => shownValue(x, lang)).join(', ');
         out.push(`${printable(key)}: ${shown}${v.length > 10 ? ` … (+${v.length - 10})` : ''}`);
       } else {
-        v.slice(0, 10).forEach((x, i) => out.push(...evidenceLines(x as Record<string, unknown>, `${key}[${i}].`)));
+        v.slice(0, 10).forEach((x, i) => out.push(...evidenceLines(x as Record<string, unknown>, `${key}[${i}].`, lang)));
         if (v.length > 10) out.push(`${key}: … (+${v.length - 10})`);
       }
     } else if (v !== null && typeof v === 'object') {
-      out.push(...evidenceLines(v as Record<string, unknown>, `${key}.`));
+      out.push(...evidenceLines(v as Record<string, unknown>, `${key}.`, lang));
     } else {
-      out.push(`${printable(key)}: ${scalar(v)}`);
+      out.push(`${printable(key)}: ${shownValue(v, lang)}`);
     }
   }
   return out;
@@ -188,6 +221,18 @@ export function localTime(iso: string): string {
   const p = (n: number) => String(Math.abs(n)).padStart(2, '0');
   const local = new Date(d.getTime() + off * 60_000).toISOString().slice(0, 19).replace('T', ' ');
   return `${local} ${off < 0 ? '-' : '+'}${p(Math.trunc(off / 60))}:${p(off % 60)}`;
+}
+
+/** The engine's own probe messages, in Chinese (a probe's error text stays in the JSON). */
+function probeMessageZh(m: string): string | undefined {
+  if (m.startsWith('runs only on live')) return '只在在线检查时运行，本次为离线检查';
+  if (m.startsWith('runs only on offline')) return '只在离线检查时运行';
+  if (m === 'no operating system on this volume') return '该磁盘上没有操作系统';
+  if (m.startsWith('the operating system of this machine could not be recognised')) return '无法识别本机的操作系统';
+  if (m.startsWith('no collector for')) return '不支持该操作系统';
+  if (m.startsWith('did not finish within')) return `未在时限内完成（${m.replace(/\D+/g, ' ').trim()} 毫秒）`;
+  if (m === 'interrupted') return '检查被中断';
+  return undefined;
 }
 
 interface Group {
@@ -252,12 +297,16 @@ export function renderText(report: Report, opts: TextOptions): string {
   // -- checked and clean: every rule whose probe ran and found nothing
   const about = report.rules.about ?? {};
   const statusOf = new Map(report.probes.flatMap((p) => p.rules.map((r) => [r, p] as const)));
+  // A probe that ran but left a blocking gap (no ledger to judge registration, an unread hive) did
+  // not check everything its rules need: "nothing found" would be a lie.
+  const gapped = new Set(report.coverage.filter((g) => g.blocking).map((g) => g.probe));
   const cleanLines: string[] = [];
   for (const id of report.rules.ids) {
     if (byRule.has(id)) continue;
     const p = statusOf.get(id);
     const title = about[id]?.title[lang] ?? id;
-    if (p?.status === 'ok') cleanLines.push(`- ${title}: ${t.cleanLine}`);
+    if (p?.status === 'ok' && gapped.has(p.id)) cleanLines.push(`- ${title}: ${t.partlyChecked}`);
+    else if (p?.status === 'ok') cleanLines.push(`- ${title}: ${t.cleanLine}`);
     else if (p?.status === 'not-applicable' && !p.blocking) cleanLines.push(`- ${title}: ${t.statuses['not-applicable']}`);
     else if (p) cleanLines.push(`- ${title}: ${t.notRun}（${t.statuses[p.status] ?? p.status}）`);
   }
@@ -313,7 +362,9 @@ export function renderText(report: Report, opts: TextOptions): string {
   L.push(c.bold(`== ${t.notChecked} ==`));
   const gaps: string[] = [];
   for (const p of report.probes) {
-    if (p.status !== 'ok') gaps.push(`${t.probe} ${p.id}: ${t.statuses[p.status] ?? p.status}${p.message ? ` — ${printable(p.message)}` : ''}${p.blocking || p.status === 'error' || p.status === 'timeout' ? ' [!]' : ''}`);
+    if (p.status === 'ok') continue;
+    const why = p.message === undefined ? '' : lang === 'zh' ? (probeMessageZh(p.message) ?? '') : p.message;
+    gaps.push(`${t.probe} ${p.id}: ${t.statuses[p.status] ?? p.status}${why ? ` — ${printable(why)}` : ''}${p.blocking || p.status === 'error' || p.status === 'timeout' ? ' [!]' : ''}`);
   }
   const byKind = new Map<string, typeof report.coverage>();
   for (const g of report.coverage) byKind.set(g.kind, [...(byKind.get(g.kind) ?? []), g]);
@@ -322,7 +373,9 @@ export function renderText(report: Report, opts: TextOptions): string {
     const blocking = items.some((g) => g.blocking);
     if (items.length === 1) {
       const g = items[0]!;
-      gaps.push(`${label}: ${g.path ? `${printable(g.path)} — ` : ''}${printable(g.reason)}${blocking ? ' [!]' : ''}`);
+      // The reason (English, parser detail) stays in the JSON; zh shows the kind in words and where.
+      const reason = lang === 'zh' && KINDS_ZH[kind] !== undefined ? '' : printable(g.reason);
+      gaps.push(`${label}: ${[g.path ? printable(g.path) : '', reason].filter((x) => x !== '').join(' — ')}${blocking ? ' [!]' : ''}`);
     } else {
       const eg = items.filter((g) => g.path).slice(0, 3).map((g) => printable(g.path!));
       gaps.push(`${label}: ${t.items(items.length)}${eg.length > 0 ? `（${t.example} ${eg.join(t.sep)}）` : ''}${blocking ? ' [!]' : ''}`);

@@ -23,7 +23,10 @@ describe('text report', () => {
     expect(t).toContain('位置.hive: SYSTEM');
     expect(t).toContain('检查项 network.reachability: 不适用');
     expect(t).toContain('检查项 usb.history: 超时');
-    expect(t).toContain('文件已损坏: /Windows/INF/setupapi.dev.log — unreadable section at line 12');
+    expect(t).toContain('文件已损坏: /Windows/INF/setupapi.dev.log\n');
+    expect(t).not.toContain('unreadable section'); // the parser's English detail stays in the JSON
+    expect(t).toContain('检查项 network.reachability: 不适用 — 只在在线检查时运行，本次为离线检查');
+    expect(t).toContain('检查项 usb.history: 超时 — 未在时限内完成（30000 毫秒） [!]');
     expect(t.trimEnd().split('\n').at(-1)).toBe('汇总: 发现 2 项问题 (高 1, 中 0, 低 1, 提示 0); 检查不完整');
     expect(t).toContain('单位: 某某局');
     // times in local time with the offset, not UTC with Z
@@ -52,6 +55,19 @@ describe('text report', () => {
     expect(t).toContain('== 已检查，未发现问题 ==');
     expect(t).toContain('- 该计算机当前可以访问互联网: 已检查，未发现');
     expect(t).toContain('- 连接过未登记的 USB 存储设备: 未能检查（超时）');
+  });
+  it('a rule whose probe ran but left a blocking gap (no ledger) is not "found clean"', () => {
+    const r = {
+      ...report,
+      findings: [],
+      rules: { ...report.rules, ids: ['usb-storage-unregistered'], about: { 'usb-storage-unregistered': { title: { zh: '连接过未登记的 USB 存储设备', en: 'x' }, probe: 'usb.history' } } },
+      probes: [{ id: 'usb.history', status: 'ok' as const, durationMs: 1, observations: 2, rules: ['usb-storage-unregistered'] }],
+      coverage: [{ probe: 'usb.history', kind: 'no-ledger', reason: 'no ledger given', blocking: true }],
+    };
+    const t = renderText(r, { lang: 'zh', colour: false });
+    expect(t).toContain('- 连接过未登记的 USB 存储设备: 未能完整检查（见“未能检查的项目”）');
+    expect(t).not.toContain('已检查，未发现\n');
+    expect(t).toContain('未提供台账，无法核对登记情况');
   });
   it('a clean, complete report says so', () => {
     const clean = { ...report, findings: [], probes: [report.probes[0]!], coverage: [], summary: { findings: 0, bySeverity: { high: 0, medium: 0, low: 0, info: 0 }, complete: true, incomplete: [], notChecked: { total: 0, blocking: 0, byKind: {} } } };
