@@ -202,12 +202,12 @@ static int magic_kind(const uint8_t *h, size_t n) {
 
 enum { FILE_CLEAN = 0, FILE_CONTENT = -1, FILE_READ_ERROR = -2, FILE_BINARY = -3, FILE_IMAGE = -4, FILE_NEEDLE = -5 };
 
-// One file: FILE_CLEAN when nothing in it can hold a marking (*size: its size), FILE_BINARY or
-// FILE_IMAGE when a keyword's bytes are in an executable or a picture (the JavaScript path would
-// only check its name, and the names given here hold no needle: done; *size from fstat), else
-// FILE_NEEDLE (a keyword's bytes, nothing else in the way: JavaScript's fast path would give up on
-// it too, so it goes straight to extraction), FILE_CONTENT (JavaScript must look) or
-// FILE_READ_ERROR.
+// One file: FILE_CLEAN when nothing in it can hold a marking (*size: its size), else FILE_NEEDLE
+// (a keyword's bytes, nothing else in the way: JavaScript's fast path would give up on it too, so
+// it goes straight to extraction — an executable or a picture too: its bytes are searched hit by
+// hit, text-stream.ts BinaryMarkings; *size: where the piece holding them starts, nothing before
+// it holds one), FILE_CONTENT (JavaScript must look) or FILE_READ_ERROR. (FILE_BINARY and
+// FILE_IMAGE are no longer returned: a header must not hide a marking.)
 static int rule_out(int fd, uint8_t *buf, size_t overlap, const struct needle *nd, size_t count, volatile double *slots, double *size) {
   size_t kept = 0;  // bytes at the start of buf carried over from the previous piece
   int markup = 0;
@@ -229,15 +229,25 @@ static int rule_out(int fd, uint8_t *buf, size_t overlap, const struct needle *n
     }
     if (markup && has_escapes(buf, n)) return FILE_CONTENT;
     if (may_hold_keyword(buf, n, nd, count)) {
-      if (kind == KIND_NONE) return FILE_NEEDLE;
-      struct stat st;
-      if (fstat(fd, &st) != 0) return FILE_READ_ERROR;
-      *size = (double)st.st_size;
-      return kind == KIND_BINARY ? FILE_BINARY : FILE_IMAGE;
+      *size -= (double)kept;
+      return FILE_NEEDLE;
     }
     *size += (double)r;
     if (r < FAST_READ) return FILE_CLEAN;
     slots[2] = now_ms();
+    // A piece of zeros may be a hole of a sparse file (5 GB of nothing costs no disk but reads at
+    // the speed of zeros): go on at the next data (zeros hold no needle; the kept bytes are zeros).
+    if (buf[kept] == 0 && memcmp(buf + kept, buf + kept + 1, (size_t)r - 1) == 0) {
+      off_t d = lseek(fd, (off_t)*size, SEEK_DATA);
+      if (d < 0 && errno == ENXIO) {
+        struct stat st;
+        if (fstat(fd, &st) != 0) return FILE_READ_ERROR;
+        *size = (double)st.st_size;
+        return FILE_CLEAN;
+      }
+      if (d > (off_t)*size) *size = (double)d;
+      else if (d < 0) lseek(fd, (off_t)*size, SEEK_SET);
+    }
     // keep the last bytes: a needle or an escape across the border is still seen whole
     kept = overlap < n ? overlap : n;
     memmove(buf, buf + n - kept, kept);
@@ -383,6 +393,8 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
     close(fd);
     if (got == FILE_CONTENT || got == FILE_READ_ERROR || got == FILE_NEEDLE) {
       res[2] = got == FILE_CONTENT ? STOP_CONTENT : got == FILE_NEEDLE ? STOP_NEEDLE : STOP_READ;
+      // [5]: where the file stopped at first holds a needle's bytes
+      if (rlen >= 6) res[5] = got == FILE_NEEDLE ? size : 0;
       break;
     }
     if (got == FILE_BINARY) binaries++;
@@ -395,6 +407,23 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
   res[3] = binaries;
   res[4] = images;
   return NULL;
+}
+
+// dataFrom(fd, pos) → the first offset ≥ pos holding data (lseek SEEK_DATA: a sparse file's holes
+// are skipped), -1 when only a hole follows, pos when the file system cannot tell.
+static napi_value data_from(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  int32_t fd;
+  double pos;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  CHECK(napi_get_value_int32(env, argv[0], &fd));
+  CHECK(napi_get_value_double(env, argv[1], &pos));
+  off_t d = lseek(fd, (off_t)pos, SEEK_DATA);
+  double out = d >= 0 ? (double)d : errno == ENXIO ? -1 : pos;
+  napi_value v;
+  CHECK(napi_create_double(env, out, &v));
+  return v;
 }
 
 // Fewer malloc arenas for the process (glibc gives each thread its own, and keeps what a big
@@ -431,6 +460,7 @@ NAPI_MODULE_INIT() {
       {"fastRun", NULL, fast_run, NULL, NULL, NULL, napi_default, NULL},
       {"tuneMalloc", NULL, tune_malloc, NULL, NULL, NULL, napi_default, NULL},
       {"trim", NULL, trim, NULL, NULL, NULL, napi_default, NULL},
+      {"dataFrom", NULL, data_from, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -151,3 +151,66 @@ export function needleChars(keywords: readonly string[]): string[] {
   }
   return [...chars];
 }
+
+/** An encoding a needle is searched in (the label TextDecoder decodes it with). */
+export type NeedleEncoding = 'utf-8' | 'gb18030' | 'utf-16le' | 'utf-16be';
+
+/** One needle with what it stands for: the character, and the encoding its bytes are in. */
+export interface NeedleForm {
+  bytes: Buffer;
+  encoding: NeedleEncoding;
+  ch: string;
+}
+
+/** The needles of byteNeedles, each with its character and encoding (for decoding around a hit in a binary). */
+export function needleForms(keywords: readonly string[]): NeedleForm[] {
+  const out: NeedleForm[] = [];
+  const seen = new Set<string>();
+  for (const ch of needleChars(keywords)) {
+    const forms: Array<[Uint8Array | undefined, NeedleEncoding]> = [
+      [Buffer.from(ch, 'utf8'), 'utf-8'],
+      [Buffer.from(ch, 'utf16le'), 'utf-16le'],
+      [Buffer.from(ch, 'utf16le').swap16(), 'utf-16be'],
+      [gbk(ch), 'gb18030'],
+    ];
+    for (const [b, encoding] of forms) {
+      if (!b) continue;
+      const key = `${encoding}:${Buffer.from(b).toString('hex')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ bytes: Buffer.from(b), encoding, ch });
+    }
+  }
+  return out;
+}
+
+/**
+ * What must stand next to a needle character for a keyword to be there: for each keyword holding
+ * it, the keyword's character before it (`left`) and after it (`right`), folded (full-width →
+ * ASCII, lower case). `any`: a keyword is that character alone (then no neighbour is needed).
+ * Every match of the marking grammar contains a keyword (its loader checks), and the normaliser
+ * only drops whitespace and zero-width characters between a keyword's characters: so a needle hit
+ * with neither neighbour, whitespace skipped, cannot be part of a marking.
+ */
+export function needleNeighbours(keywords: readonly string[], ch: string): { left: Set<string>; right: Set<string>; any: boolean } {
+  const left = new Set<string>();
+  const right = new Set<string>();
+  let any = false;
+  const c = foldChar(ch);
+  for (const k of keywords) {
+    const chars = [...k].map(foldChar);
+    for (let i = 0; i < chars.length; i++) {
+      if (chars[i] !== c) continue;
+      if (chars.length === 1) any = true;
+      if (i > 0) left.add(chars[i - 1]!);
+      if (i < chars.length - 1) right.add(chars[i + 1]!);
+    }
+  }
+  return { left, right, any };
+}
+
+/** Full-width ASCII → ASCII, lower case (neighbour tests only: a superset of what the normaliser equates). */
+export function foldChar(ch: string): string {
+  const c = ch.codePointAt(0) ?? 0;
+  return (c >= 0xff01 && c <= 0xff5e ? String.fromCodePoint(c - 0xfee0) : ch).toLowerCase();
+}

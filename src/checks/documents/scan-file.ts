@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { extractText, sniffDocument, type DocFormat, type GapKind } from '../../formats/docs/index.js';
 import { StopError } from '../../formats/docs/context.js';
 import type { ByteSource } from '../../formats/docs/zip.js';
-import { byteNeedles } from './prefilter.js';
-import { CHUNK, OVERLAP, TextMarkings, TextWindows } from './text-stream.js';
+import { byteNeedles, needleForms } from './prefilter.js';
+import { BinaryMarkings, CHUNK, OVERLAP, TextMarkings, TextWindows } from './text-stream.js';
 import { findMarkings, type MarkingGrammar, type MarkingHit } from '../../formats/markings.js';
 
 
@@ -127,6 +127,14 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
       const m: FoundMarking = { level: h.level, text: h.text, inner, part: h.part, offset: h.offset, pattern: h.pattern, verdict: h.verdict, reasons: h.reasons };
       if (h.verdict === 'marking' || h.level === 'keyword') out.markings.push(m);
       else out.mentions.push(m);
+    }
+    // A picture or an executable has no text to decode, but its bytes are searched all the same
+    // (a NUL or a header must not hide a marking): hit by hit, in each encoding (BinaryMarkings).
+    if (OPAQUE.has(res.format) && data.length > 0) {
+      const bin = new BinaryMarkings({ grammar: opts.grammar, keywords: opts.keywords ?? [] }, needleForms([...opts.grammar.keywords, ...(opts.keywords ?? [])]), inner);
+      const src = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      bin.scan((buf, pos) => src.copy(buf, 0, pos, Math.min(src.length, pos + buf.length)), src.length, 0, Buffer.allocUnsafe(CHUNK + OVERLAP));
+      out.markings.push(...bin.markings);
     }
     res.parts = [];
     const embedded = res.embedded;

@@ -6,7 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { sniffDocument } from '../../formats/docs/sniff.js';
 import { decodeText } from '../../formats/docs/text.js';
 import { findMarkings } from '../../formats/markings.js';
-import { mayHoldKeyword } from './prefilter.js';
+import { mayHoldKeyword, foldChar, needleNeighbours, type NeedleEncoding, type NeedleForm } from './prefilter.js';
 import type { FileScan, FoundMarking } from './scan-file.js';
 import type { WalkInit } from './worker.js';
 
@@ -214,5 +214,193 @@ export async function scanGzipStream(fd: number, name: string, originalName: str
     out.embeddedFiles += s.embeddedFiles;
   }
   out.sha256 = out.markings.length > 0 ? c.hash(fd) : '';
+  return out;
+}
+
+/** Reads bytes of a file (or of a buffer) at a position into `buf`; returns how many (0 at the end). */
+export type ReadAt = (buf: Buffer, pos: number) => number;
+
+/** Bytes decoded on each side of a hit in a binary for the grammar (≥ 256 characters in any encoding). */
+const BIN_WINDOW = 768;
+/** Bytes decoded on each side of a hit for the neighbour test (see needleNeighbours). */
+const BIN_NEAR = 48;
+/** Control characters of a binary (NUL-terminated strings, headers) read as line breaks. */
+const CONTROLS = /[\x00-\x06\x08\x0e-\x1f\x7f]/g;
+/** Skipped when looking for a needle's neighbour: what the normaliser drops between CJK characters, and controls. */
+const SKIPPED = /^[\x00-\x20\x7f\x85\xa0\xad\u1680\u2000-\u200f\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]$/u;
+/** Reasons the grammar gives a strong form (see markings.ts judge). */
+const STRONG = new Set(['star follows the level', '密级 label', 'ticked box', 'notice follows (注意保存 …)']);
+/** …and a place at the start of a line (or of a string between NULs). */
+const LINE_START = /^(standalone|starts its|set apart by spaces)/;
+
+const decoders = new Map<NeedleEncoding, TextDecoder>();
+function decode(b: Uint8Array, enc: NeedleEncoding): string {
+  let d = decoders.get(enc);
+  if (d === undefined) decoders.set(enc, (d = new TextDecoder(enc)));
+  return d.decode(b);
+}
+
+/** Bytes of `s` in `enc` (GB18030: 2 a character outside ASCII, 4 a surrogate pair). */
+function byteLength(s: string, enc: NeedleEncoding): number {
+  if (enc === 'utf-8') return Buffer.byteLength(s, 'utf8');
+  if (enc !== 'gb18030') return s.length * 2;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) n += s.charCodeAt(i) < 0x80 ? 1 : 2;
+  return n;
+}
+
+/**
+ * Where to start decoding bytes that end at a character boundary `end`, about `back` bytes before it:
+ * UTF-16 keeps the parity of `end`; GB18030 starts after a byte below 0x40 (never part of a
+ * two-byte character) when there is one, else keeps the parity; UTF-8 resynchronises by itself.
+ */
+function alignedStart(b: Uint8Array, end: number, back: number, enc: NeedleEncoding): number {
+  let s = Math.max(0, end - back);
+  if (enc === 'utf-16le' || enc === 'utf-16be') return s + ((end - s) & 1);
+  if (enc === 'gb18030') {
+    for (let i = s; i < end; i++) if (b[i]! < 0x40) return i + 1;
+    return s + ((end - s) & 1);
+  }
+  return s;
+}
+
+/**
+ * Markings in a file taken as binary (an executable, a picture, text made to look like one by a NUL
+ * or a header): the sniffer decided it has no text to decode, but its bytes are searched all the
+ * same. Every hit of a needle is judged in the needle's own encoding: first its neighbours (a
+ * keyword needs one of its characters next to the needle, whitespace skipped: random bytes and
+ * program strings almost never pass), then a window of bytes around it is decoded and given to the
+ * same grammar as text. In a binary only a marking's line shape counts: a strong form (level ★
+ * period, a 密级 label…) at the start of a line or NUL-separated string — or any marking the grammar
+ * accepts within the file's first characters — and unit keywords. Offsets are byte offsets.
+ */
+export class BinaryMarkings {
+  readonly markings: FoundMarking[] = [];
+  private readonly seen = new Set<string>();
+  private readonly near: Map<string, ReturnType<typeof needleNeighbours>>;
+  private readonly overlap: number;
+  private readonly win = Buffer.allocUnsafe(2 * BIN_WINDOW + 16);
+  /** Hits looked at, and hits whose window was decoded (for measuring). */
+  hits = 0;
+  windows = 0;
+
+  constructor(
+    private readonly init: Pick<WalkInit, 'grammar' | 'keywords'>,
+    private readonly forms: readonly NeedleForm[],
+    private readonly inner = '',
+  ) {
+    const all = [...init.grammar.keywords, ...init.keywords];
+    this.near = new Map(forms.map((f) => [f.ch, needleNeighbours(all, f.ch)]));
+    this.overlap = Math.max(1, ...forms.map((f) => f.bytes.length)) - 1;
+  }
+
+  /** Searches bytes [from, size) read through `read`, `piece` a buffer of at least CHUNK + 8 bytes to read into. */
+  scan(read: ReadAt, size: number, from: number, piece: Buffer, beat?: () => void, dataFrom?: (pos: number) => number): void {
+    const len = Math.min(piece.length, CHUNK + this.overlap);
+    const buf = piece.subarray(0, len);
+    const needles = this.forms.map((f) => f.bytes);
+    for (let pos = from; pos < size; pos += len - this.overlap) {
+      const n = read(buf, pos);
+      if (n === 0) break;
+      beat?.();
+      const chunk = buf.subarray(0, n);
+      const last = pos + n >= size || n < len;
+      // hits starting in the overlap are found again by the next piece
+      const limit = last ? n : n - this.overlap;
+      if (mayHoldKeyword(chunk, needles)) {
+        for (const f of this.forms) {
+          for (let i = chunk.indexOf(f.bytes); i >= 0 && i < limit; i = chunk.indexOf(f.bytes, i + 1)) this.hit(read, size, pos + i, f);
+        }
+      }
+      if (last) break;
+      // a piece of zeros may be a hole of a sparse file: go on at the next data
+      if (dataFrom && chunk[0] === 0 && chunk.subarray(1).equals(chunk.subarray(0, n - 1))) {
+        const d = dataFrom(pos + n);
+        if (d < 0) break;
+        if (d - this.overlap > pos + n - this.overlap) pos = d - len;
+      }
+    }
+  }
+
+  private hit(read: ReadAt, size: number, at: number, f: NeedleForm): void {
+    this.hits++;
+    const nb = this.near.get(f.ch)!;
+    if (!nb.any && !this.neighbour(read, size, at, f, nb)) return;
+    this.windows++;
+    const start0 = Math.max(0, at - BIN_WINDOW);
+    const n = read(this.win, start0);
+    const w = this.win.subarray(0, n);
+    const rel = at - start0;
+    const s = alignedStart(w, rel, BIN_WINDOW, f.encoding);
+    const before = decode(w.subarray(s, rel), f.encoding).replace(CONTROLS, '\n');
+    const after = decode(w.subarray(rel), f.encoding).replace(CONTROLS, '\n');
+    const text = before + after;
+    const hitIdx = before.length;
+    const start = start0 + s;
+    for (const h of findMarkings([{ name: 'bytes', text }], this.init.grammar, { keywords: this.init.keywords, mentions: false, continued: start > 0 })) {
+      // each marking is taken from a needle of its own (the others find it again)
+      if (!(h.offset <= hitIdx && hitIdx < h.offset + h.text.length)) continue;
+      const shaped = h.level === 'keyword' || (h.verdict === 'marking' && (h.reasons.includes('near start of part') || (h.reasons.some((r) => STRONG.has(r)) && h.reasons.some((r) => LINE_START.test(r)))));
+      if (!shaped) continue;
+      const offset = at - byteLength(h.text.slice(0, hitIdx - h.offset), f.encoding);
+      const key = `${offset}:${h.text}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      this.markings.push({ level: h.level, text: h.text, inner: this.inner, part: `bytes:${f.encoding}`, offset, pattern: h.pattern, verdict: h.verdict, reasons: h.reasons });
+    }
+  }
+
+  /** Does a character a keyword needs stand next to the needle (whitespace and controls skipped)? */
+  private neighbour(read: ReadAt, size: number, at: number, f: NeedleForm, nb: ReturnType<typeof needleNeighbours>): boolean {
+    const start0 = Math.max(0, at - BIN_NEAR);
+    const n = read(this.win, start0);
+    const w = this.win.subarray(0, Math.min(n, 2 * BIN_NEAR + f.bytes.length));
+    const rel = at - start0;
+    if (nb.left.size > 0) {
+      const s = alignedStart(w, rel, BIN_NEAR, f.encoding);
+      const chars = Array.from(decode(w.subarray(s, rel), f.encoding));
+      let i = chars.length - 1;
+      while (i >= 0 && SKIPPED.test(chars[i]!)) i--;
+      // whitespace up to the start of what was read: the neighbour may be further (look closely)
+      if (i < 0 ? start0 + s > 0 : nb.left.has(foldChar(chars[i]!))) return true;
+    }
+    if (nb.right.size > 0) {
+      const chars = Array.from(decode(w.subarray(rel + f.bytes.length), f.encoding));
+      let i = 0;
+      while (i < chars.length && SKIPPED.test(chars[i]!)) i++;
+      if (i >= chars.length ? start0 + w.length < size : nb.right.has(foldChar(chars[i]!))) return true;
+    }
+    return false;
+  }
+}
+
+/**
+ * A file taken as binary or picture by the walk: its names, and its bytes from `from` on (what lies
+ * before held no needle) searched by BinaryMarkings. Memory: one piece and one window.
+ */
+export function scanBinaryFile(
+  fd: number,
+  size: number,
+  from: number,
+  format: 'binary' | 'image',
+  names: [string, string | undefined],
+  c: StreamContext & { forms: readonly NeedleForm[]; pieceBuffer: Buffer; dataFrom: ((fd: number, pos: number) => number) | undefined },
+): FileScan {
+  const out: FileScan = { format, sha256: '', markings: [], mentions: [], gaps: [], parts: [], embeddedFiles: 0 };
+  const nameHits = new TextMarkings(c.init, c.needles, '');
+  nameHits.window(Buffer.alloc(0), 0, names);
+  const bin = new BinaryMarkings(c.init, c.forms);
+  const read: ReadAt = (buf, pos) => {
+    let off = 0;
+    while (off < buf.length) {
+      const n = readSync(fd, buf, off, buf.length - off, pos + off);
+      if (n === 0) break;
+      off += n;
+    }
+    return off;
+  };
+  bin.scan(read, size, from, c.pieceBuffer, () => c.beat(), c.dataFrom ? (pos) => c.dataFrom!(fd, pos) : undefined);
+  out.markings.push(...nameHits.markings, ...bin.markings);
+  if (out.markings.length > 0) out.sha256 = c.hash(fd);
   return out;
 }

@@ -28,9 +28,9 @@ import type { ByteSource } from '../../formats/docs/zip.js';
 import { openNoAtimeSync } from '../../target/open-sync.js';
 import { asBytes, child, errorReason, hostArg, listFolder, rawFields, printable, shownName, type PathEncoding, type Place, type RawPath } from './listing.js';
 import { FAST_STOP, nativeWalk, type NativeWalk } from './native.js';
-import { hasContainerMagic, hasEscapes, mayBeMail, mayBeMarkup, mayHoldKeyword } from './prefilter.js';
+import { hasContainerMagic, hasEscapes, mayBeMail, mayBeMarkup, mayHoldKeyword, needleForms, type NeedleForm } from './prefilter.js';
 import type { FileScan, FoundMarking } from './scan-file.js';
-import { CHUNK, GZ_STREAM_BYTES, gzipInnerSize, loadScanFile, OVERLAP, scanGzipStream, TextMarkings } from './text-stream.js';
+import { CHUNK, GZ_STREAM_BYTES, gzipInnerSize, loadScanFile, OVERLAP, scanBinaryFile, scanGzipStream, TextMarkings } from './text-stream.js';
 
 /** What the coordinator gives every worker once. */
 export interface WalkInit {
@@ -171,7 +171,13 @@ export class FolderScanner {
   private readonly fastBuf: Buffer;
   /** The native fast path (undefined: JavaScript only), its result slots, and where it last stopped. */
   private readonly native: NativeWalk | undefined;
-  private readonly nativeRes = new Float64Array(5);
+  private readonly nativeRes = new Float64Array(6);
+  /** Where the file being read first showed a needle's bytes (none before: a binary is searched from there). */
+  private needleAt = 0;
+  /** The needles with their characters and encodings (binaries are searched hit by hit). */
+  readonly forms: NeedleForm[];
+  /** The next offset holding data (lseek SEEK_DATA), -1 when only a hole follows; undefined without the addon. */
+  readonly dataFrom: ((fd: number, pos: number) => number) | undefined;
   /** The walk's turn for big documents (see takeBigTurn). */
   private readonly bigTurn: Int32Array;
   /** When relieve() last collected, and the resident size after it. */
@@ -195,6 +201,9 @@ export class FolderScanner {
     this.slots = new Float64Array(init.progress);
     this.skip = new Set(init.skip);
     this.needles = init.needles.map((n) => Buffer.from(n.buffer, n.byteOffset, n.byteLength));
+    this.forms = needleForms([...init.grammar.keywords, ...init.keywords]);
+    // skipping holes is not the fast path: the JavaScript reader uses it too when the addon is there
+    this.dataFrom = (nativeWalk() as (NativeWalk & { dataFrom?: (fd: number, pos: number) => number }) | undefined)?.dataFrom;
     // escapes are up to 4 bytes (&\0#\0), needles up to 4 (UTF-8)
     this.overlap = Math.max(4, ...this.needles.map((n) => n.length)) - 1;
     this.fastBuf = this.shared.subarray(0, FAST_READ + this.overlap);
@@ -261,7 +270,7 @@ export class FolderScanner {
     // folder, not again at every stop). `stop`: the file it last gave up on — read below, not by
     // it again — and whether for a keyword's bytes (JavaScript's fast path would give up too).
     let runEnd = -1;
-    let stop = { at: -1, needle: false };
+    let stop = { at: -1, needle: false, from: 0 };
     let end = Math.min(task.to ?? files.length, files.length);
     for (let i = task.from ?? 0; i < end; i++) {
       // Another worker is idle: give it the second half of what is left here.
@@ -291,7 +300,7 @@ export class FolderScanner {
           this.add('no-keyword-bytes', reached - i - binaries - images);
           this.add('binary', binaries);
           this.add('image', images);
-          stop = { at: why === FAST_STOP.end || why === FAST_STOP.split ? -1 : reached, needle: why === FAST_STOP.needle };
+          stop = { at: why === FAST_STOP.end || why === FAST_STOP.split ? -1 : reached, needle: why === FAST_STOP.needle, from: res[5] ?? 0 };
           if (reached > i) {
             // the loop's top (a split, a failed index) applies to the file it stopped at
             i = reached - 1;
@@ -301,6 +310,7 @@ export class FolderScanner {
       }
       const name = nameText(raw);
       const recycled = recycleDir && name.startsWith('$R') ? child(task, typeof raw === 'string' ? `$I${raw.slice(2)}` : Buffer.concat([Buffer.from('$I'), asBytes(raw).subarray(2)])).h : undefined;
+      this.needleAt = i === stop.at && stop.needle ? stop.from : 0;
       await this.file(child(task, raw), name, recycled, i === stop.at && stop.needle);
       // After a document, report what is known (a crash later then repeats little); at most ~4 times a second.
       if (this.dirty && Date.now() - this.lastFlush > 250) this.flush(task, i + 1, false);
@@ -415,6 +425,7 @@ export class FolderScanner {
    */
   private fastPath(fd: number): number {
     const buf = this.fastBuf;
+    this.needleAt = 0;
     let markup = false;
     let kept = 0;
     for (let size = 0, pieces = 0; ; pieces++) {
@@ -435,9 +446,19 @@ export class FolderScanner {
         if (this.sniffHides(fd)) return -1;
         markup = false;
       }
-      if (mayHoldKeyword(chunk, this.needles)) return -1;
+      if (mayHoldKeyword(chunk, this.needles)) {
+        this.needleAt = Math.max(0, size - kept);
+        return -1;
+      }
       size += r;
       if (r < FAST_READ) return size;
+      // A piece of zeros may be a hole of a sparse file (5 GB of nothing costs no disk but reads at
+      // the speed of zeros): go on at the next data, as native/fastwalk.c does.
+      if (buf[kept] === 0 && this.dataFrom && chunk.subarray(kept + 1).equals(chunk.subarray(kept, n - 1))) {
+        const d = this.dataFrom(fd, size);
+        if (d < 0) return fstatSync(fd).size;
+        size = Math.max(size, d);
+      }
       if ((pieces & 3) === 3) this.beat();
       kept = Math.min(this.overlap, n);
       buf.copyWithin(0, n - kept, n);
@@ -493,10 +514,12 @@ export class FolderScanner {
     const head = Buffer.alloc(Math.min(4096, size));
     readSync(fd, head, 0, head.length, 0);
     const format = sniffDocument(head, name);
-    // Pictures and executables hold no text to read (their random bytes matched a needle by chance).
+    // Pictures and executables hold no text to decode, but their bytes are searched all the same:
+    // a NUL or a header must not hide a marking (text-stream.ts BinaryMarkings).
     if (format === 'image' || format === 'binary') {
+      const scan = scanBinaryFile(fd, size, this.needleAt, format, [name, originalPath?.split(/[\\/]/).pop()], this);
       this.count(format);
-      this.nameOnly(at, name, originalPath, fd, format);
+      if (scan.markings.length > 0) this.records.push({ path: t, ...rawFields(at), size, mtimeMs, sha256: scan.sha256, format, ...(originalPath ? { originalPath } : {}), markings: scan.markings.map((m) => ({ level: m.level, text: printable(m.text), inner: '', part: m.part, offset: m.offset, pattern: m.pattern })) });
       return;
     }
     this.dirty = true;
@@ -580,9 +603,23 @@ export class FolderScanner {
     return { format: 'text', sha256: found.markings.length > 0 ? this.hash(fd) : '', markings: found.markings, mentions: [], gaps: [], parts: [], embeddedFiles: 0 };
   }
 
+  /** The buffer binaries are read in (see scanBinaryFile). */
+  get pieceBuffer(): Buffer {
+    return this.shared;
+  }
+
   hash(fd: number): string {
     const h = createHash('sha256');
+    // a sparse file's holes are hashed as the zeros they read as, without reading them
+    const zeros = this.dataFrom ? Buffer.alloc(this.shared.length) : undefined;
+    const size = zeros ? fstatSync(fd).size : 0;
     for (let pos = 0; ; ) {
+      const d = zeros && pos < size ? this.dataFrom!(fd, pos) : pos;
+      if (d !== pos) {
+        const to = d < 0 ? size : d;
+        for (; pos < to; pos += Math.min(zeros!.length, to - pos)) h.update(zeros!.subarray(0, Math.min(zeros!.length, to - pos)));
+        continue;
+      }
       const n = readSync(fd, this.shared, 0, this.shared.length, pos);
       if (n === 0) break;
       h.update(this.shared.subarray(0, n));

@@ -73,8 +73,8 @@ function cases(): Array<{ name: string; bytes: Buffer; native: 'clean' | 'stop' 
     { name: 'e-latin.txt', bytes: Buffer.from('caf\u00e9 na\u00efve r\u00e9sum\u00e9\n'.repeat(100), 'latin1'), native: 'clean' },
     { name: 'f-chinese-no-keyword.txt', bytes: Buffer.from('会议通知：请各部门落实年度计划。\n'.repeat(50)), native: 'clean' },
     { name: 'g-elf', bytes: elf, native: 'clean' },
-    { name: 'g2-elf-needle', bytes: elfNeedle, native: 'binary' },
-    { name: 'g3-png-needle.png', bytes: png, native: 'image' },
+    { name: 'g2-elf-needle', bytes: elfNeedle, native: 'needle' },
+    { name: 'g3-png-needle.png', bytes: png, native: 'needle' },
     { name: 'h-utf8-keyword.txt', bytes: Buffer.from('通知\n秘密★1年\n'), native: 'needle' },
     { name: 'i-gbk-keyword.txt', bytes: Buffer.from([0xc3, 0xd8, 0xc3, 0xdc, 0xa1, 0xef, 0x0a]), native: 'needle' }, // 秘密★ in GBK
     { name: 'j-utf16le.txt', bytes: Buffer.from('\ufeff秘密★1年', 'utf16le'), native: 'stop' },
