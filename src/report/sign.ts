@@ -1,10 +1,15 @@
-// Writing a report and its detached signature, and checking them. The signature covers the exact
-// bytes of the .json file as written; nothing is re-serialised before signing or verifying.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { KeyObject } from 'node:crypto';
+// Writing a report and its detached signatures, and checking them. Each file (.json, .txt, .html)
+// gets its own `.sig`: Ed25519 over the exact bytes written, one line of base64; nothing is
+// re-serialised before signing or verifying. Files are written atomically (a temporary name in the
+// same folder, fsync, rename), and when the folder cannot take them after the scan the whole set goes
+// to a fallback folder instead of being lost.
+import { link, lstat, mkdir, mkdtemp, open, readFile, rename, unlink } from 'node:fs/promises';
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { keyIdOf, publicKeyFromBase64, signBytes, verifyBytes } from '../sign/keys.js';
 import { reportBaseName } from './build.js';
+import { renderHtml, scanIdMeta } from './html.js';
 import { prettyJson } from './json.js';
 import { renderText, type Lang } from './text.js';
 import type { Report } from './types.js';
@@ -13,28 +18,156 @@ export interface WrittenReport {
   jsonPath: string;
   sigPath: string;
   txtPath: string;
+  txtSigPath: string;
+  htmlPath: string;
+  htmlSigPath: string;
 }
 
+/** Writes `data` to `path` as one step; with `noClobber`, an existing `path` is an EEXIST error. */
+export type FileWriter = (path: string, data: Buffer, noClobber: boolean) => Promise<void>;
+
+/** Errors of a file system that has no hard links (FAT, exFAT: the usual USB stick). */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+
+async function fsyncDir(dir: string): Promise<void> {
+  try {
+    const fh = await open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // Not every platform or file system lets a folder be opened or synced (Windows, some FUSE).
+  }
+}
+
+/**
+ * Atomic write: the bytes go to a temporary name in the same folder, are flushed to the disk, and
+ * only then get their real name — a reader (or a pulled stick) sees the whole file or none of it.
+ */
+export const writeAtomic: FileWriter = async (path, data, noClobber) => {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const fh = await open(tmp, 'wx');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await fh.close();
+  try {
+    if (noClobber) {
+      // link() fails when the name exists, atomically; a file system without hard links falls back
+      // to looking first (the report name carries the start time, so a race there is unlikely).
+      try {
+        await link(tmp, path);
+        await unlink(tmp);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? '';
+        if (!NO_LINKS.has(code)) throw err;
+        const exists = await lstat(path).then(() => true, () => false);
+        if (exists) throw Object.assign(new Error(`EEXIST: file already exists, '${path}'`), { code: 'EEXIST' });
+        await rename(tmp, path);
+      }
+    } else {
+      await rename(tmp, path);
+    }
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await fsyncDir(dirname(path));
+};
+
+/** A detached signature as written beside a file: base64 of the 64-byte Ed25519 signature, newline. */
+export function signatureText(bytes: Buffer, privateKey: KeyObject): string {
+  return signBytes(bytes, privateKey).toString('base64') + '\n';
+}
+
+/** The report's files and their bytes, in the order they are written (the JSON first). */
+export function reportFiles(report: Report, privateKey: KeyObject, lang: Lang): Array<{ suffix: string; bytes: Buffer }> {
+  const json = Buffer.from(prettyJson(report), 'utf8');
+  const txt = Buffer.from(renderText(report, { lang, colour: false }), 'utf8');
+  const html = Buffer.from(renderHtml(report, { lang }), 'utf8');
+  const sig = (b: Buffer): Buffer => Buffer.from(signatureText(b, privateKey), 'utf8');
+  return [
+    { suffix: '.json', bytes: json },
+    { suffix: '.json.sig', bytes: sig(json) },
+    { suffix: '.txt', bytes: txt },
+    { suffix: '.txt.sig', bytes: sig(txt) },
+    { suffix: '.html', bytes: html },
+    { suffix: '.html.sig', bytes: sig(html) },
+  ];
+}
+
+function pathsOf(base: string): WrittenReport {
+  return {
+    jsonPath: `${base}.json`,
+    sigPath: `${base}.json.sig`,
+    txtPath: `${base}.txt`,
+    txtSigPath: `${base}.txt.sig`,
+    htmlPath: `${base}.html`,
+    htmlSigPath: `${base}.html.sig`,
+  };
+}
+
+/** Write the report set into `outDir` (created when missing). An existing report of that name is never overwritten. */
 export async function writeSignedReport(
   report: Report,
   outDir: string,
   privateKey: KeyObject,
   lang: Lang,
+  writer: FileWriter = writeAtomic,
 ): Promise<WrittenReport> {
   await mkdir(outDir, { recursive: true });
   const base = join(outDir, reportBaseName(report));
-  const bytes = Buffer.from(prettyJson(report), 'utf8');
-  const sig = signBytes(bytes, privateKey).toString('base64') + '\n';
-  const jsonPath = `${base}.json`;
-  const sigPath = `${jsonPath}.sig`;
-  const txtPath = `${base}.txt`;
-  await writeFile(jsonPath, bytes, { flag: 'wx' }).catch(async (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EEXIST') throw new Error(`${jsonPath} already exists; not overwriting a report`);
-    throw err;
-  });
-  await writeFile(sigPath, sig);
-  await writeFile(txtPath, renderText(report, { lang, colour: false }));
-  return { jsonPath, sigPath, txtPath };
+  for (const f of reportFiles(report, privateKey, lang)) {
+    const path = `${base}${f.suffix}`;
+    try {
+      await writer(path, f.bytes, f.suffix === '.json');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && f.suffix === '.json') throw new Error(`${path} already exists; not overwriting a report`);
+      throw err;
+    }
+  }
+  return pathsOf(base);
+}
+
+export interface SafeWriteResult {
+  written: WrittenReport;
+  /** Set when `outDir` could not take the report: why, and the folder it went to instead. */
+  fallback?: { reason: string; dir: string };
+}
+
+/**
+ * Write the report to `outDir`; when that fails (a read-only or full stick, a folder removed during
+ * the scan), write the whole set to a new private folder under the temporary directory instead
+ * ($TMPDIR/baomi-reports-XXXXXX) and say so. Throws only when both fail.
+ */
+export async function writeReportSafely(
+  report: Report,
+  outDir: string,
+  privateKey: KeyObject,
+  lang: Lang,
+  opts: { writer?: FileWriter; fallbackParent?: string } = {},
+): Promise<SafeWriteResult> {
+  let first: Error;
+  try {
+    return { written: await writeSignedReport(report, outDir, privateKey, lang, opts.writer) };
+  } catch (err) {
+    first = err as Error;
+  }
+  const reason = first.message;
+  let dir: string;
+  try {
+    dir = await mkdtemp(join(opts.fallbackParent ?? tmpdir(), 'baomi-reports-'));
+    return { written: await writeSignedReport(report, dir, privateKey, lang), fallback: { reason, dir } };
+  } catch (err) {
+    throw new Error(`could not write the report to ${outDir} (${reason}), nor to a fallback folder (${(err as Error).message})`);
+  }
 }
 
 export interface VerifyResult {
@@ -63,12 +196,18 @@ export async function verifyReportFile(file: string, publicKey?: KeyObject): Pro
   return verifyReportBytes(file, bytes, sigText, publicKey);
 }
 
+function parseSignature(sigText: string): Buffer | undefined {
+  const t = sigText.trim();
+  const sig = Buffer.from(t, 'base64');
+  return sig.length === 64 && /^[A-Za-z0-9+/]+={0,2}$/.test(t) ? sig : undefined;
+}
+
 /** The check itself, on the report's bytes and the text of its .sig file. */
 export function verifyReportBytes(file: string, bytes: Buffer, sigText: string, publicKey?: KeyObject): VerifyResult {
   const against = publicKey ? 'pubkey' : 'embedded';
   const fail = (reason: string, keyId?: string): VerifyResult => ({ file, ok: false, against, reason, ...(keyId ? { keyId } : {}) });
-  const sig = Buffer.from(sigText.trim(), 'base64');
-  if (sig.length !== 64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(sigText.trim())) return fail('signature file is not one line of base64 of a 64-byte Ed25519 signature');
+  const sig = parseSignature(sigText);
+  if (!sig) return fail('signature file is not one line of base64 of a 64-byte Ed25519 signature');
   let doc: Partial<Report>;
   try {
     doc = JSON.parse(bytes.toString('utf8')) as Partial<Report>;
@@ -93,4 +232,38 @@ export function verifyReportBytes(file: string, bytes: Buffer, sigText: string, 
   }
   if (!verifyBytes(bytes, sig, key)) return fail('signature does not match the file (it was altered, or signed by another key)', signer.keyId);
   return { file, ok: true, against, keyId: signer.keyId };
+}
+
+/**
+ * Check a companion file of a verified report (its .txt or .html) against the same key: its own
+ * `.sig`, and for the HTML that it names the report's scan id (so the HTML of another scan signed
+ * by the same key cannot stand in for this one).
+ */
+export async function verifyCompanionFile(
+  file: string,
+  key: KeyObject,
+  against: VerifyResult['against'],
+  keyId: string,
+  scanId?: string,
+): Promise<VerifyResult> {
+  const fail = (reason: string): VerifyResult => ({ file, ok: false, against, keyId, reason });
+  let bytes: Buffer;
+  let sigText: string;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    return fail((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `cannot read: ${(err as Error).message}`);
+  }
+  try {
+    sigText = await readFile(`${file}.sig`, 'utf8');
+  } catch (err) {
+    return fail((err as NodeJS.ErrnoException).code === 'ENOENT' ? `signature ${basename(file)}.sig missing` : `cannot read signature ${file}.sig: ${(err as Error).message}`);
+  }
+  const sig = parseSignature(sigText);
+  if (!sig) return fail('signature file is not one line of base64 of a 64-byte Ed25519 signature');
+  if (!verifyBytes(bytes, sig, key)) return fail('signature does not match the file (it was altered, or signed by another key)');
+  if (scanId !== undefined && file.endsWith('.html') && !bytes.includes(scanIdMeta(scanId))) {
+    return fail(`signed, but not the HTML of this report (scan id ${scanId} not found in it)`);
+  }
+  return { file, ok: true, against, keyId };
 }

@@ -53,9 +53,12 @@ describe('report signature', () => {
   it('is one line of base64 beside the report, file named <hostname>-<UTC time>.json', async () => {
     expect(sig).toMatch(/^[A-Za-z0-9+/]{86}==\n$/);
     expect((await readdir(join(dir, 'out'))).sort()).toEqual([
+      'WS-张三-01-20261123T080000Z.html',
+      'WS-张三-01-20261123T080000Z.html.sig',
       'WS-张三-01-20261123T080000Z.json',
       'WS-张三-01-20261123T080000Z.json.sig',
       'WS-张三-01-20261123T080000Z.txt',
+      'WS-张三-01-20261123T080000Z.txt.sig',
     ]);
   });
   it('verifies with the right public key and with the embedded key', async () => {
