@@ -68,8 +68,10 @@ function progress(p: Progress, final = false): void {
   const secs = (now - p.started) / 1000;
   const rate = p.bytes / 1048576 / Math.max(secs, 0.001);
   const eta = p.total && rate > 0 ? Math.max(0, (p.total - p.bytes) / 1048576 / rate) : undefined;
+  // Bytes read against the used space: files skipped or not readable make it an estimate, capped at 99 % until the end.
+  const pct = p.total ? (final ? 100 : Math.min(99, Math.floor((100 * p.bytes) / p.total))) : undefined;
   process.stderr.write(
-    `\rbaomi documents: ${p.files} files, ${(p.bytes / 1048576).toFixed(0)} MB, ${rate.toFixed(1)} MB/s${eta !== undefined ? `, ETA ${Math.ceil(eta)} s` : ''}   ${final ? '\n' : ''}`,
+    `\rbaomi documents: ${p.files} files, ${(p.bytes / 1048576).toFixed(0)} MB, ${rate.toFixed(1)} MB/s${pct !== undefined ? `, ${pct}%` : ''}${eta !== undefined && !final ? `, ETA ${Math.ceil(eta)} s` : ''}   ${final ? '\n' : ''}`,
   );
 }
 
@@ -142,11 +144,23 @@ export const documentMarkingsProbe: Probe = {
       ? new URL('../../../dist/checks/documents/worker-main.js', import.meta.url)
       : new URL('./worker-main.js', import.meta.url);
     const prog: Progress = { files: 0, bytes: 0, started: Date.now(), last: 0 };
-    try {
-      const s = await statfs(target.root);
-      if (target.mode === 'offline') prog.total = (s.blocks - s.bfree) * s.bsize;
-    } catch {
-      // no ETA
+    // For the percentage and ETA: the used space of the file systems walked (offline: the disk;
+    // live: each root's file system once — several roots on one file system count once).
+    {
+      let total = 0;
+      const seen = new Set<string>();
+      for (const r of target.mode === 'offline' ? ['/'] : roots) {
+        try {
+          const s = await statfs(target.mode === 'offline' ? target.root : r);
+          const sig = `${s.type}:${s.blocks}:${s.bsize}:${s.files}`;
+          if (seen.has(sig)) continue;
+          seen.add(sig);
+          total += (s.blocks - s.bfree) * s.bsize;
+        } catch {
+          // that root gives no size: no ETA from it
+        }
+      }
+      if (total > 0) prog.total = total;
     }
     // What every worker needs, computed once here (the GBK table, the compiled grammar).
     const grammar = loadMarkingGrammar();
