@@ -10,7 +10,9 @@
 //
 // Also: glibc malloc tuning for the walk's worker threads (fewer arenas, trim after big documents).
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -31,19 +33,30 @@
 
 static int contains(const uint8_t *p, size_t n, const uint8_t *nd, size_t len);
 
-// Cleared at the first EPERM (a scan not run as root may not use O_NOATIME on others' files).
-static int noatime_ok = 1;
+// Opens made without O_NOATIME because the kernel refused it (EPERM: a file or folder the scan
+// does not own, and it does not run as root): their access times may change. Process-wide (one
+// copy of this library serves every thread); read by atimeCounts().
+static long no_noatime_files = 0, no_noatime_folders = 0;
 
-static int open_file(int dirfd, const char *name) {
-  int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW;
+// O_NOATIME where the kernel allows it (the owner, or root); else without it (*refused = 1: the
+// caller counts it). Tried on every open: in a scan not run as root the files it owns still get it.
+static int open_noatime(int dirfd, const char *name, int flags, int *refused) {
+  *refused = 0;
 #ifdef O_NOATIME
-  if (__atomic_load_n(&noatime_ok, __ATOMIC_RELAXED)) {
-    int fd = openat(dirfd, name, flags | O_NOATIME);
-    if (fd >= 0 || errno != EPERM) return fd;
-    __atomic_store_n(&noatime_ok, 0, __ATOMIC_RELAXED);
-  }
+  int fd = openat(dirfd, name, flags | O_NOATIME);
+  if (fd >= 0 || errno != EPERM) return fd;
+#else
+  int fd;
 #endif
-  return openat(dirfd, name, flags);
+  fd = openat(dirfd, name, flags);
+  if (fd >= 0) *refused = 1;
+  return fd;
+}
+
+// A file of a listed folder: never through a final symbolic link, never blocking (a FIFO put in
+// its place); the caller checks that it is a regular file before reading a byte.
+static int open_file(int dirfd, const char *name, int *refused) {
+  return open_noatime(dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW, refused);
 }
 
 static int is_ascii(const uint8_t *p, size_t n) {
@@ -359,7 +372,8 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
     res[2] = STOP_OPEN;
     return NULL;
   }
-  int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  // Only opened (openat's base), not read: no access time to keep. Never through a final link.
+  int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   free(dir);
   if (dirfd < 0) {
     res[2] = STOP_OPEN;
@@ -383,8 +397,17 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
     }
     slots[1] = i;
     slots[2] = now_ms();
-    int fd = open_file(dirfd, name);
+    int refused;
+    int fd = open_file(dirfd, name, &refused);
     if (fd < 0) {
+      res[2] = STOP_OPEN;
+      break;
+    }
+    // Only a regular file is read: the listing's type is the directory entry's, which a crafted
+    // disk can make up (a device or a FIFO listed as a file). JavaScript reports it.
+    struct stat fst;
+    if (fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode)) {
+      close(fd);
       res[2] = STOP_OPEN;
       break;
     }
@@ -397,6 +420,8 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
       if (rlen >= 6) res[5] = got == FILE_NEEDLE ? size : 0;
       break;
     }
+    // counted only for a file done here: one it stopped at, JavaScript opens (and counts) again
+    if (refused) __atomic_add_fetch(&no_noatime_files, 1, __ATOMIC_RELAXED);
     if (got == FILE_BINARY) binaries++;
     if (got == FILE_IMAGE) images++;
     bytes += size;
@@ -424,6 +449,191 @@ static napi_value data_from(napi_env env, napi_callback_info info) {
   napi_value v;
   CHECK(napi_create_double(env, out, &v));
   return v;
+}
+
+// Is s[0..n) UTF-8, as Buffer's isUtf8 says (no overlong forms, no surrogates, nothing over U+10FFFF)?
+static int utf8_valid(const uint8_t *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    uint8_t c = s[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    size_t len;
+    uint8_t lo = 0x80, hi = 0xbf;  // bounds of the second byte
+    if (c >= 0xc2 && c <= 0xdf) len = 2;
+    else if (c >= 0xe0 && c <= 0xef) {
+      len = 3;
+      if (c == 0xe0) lo = 0xa0;
+      if (c == 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      len = 4;
+      if (c == 0xf0) lo = 0x90;
+      if (c == 0xf4) hi = 0x8f;
+    } else return 0;
+    if (i + len > n || s[i + 1] < lo || s[i + 1] > hi) return 0;
+    for (size_t k = 2; k < len; k++)
+      if (s[i + k] < 0x80 || s[i + k] > 0xbf) return 0;
+    i += len;
+  }
+  return 1;
+}
+
+// An error as Node's fs throws it (code, errno, syscall; "ENOENT: no such file or directory,
+// scandir"), without the path: the caller names the target path, never the host one.
+static void throw_errno(napi_env env, int err, const char *syscall) {
+  // libuv's names and messages (what Node's own errors say), for what a listing can meet
+  const char *code = NULL, *why = NULL;
+  switch (err) {
+    case ENOENT: code = "ENOENT"; why = "no such file or directory"; break;
+    case EACCES: code = "EACCES"; why = "permission denied"; break;
+    case EPERM: code = "EPERM"; why = "operation not permitted"; break;
+    case ENOTDIR: code = "ENOTDIR"; why = "not a directory"; break;
+    case ELOOP: code = "ELOOP"; why = "too many symbolic links encountered"; break;
+    case EMFILE: code = "EMFILE"; why = "too many open files"; break;
+    case ENFILE: code = "ENFILE"; why = "file table overflow"; break;
+    case ENAMETOOLONG: code = "ENAMETOOLONG"; why = "name too long"; break;
+    case ENOMEM: code = "ENOMEM"; why = "not enough memory"; break;
+    case EIO: code = "EIO"; why = "i/o error"; break;
+    case EINVAL: code = "EINVAL"; why = "invalid argument"; break;
+    case ENXIO: code = "ENXIO"; why = "no such device or address"; break;
+    default: code = "EIO"; why = strerror(err); break;
+  }
+  char text[256];
+  snprintf(text, sizeof text, "%s: %s, %s", code, why, syscall);
+  napi_value msg, codev, errv, sysv, e;
+  if (napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &msg) != napi_ok) return;
+  if (napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &codev) != napi_ok) return;
+  if (napi_create_error(env, codev, msg, &e) != napi_ok) return;
+  if (napi_create_int32(env, -err, &errv) == napi_ok) napi_set_named_property(env, e, "errno", errv);
+  if (napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &sysv) == napi_ok) napi_set_named_property(env, e, "syscall", sysv);
+  napi_throw(env, e);
+}
+
+// Entry kinds as listDir gives them (LIST_KIND in src/target/open-sync.ts).
+enum { K_UNKNOWN = 0, K_FILE = 1, K_DIR = 2, K_LINK = 3, K_FIFO = 4, K_SOCKET = 5, K_CHAR = 6, K_BLOCK = 7 };
+
+static uint8_t kind_of_mode(mode_t m) {
+  if (S_ISREG(m)) return K_FILE;
+  if (S_ISDIR(m)) return K_DIR;
+  if (S_ISLNK(m)) return K_LINK;
+  if (S_ISFIFO(m)) return K_FIFO;
+  if (S_ISSOCK(m)) return K_SOCKET;
+  if (S_ISCHR(m)) return K_CHAR;
+  if (S_ISBLK(m)) return K_BLOCK;
+  return K_UNKNOWN;
+}
+
+// listDir(path) → [names, kinds]: a folder's entries ("." and ".." left out) in the order the file
+// system gives them; each name a string when it is UTF-8, else a Buffer of its bytes; kinds a
+// Buffer, one K_* per name (the directory entry's type; lstat's when the file system gives none).
+// The folder is opened with O_NOATIME where the kernel allows it — listing a folder moves its
+// access time as reading a file does, and Node's readdir cannot be asked not to — never through
+// a final symbolic link and never blocking. Throws as Node's readdir does (code, errno, syscall).
+static napi_value list_dir(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  char *path = NULL;
+  size_t plen;
+  if (argc < 1 || !path_arg(env, argv[0], NULL, 0, &path, &plen)) {
+    free(path);
+    throw_errno(env, EINVAL, "scandir");
+    return NULL;
+  }
+  int refused;
+  int fd = open_noatime(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, &refused);
+  free(path);
+  if (refused) __atomic_add_fetch(&no_noatime_folders, 1, __ATOMIC_RELAXED);
+  if (fd < 0) {
+    throw_errno(env, errno, "scandir");
+    return NULL;
+  }
+  DIR *d = fdopendir(fd);
+  if (d == NULL) {
+    int err = errno;
+    close(fd);
+    throw_errno(env, err, "scandir");
+    return NULL;
+  }
+  napi_value names;
+  if (napi_create_array(env, &names) != napi_ok) {
+    closedir(d);
+    napi_throw_error(env, NULL, "listDir: no memory");
+    return NULL;
+  }
+  size_t count = 0, cap = 256;
+  uint8_t *kinds = malloc(cap);
+  int err = 0;
+  if (kinds == NULL) err = ENOMEM;
+  while (err == 0) {
+    errno = 0;
+    struct dirent *e = readdir(d);
+    if (e == NULL) {
+      err = errno;
+      break;
+    }
+    const char *n = e->d_name;
+    if (n[0] == '.' && (n[1] == 0 || (n[1] == '.' && n[2] == 0))) continue;
+    uint8_t k;
+    switch (e->d_type) {
+      case DT_REG: k = K_FILE; break;
+      case DT_DIR: k = K_DIR; break;
+      case DT_LNK: k = K_LINK; break;
+      case DT_FIFO: k = K_FIFO; break;
+      case DT_SOCK: k = K_SOCKET; break;
+      case DT_CHR: k = K_CHAR; break;
+      case DT_BLK: k = K_BLOCK; break;
+      default: {
+        struct stat st;
+        k = fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) == 0 ? kind_of_mode(st.st_mode) : K_UNKNOWN;
+      }
+    }
+    size_t len = strlen(n);
+    napi_value v;
+    napi_status s = utf8_valid((const uint8_t *)n, len) ? napi_create_string_utf8(env, n, len, &v) : napi_create_buffer_copy(env, len, n, NULL, &v);
+    if (s != napi_ok || napi_set_element(env, names, (uint32_t)count, v) != napi_ok) {
+      err = ENOMEM;
+      break;
+    }
+    if (count == cap) {
+      uint8_t *more = realloc(kinds, cap * 2);
+      if (more == NULL) {
+        err = ENOMEM;
+        break;
+      }
+      kinds = more;
+      cap *= 2;
+    }
+    kinds[count++] = k;
+  }
+  closedir(d);
+  if (err != 0) {
+    free(kinds);
+    throw_errno(env, err, "scandir");
+    return NULL;
+  }
+  napi_value kv, out;
+  napi_status s = napi_create_buffer_copy(env, count, kinds, NULL, &kv);
+  free(kinds);
+  CHECK(s);
+  CHECK(napi_create_array_with_length(env, 2, &out));
+  CHECK(napi_set_element(env, out, 0, names));
+  CHECK(napi_set_element(env, out, 1, kv));
+  return out;
+}
+
+// atimeCounts() → [files, folders] opened without O_NOATIME by this library since the process started.
+static napi_value atime_counts(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out, f, d;
+  CHECK(napi_create_array_with_length(env, 2, &out));
+  CHECK(napi_create_double(env, (double)__atomic_load_n(&no_noatime_files, __ATOMIC_RELAXED), &f));
+  CHECK(napi_create_double(env, (double)__atomic_load_n(&no_noatime_folders, __ATOMIC_RELAXED), &d));
+  CHECK(napi_set_element(env, out, 0, f));
+  CHECK(napi_set_element(env, out, 1, d));
+  return out;
 }
 
 // Fewer malloc arenas for the process (glibc gives each thread its own, and keeps what a big
@@ -460,6 +670,8 @@ NAPI_MODULE_INIT() {
       {"fastRun", NULL, fast_run, NULL, NULL, NULL, napi_default, NULL},
       {"tuneMalloc", NULL, tune_malloc, NULL, NULL, NULL, napi_default, NULL},
       {"trim", NULL, trim, NULL, NULL, NULL, napi_default, NULL},
+      {"listDir", NULL, list_dir, NULL, NULL, NULL, napi_default, NULL},
+      {"atimeCounts", NULL, atime_counts, NULL, NULL, NULL, napi_default, NULL},
       {"dataFrom", NULL, data_from, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;

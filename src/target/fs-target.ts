@@ -2,12 +2,15 @@
 // the inspected disk when offline), read-only, paths resolved inside it. Only a live target execs.
 import { execFile } from 'node:child_process';
 import { constants, lstatSync, type Stats } from 'node:fs';
-import { lstat as fsLstat, open as fsOpen, opendir, readdir, stat as fsStat, type FileHandle } from 'node:fs/promises';
+import { lstat as fsLstat, open as fsOpen, readFile as hostReadFile, realpath, stat as fsStat, type FileHandle } from 'node:fs/promises';
 import { detectOs } from './detect.js';
+export type { AccessTimeNotes } from './types.js';
 import { isUtf8 } from 'node:buffer';
+import { accessTimeCounts, countFileWithoutNoatime, LIST_KIND, listDirSync, O_NOATIME, specialModeName } from './open-sync.js';
 import { normalizeTargetPath, printable, resolveInRoot, resolveInRootBytes, shownName, splitTargetPath } from './resolve.js';
 import {
   TargetError,
+  type AccessTimeNotes,
   type DirEntry,
   type EntryKind,
   type ExecOptions,
@@ -22,8 +25,6 @@ import {
 } from './types.js';
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
-/** O_NOATIME keeps the inspected files' access times as they were; Linux allows it to the owner/root. */
-const O_NOATIME: number = (constants as Record<string, number>)['O_NOATIME'] ?? 0;
 
 function kindOf(s: Stats): EntryKind {
   if (s.isFile()) return 'file';
@@ -69,10 +70,13 @@ export function targetError(err: unknown, path: string): TargetError {
 
 /** A FIFO put where a file was expected must not block the open (no effect on a regular file). */
 const O_NONBLOCK: number = constants.O_NONBLOCK ?? 0;
+/** The path is resolved inside the root first; a symbolic link still in its last place is not followed. */
+const O_NOFOLLOW: number = constants.O_NOFOLLOW ?? 0;
 
 /**
- * Open read-only; O_NOATIME where permitted (EPERM when we do not own the file and are not root).
- * `hostPath` as a Buffer: a path whose names are not UTF-8, opened by its bytes.
+ * Open read-only; O_NOATIME where permitted (EPERM when we do not own the file and are not root:
+ * then without it, counted — see open-sync.ts). `hostPath` as a Buffer: a path whose names are
+ * not UTF-8, opened by its bytes.
  */
 export async function openNoAtime(hostPath: string | Buffer, extraFlags = 0): Promise<FileHandle> {
   if (O_NOATIME !== 0) {
@@ -82,8 +86,11 @@ export async function openNoAtime(hostPath: string | Buffer, extraFlags = 0): Pr
       if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
     }
   }
-  return fsOpen(hostPath, constants.O_RDONLY | extraFlags);
+  const fh = await fsOpen(hostPath, constants.O_RDONLY | extraFlags);
+  if (O_NOATIME !== 0) countFileWithoutNoatime();
+  return fh;
 }
+
 
 /** A target path given as bytes, as messages show it (each name decoded or escaped: see shownName). */
 export function shownTargetPath(path: string | Uint8Array): string {
@@ -101,11 +108,26 @@ export function shownTargetPath(path: string | Uint8Array): string {
 }
 
 export class FsTarget implements Target {
+  /** accessTimeCounts() when the target was opened: this target's reads are what came after. */
+  private readonly atimeBase = accessTimeCounts();
   private constructor(
     readonly mode: Mode,
     readonly root: string,
     readonly os: TargetOs,
   ) {}
+
+  /**
+   * Files and folders read without O_NOATIME since this target was opened (by this process: every
+   * thread, the native and the JavaScript readers), and how the root is mounted. Non-zero counts on
+   * an `atime` mount: reading changed up to that many access times (run as root, or mount the disk
+   * read-only or with noatime, as the kit does). Counts are per process: scan one target at a time.
+   */
+  async accessTimeNotes(): Promise<AccessTimeNotes> {
+    const now = accessTimeCounts();
+    const notes: AccessTimeNotes = { filesWithoutNoatime: now.files - this.atimeBase.files, foldersWithoutNoatime: now.folders - this.atimeBase.folders };
+    const mount = await mountKind(this.root);
+    return mount ? { ...notes, mount } : notes;
+  }
 
   /** Open a target; `root` must be an existing directory (TargetError E_ROOT otherwise). */
   static async open(mode: Mode, root: string): Promise<FsTarget> {
@@ -177,35 +199,42 @@ export class FsTarget implements Target {
   async readDir(path: string | Uint8Array): Promise<DirEntry[]> {
     const h = await this.host(path);
     try {
-      const ents = await readdir(h, { withFileTypes: true, encoding: 'buffer' });
-      return ents
-        .sort((a, b) => Buffer.compare(a.name, b.name))
+      const { names, kinds } = listDirSync(h);
+      return names
+        .map((n, i) => ({ b: typeof n === 'string' ? Buffer.from(n) : n, name: n, kind: entryKind(kinds[i]!) }))
+        .sort((a, b) => Buffer.compare(a.b, b.b))
         .map((e) => {
-          const kind = (e.isFile() ? 'file' : e.isDirectory() ? 'dir' : e.isSymbolicLink() ? 'symlink' : 'other') as EntryKind;
-          const name = isUtf8(e.name) ? e.name.toString('utf8') : e.name;
-          const shown = shownName(name);
-          return shown.enc ? { name: shown.text, kind, nameBytes: e.name } : { name: shown.text, kind };
+          const shown = shownName(e.name);
+          return shown.enc ? { name: shown.text, kind: e.kind, nameBytes: e.b } : { name: shown.text, kind: e.kind };
         });
     } catch (err) {
       throw targetError(err, shownTargetPath(path));
     }
   }
 
-  /** Only a regular file opens (a directory is E_IS_DIR; a FIFO, socket or device E_IO). */
+  /**
+   * Only a regular file opens (a directory is E_IS_DIR; a FIFO, socket or device E_IO, refused
+   * before it is opened: opening a FIFO waits for a writer, a device never ends). Resolved inside
+   * the root, then opened without following a last symbolic link (O_NOFOLLOW), without blocking,
+   * and checked again on the open file (the same file the path named, still regular).
+   */
   async open(path: string | Uint8Array): Promise<TargetFile> {
     const h = await this.host(path);
     const shown = shownTargetPath(path);
     let fh: FileHandle;
     try {
-      fh = await openNoAtime(h, O_NONBLOCK);
+      const pre = await fsLstat(h);
+      if (pre.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      if (!pre.isFile()) throw new TargetError('E_IO', shown, `${shown}: ${specialModeName(pre.mode)}, not read: not a regular file`);
+      fh = await openNoAtime(h, O_NONBLOCK | O_NOFOLLOW);
       const s = await fh.stat();
       if (s.isDirectory()) {
         await fh.close();
         throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
       }
-      if (!s.isFile()) {
+      if (!s.isFile() || s.ino !== pre.ino || s.dev !== pre.dev) {
         await fh.close();
-        throw new TargetError('E_IO', shown, `${shown}: not a regular file`);
+        throw new TargetError('E_IO', shown, `${shown}: ${s.isFile() ? 'replaced while it was opened, not read' : `${specialModeName(s.mode)}, not read: not a regular file`}`);
       }
       return {
         size: s.size,
@@ -289,20 +318,24 @@ export class FsTarget implements Target {
     while (stack.length > 0) {
       opts.signal?.throwIfAborted();
       const f = stack.pop()!;
-      let dir;
+      let listed;
       try {
-        dir = await opendir(f.h, { bufferSize: 256, encoding: 'buffer' as BufferEncoding });
+        // The whole folder at once (memory grows with a folder's size, not the tree's), without
+        // moving its access time where the kernel allows it (open-sync.ts listDirSync).
+        listed = listDirSync(f.h);
       } catch (err) {
         yield entry(f, 'dir', 0, 0, targetError(err, f.t).message);
         continue;
       }
       const subdirs: Folder[] = [];
       try {
-        for await (const e of dir) {
-          const c = childFolder(f, e.name as unknown as Buffer);
-          if (e.isDirectory()) {
+        for (let i = 0; i < listed.names.length; i++) {
+          const n = listed.names[i]!;
+          const kind = listed.kinds[i]!;
+          const c = childFolder(f, typeof n === 'string' ? Buffer.from(n) : n);
+          if (kind === LIST_KIND.dir) {
             if (!opts.skip?.(c.t)) subdirs.push(c);
-          } else if (e.isFile()) {
+          } else if (kind === LIST_KIND.file) {
             try {
               // Synchronous on purpose: one quick syscall per file; the promise round trip through
               // the thread pool cost more than the call itself on large trees.
@@ -311,7 +344,7 @@ export class FsTarget implements Target {
             } catch (err) {
               yield entry(c, 'file', 0, 0, targetError(err, c.t).message);
             }
-          } else if (e.isSymbolicLink()) {
+          } else if (kind === LIST_KIND.symlink) {
             yield entry(c, 'symlink', 0, 0);
           }
         }
@@ -385,6 +418,40 @@ export class FsTarget implements Target {
       );
     });
   }
+}
+
+function entryKind(k: number): EntryKind {
+  return k === LIST_KIND.file ? 'file' : k === LIST_KIND.dir ? 'dir' : k === LIST_KIND.symlink ? 'symlink' : 'other';
+}
+
+/**
+ * How the file system holding `root` is mounted, from /proc/self/mountinfo (the longest mount
+ * point above the root's real path): read-only, noatime, or updating access times; undefined when
+ * it cannot be told (no /proc, not Linux).
+ */
+export async function mountKind(root: string, mountinfo?: string): Promise<AccessTimeNotes['mount']> {
+  let text = mountinfo;
+  let real: string;
+  try {
+    text ??= await hostReadFile('/proc/self/mountinfo', 'utf8');
+    real = await realpath(root);
+  } catch {
+    return undefined;
+  }
+  let best: { point: string; opts: string[] } | undefined;
+  for (const line of text.split('\n')) {
+    const f = line.split(' ');
+    const dash = f.indexOf('-');
+    if (f.length < 10 || dash < 6) continue;
+    const point = f[4]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+    const inside = point === '/' || real === point || real.startsWith(`${point}/`);
+    // mounts listed later are on top of earlier ones at the same point
+    if (inside && (!best || point.length >= best.point.length)) best = { point, opts: [...f[5]!.split(','), ...(f[dash + 3] ?? '').split(',')] };
+  }
+  if (!best) return undefined;
+  if (best.opts.includes('ro')) return 'read-only';
+  if (best.opts.includes('noatime')) return 'noatime';
+  return 'atime';
 }
 
 /** A folder's entry: host path by the bytes; the target path shown (see shownName), its bytes kept when that is not exact. */

@@ -2,7 +2,8 @@
 // the root on the host; `..` never climbs above the root and every symlink (absolute or relative)
 // is re-resolved inside the root, so nothing a probe reads can lie outside the inspected disk.
 import { isUtf8 } from 'node:buffer';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readlink } from 'node:fs/promises';
+import { listDirSync } from './open-sync.js';
 import { join } from 'node:path';
 import { TargetError } from './types.js';
 
@@ -141,7 +142,8 @@ function foldBytes(b: Buffer): string {
 async function findCaseInsensitive(hostDir: Buffer, name: Buffer): Promise<Buffer | undefined> {
   const lower = foldBytes(name);
   try {
-    const names = await readdir(hostDir, { encoding: 'buffer' });
+    // listed without moving the folder's access time where the kernel allows it (open-sync.ts)
+    const names = listDirSync(hostDir).names.map((n) => (typeof n === 'string' ? Buffer.from(n) : n));
     return names.find((n) => !n.equals(name) && isUtf8(n) === isUtf8(name) && foldBytes(n) === lower);
   } catch {
     return undefined;

@@ -80,6 +80,23 @@ export interface TargetFile {
   close(): Promise<void>;
 }
 
+/**
+ * What reading a target may have done to access times (see FsTarget.accessTimeNotes): files and
+ * folders opened without O_NOATIME (the kernel refuses it on what the scan does not own, unless it
+ * runs as root), and whether the root's mount keeps access times anyway (read-only, or noatime).
+ */
+export interface AccessTimeNotes {
+  /** Files read without O_NOATIME: their access times may have changed (relatime: at most once a day). */
+  filesWithoutNoatime: number;
+  /** Folders listed without O_NOATIME (not the owner and not root, or no native listing). */
+  foldersWithoutNoatime: number;
+  /**
+   * How the root is mounted, when known: `read-only` or `noatime` (no access time can change,
+   * whatever the counts say), else `atime` (relatime, strictatime…: the counts are what changed).
+   */
+  mount?: 'read-only' | 'noatime' | 'atime';
+}
+
 export interface Target {
   readonly mode: Mode;
   /** Host path of the target's root (`/` when live). */
@@ -108,6 +125,11 @@ export interface Target {
   walk(path: string, opts?: WalkOptions): AsyncGenerator<WalkEntry>;
   /** Target paths matching a pattern whose segments may hold `*` and `?` (no `**`). */
   glob(pattern: string): Promise<string[]>;
+  /**
+   * Files and folders read without O_NOATIME since the target was opened, and how its root is
+   * mounted: what the report says about access times reading may have changed.
+   */
+  accessTimeNotes?(): Promise<AccessTimeNotes>;
   /** Run a program on the live machine. Offline targets throw TargetError E_NOT_LIVE. */
   exec(file: string, args: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
 }

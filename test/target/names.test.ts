@@ -90,7 +90,7 @@ describe('FsTarget: names as bytes', () => {
 
   it('only regular files open: a FIFO under a GBK name is refused at once, not waited on', async () => {
     const fifo = p('/', FOLDER, Buffer.concat([hex('b9dcb5c0'), Buffer.from('.fifo')]));
-    await expect(target.open(fifo)).rejects.toMatchObject({ code: 'E_IO', message: expect.stringMatching(/管道\.fifo: not a regular file$/) });
+    await expect(target.open(fifo)).rejects.toMatchObject({ code: 'E_IO', message: expect.stringMatching(/管道\.fifo: a FIFO \(named pipe\), not read: not a regular file$/) });
   });
 
   it('walk yields GBK entries with their bytes, a Buffer host path that opens them, and nothing raw', async () => {

@@ -8,7 +8,8 @@
 // to U+FFFD and open nothing, or another file. What the report shows of such a name is decoded
 // best-effort (shownName) and the raw bytes go with it (`pathBytes`).
 import { isUtf8 } from 'node:buffer';
-import { readdirSync } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
+import { countFolderWithoutNoatime, LIST_KIND, nativeFs, specialKindName } from '../../target/open-sync.js';
 import { printable, shownName, type PathEncoding } from '../../target/resolve.js';
 
 export { escapeUnsafe, isUnsafe, printable, shownName, type PathEncoding } from '../../target/resolve.js';
@@ -34,6 +35,8 @@ export interface Listing {
   /** Subfolders not skipped, in byte order. */
   subdirs: Place[];
   symlinks: number;
+  /** FIFOs, sockets and devices: never opened (a FIFO blocks a reader, a device never ends); the walk lists them as gaps. */
+  specials: Array<{ name: RawPath; what: string }>;
 }
 
 export function asBytes(p: RawPath): Buffer {
@@ -79,44 +82,65 @@ export function errorReason(err: unknown): string {
 }
 
 /**
- * Throws what readdir throws (the caller lists the folder as a gap). Names are listed as strings
- * (Node's fast path) and the folder again as bytes only when one of them did not decode (U+FFFD):
- * names in name order, or in byte order for a folder listed as bytes — the same order on every run
- * either way, so that a resumed folder skips exactly what was done.
+ * Throws what readdir throws (the caller lists the folder as a gap). With the native part, the
+ * folder is listed without moving its access time (O_NOATIME, see target/open-sync.ts); names
+ * that are not UTF-8 come as bytes, and the folder is then sorted by bytes. Without it, names are
+ * listed as strings (Node's fast path) and the folder again as bytes only when one of them did not
+ * decode (U+FFFD). Names in name order, or in byte order for a folder with a name that is not
+ * UTF-8 — the same order on every run either way, so that a resumed folder skips exactly what was
+ * done.
  */
 export function listFolder(p: Place, skip: ReadonlySet<string>): Listing {
   const host = hostArg(p.h);
+  const n = nativeFs();
+  if (n) return listFolderNative(p, n.listDir(host), skip);
   const entries = readdirSync(host, { withFileTypes: true });
+  countFolderWithoutNoatime();
   if (entries.some((e) => e.name.includes('\ufffd'))) return listFolderBytes(p, host, skip);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const files: RawPath[] = [];
-  const subdirs: Place[] = [];
-  let symlinks = 0;
-  for (const e of entries) {
-    if (e.isDirectory()) {
-      const sub = child(p, e.name);
-      if (!skip.has(sub.t)) subdirs.push(sub);
-    } else if (e.isSymbolicLink()) symlinks++;
-    else if (e.isFile()) files.push(e.name);
-    // sockets, FIFOs and devices hold no documents (and opening a FIFO could block)
-  }
-  return { files, subdirs, symlinks };
+  const out: Listing = { files: [], subdirs: [], symlinks: 0, specials: [] };
+  for (const e of entries) add(out, p, e.name, e, skip);
+  return out;
+}
+
+function add(out: Listing, p: Place, name: RawPath, e: Dirent | Dirent<Buffer>, skip: ReadonlySet<string>): void {
+  if (e.isDirectory()) {
+    const sub = child(p, name);
+    if (!skip.has(sub.t)) out.subdirs.push(sub);
+  } else if (e.isSymbolicLink()) out.symlinks++;
+  else if (e.isFile()) out.files.push(name);
+  else out.specials.push({ name, what: e.isFIFO() ? specialKindName(LIST_KIND.fifo) : e.isSocket() ? specialKindName(LIST_KIND.socket) : e.isCharacterDevice() ? specialKindName(LIST_KIND.char) : e.isBlockDevice() ? specialKindName(LIST_KIND.block) : 'not a regular file' });
 }
 
 /** The folder listed as bytes: a name that is UTF-8 kept as a string, any other as its bytes. */
 function listFolderBytes(p: Place, host: string | Buffer, skip: ReadonlySet<string>): Listing {
   const entries = readdirSync(host, { withFileTypes: true, encoding: 'buffer' });
   entries.sort((a, b) => Buffer.compare(a.name, b.name));
-  const files: RawPath[] = [];
-  const subdirs: Place[] = [];
-  let symlinks = 0;
-  for (const e of entries) {
-    const name: RawPath = isUtf8(e.name) ? e.name.toString('utf8') : e.name;
-    if (e.isDirectory()) {
-      const sub = child(p, name);
-      if (!skip.has(sub.t)) subdirs.push(sub);
-    } else if (e.isSymbolicLink()) symlinks++;
-    else if (e.isFile()) files.push(name);
+  const out: Listing = { files: [], subdirs: [], symlinks: 0, specials: [] };
+  for (const e of entries) add(out, p, isUtf8(e.name) ? e.name.toString('utf8') : e.name, e, skip);
+  return out;
+}
+
+/** The native listing (names: strings when UTF-8, else Buffers), in the orders listFolder promises. */
+function listFolderNative(p: Place, [names, kinds]: [Array<string | Buffer>, Uint8Array], skip: ReadonlySet<string>): Listing {
+  const order = names.map((_, i) => i);
+  if (names.every((n) => typeof n === 'string')) {
+    const s = names as string[];
+    order.sort((a, b) => (s[a]! < s[b]! ? -1 : s[a]! > s[b]! ? 1 : 0));
+  } else {
+    const b = names.map(asBytes);
+    order.sort((x, y) => Buffer.compare(b[x]!, b[y]!));
   }
-  return { files, subdirs, symlinks };
+  const out: Listing = { files: [], subdirs: [], symlinks: 0, specials: [] };
+  for (const i of order) {
+    const name = names[i]!;
+    const kind = kinds[i]!;
+    if (kind === LIST_KIND.dir) {
+      const sub = child(p, name);
+      if (!skip.has(sub.t)) out.subdirs.push(sub);
+    } else if (kind === LIST_KIND.symlink) out.symlinks++;
+    else if (kind === LIST_KIND.file) out.files.push(name);
+    else out.specials.push({ name, what: specialKindName(kind) });
+  }
+  return out;
 }

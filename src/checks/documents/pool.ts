@@ -9,7 +9,8 @@
 // shared memory) to give back half of the folder they are in: a folder of big files is shared.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { listFolder, rawFields, type Listing, type Place } from './listing.js';
+import { accessTimeBuffer } from '../../target/open-sync.js';
+import { child, listFolder, rawFields, type Listing, type Place } from './listing.js';
 import type { DirTask, FileRecord, WalkCounts, WalkGap, WalkInit, WalkMessage } from './worker.js';
 
 /** Folders queued per worker, so that it never waits for the next one. */
@@ -120,6 +121,10 @@ export class DocWalk {
       listed++;
       this.totals.walk.folders++;
       this.totals.counts.symlinks += l.symlinks;
+      for (const sp of l.specials) {
+        const at = child(f, sp.name);
+        this.totals.gaps.push({ kind: 'not-regular', path: at.t, ...rawFields(at), reason: `${sp.what}: not read (only regular files are)` });
+      }
       if (l.files.length > 0) ready.push({ ...place(f), id: f.id, files: l.files });
       for (const sub of l.subdirs) todo.push({ ...sub, id: this.nextId++ });
     }
@@ -129,7 +134,11 @@ export class DocWalk {
 
   private spawn(): Slot {
     const progress = new SharedArrayBuffer(4 * 8);
-    const worker = new Worker(this.workerUrl, { workerData: { walk: { ...this.init, progress, bigTurn: this.bigTurnMemory } satisfies WalkInit }, resourceLimits: WORKER_LIMITS });
+    // accessTimes: what the worker opens without O_NOATIME is counted with the main thread's (target/open-sync.ts)
+    const worker = new Worker(this.workerUrl, {
+      workerData: { walk: { ...this.init, progress, bigTurn: this.bigTurnMemory } satisfies WalkInit, accessTimes: accessTimeBuffer() },
+      resourceLimits: WORKER_LIMITS,
+    });
     const slot: Slot = { worker, threadId: worker.threadId, slots: new Float64Array(progress), assigned: [], dead: false };
     worker.on('message', (m: WalkMessage) => this.receive(slot, m));
     worker.on('error', (err) => this.lose(slot, 'crash', `the worker reading it stopped: ${err.message}`));

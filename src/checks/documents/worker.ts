@@ -25,8 +25,8 @@ import { sniffDocument } from '../../formats/docs/sniff.js';
 import { parseRecycleInfo } from '../../formats/docs/recycle.js';
 import type { DocFormat } from '../../formats/docs/types.js';
 import type { ByteSource } from '../../formats/docs/zip.js';
-import { openNoAtimeSync } from '../../target/open-sync.js';
-import { asBytes, child, errorReason, hostArg, listFolder, rawFields, printable, shownName, type PathEncoding, type Place, type RawPath } from './listing.js';
+import { openNoAtimeSync, specialModeName } from '../../target/open-sync.js';
+import { asBytes, child, errorReason, hostArg, listFolder, rawFields, printable, shownName, type Listing, type PathEncoding, type Place, type RawPath } from './listing.js';
 import { FAST_STOP, nativeWalk, type NativeWalk } from './native.js';
 import { hasContainerMagic, hasEscapes, mayBeMail, mayBeMarkup, mayHoldKeyword, needleForms, type NeedleForm } from './prefilter.js';
 import type { FileScan, FoundMarking } from './scan-file.js';
@@ -258,7 +258,13 @@ export class FolderScanner {
     if (task.files) files = task.files;
     else {
       try {
-        ({ files, subdirs, symlinks } = listFolder(task, this.skip));
+        let specials: Listing['specials'];
+        ({ files, subdirs, symlinks, specials } = listFolder(task, this.skip));
+        // FIFOs, sockets, devices: never opened, named (a FIFO named like a document is not a clean document)
+        for (const sp of specials) {
+          const at = child(task, sp.name);
+          this.gaps.push({ kind: 'not-regular', path: at.t, ...rawFields(at), reason: `${sp.what}: not read (only regular files are)` });
+        }
       } catch (err) {
         this.gaps.push({ kind: 'unreadable', path: task.t, ...rawFields(task), reason: `folder not listed: ${errorReason(err)}` });
         this.flush(task, 0, true, []);
@@ -339,8 +345,15 @@ export class FolderScanner {
     }
     let slow: { size: number; mtimeMs: number } | undefined;
     try {
+      // Only a regular file is read: the listing's type is the directory entry's, which a crafted
+      // disk can make up (a device listed as a file never ends; a FIFO blocks).
+      const st = fstatSync(fd);
+      if (!st.isFile()) {
+        this.counts.files++;
+        this.gaps.push({ kind: 'not-regular', path: t, ...raw, reason: `${specialModeName(st.mode)}: not read (only regular files are)` });
+        return;
+      }
       const originalPath = recycleInfo ? this.recycleOriginal(recycleInfo) : undefined;
-      // The fast path needs no stat: the listing said "file", the reads give the size.
       const read = needle ? -1 : this.fastPath(fd);
       if (read >= 0) {
         this.counts.files++;
@@ -349,8 +362,6 @@ export class FolderScanner {
         this.nameOnly(at, name, originalPath, fd, 'unknown');
         return;
       }
-      const st = fstatSync(fd);
-      if (!st.isFile()) return; // replaced by something else since the listing
       this.counts.files++;
       this.counts.bytes += st.size;
       slow = { size: st.size, mtimeMs: st.mtimeMs };
@@ -495,8 +506,9 @@ export class FolderScanner {
 
   private recycleOriginal(infoHostPath: RawPath): string | undefined {
     try {
-      const fd = openNoAtimeSync(hostArg(infoHostPath), O_NONBLOCK | O_NOFOLLOW);
+      const fd = openNoAtimeSync(hostArg(infoHostPath), O_NONBLOCK | O_NOFOLLOW, false);
       try {
+        if (!fstatSync(fd).isFile()) return undefined; // a FIFO or a device as the $I record
         const b = Buffer.alloc(1 << 16);
         const n = readSync(fd, b, 0, b.length, 0);
         const original = parseRecycleInfo(b.subarray(0, n))?.originalPath;
