@@ -434,6 +434,59 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// findHits(buf, n, needles, out) → how many: every position in buf[0..n) where a needle starts, as
+// position * 64 + needle index in out (an Int32Array; stops when it is full). The binary search of
+// text-stream.ts BinaryMarkings (Buffer.indexOf per needle was most of its time).
+static napi_value find_hits(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  void *bdata, *odata;
+  size_t blen, olen;
+  uint32_t n, nneedles;
+  napi_typedarray_type tt;
+  CHECK(napi_get_buffer_info(env, argv[0], &bdata, &blen));
+  CHECK(napi_get_value_uint32(env, argv[1], &n));
+  CHECK(napi_get_array_length(env, argv[2], &nneedles));
+  CHECK(napi_get_typedarray_info(env, argv[3], &tt, &olen, &odata, NULL, NULL));
+  if (tt != napi_int32_array || n > blen || n > (1u << 25) || nneedles > MAX_NEEDLES) {
+    napi_throw_type_error(env, NULL, "findHits: bad arguments");
+    return NULL;
+  }
+  const uint8_t *p = bdata;
+  int32_t *out = odata;
+  size_t count = 0;
+  for (uint32_t k = 0; k < nneedles && count < olen; k++) {
+    napi_value v;
+    void *nd;
+    size_t len;
+    CHECK(napi_get_element(env, argv[2], k, &v));
+    CHECK(napi_get_buffer_info(env, v, &nd, &len));
+    if (len < 2 || len > n) continue;
+    const uint8_t *q = nd;
+    const uint8_t a = q[0], b = q[1];
+    const size_t last = n - len;
+    for (size_t i = 0; i <= last && count < olen;) {
+      size_t blk = last - i + 1;
+      if (blk >= 64) {
+        blk = 64;
+        unsigned acc = 0;
+        for (int j = 0; j < 64; j++) acc |= (unsigned)(p[i + j] == a) & (unsigned)(p[i + j + 1] == b);
+        if (!acc) {
+          i += 64;
+          continue;
+        }
+      }
+      for (size_t j = 0; j < blk && count < olen; j++)
+        if (p[i + j] == a && p[i + j + 1] == b && memcmp(p + i + j, q, len) == 0) out[count++] = (int32_t)((i + j) * 64 + k);
+      i += blk;
+    }
+  }
+  napi_value r;
+  CHECK(napi_create_uint32(env, (uint32_t)count, &r));
+  return r;
+}
+
 // dataFrom(fd, pos) → the first offset ≥ pos holding data (lseek SEEK_DATA: a sparse file's holes
 // are skipped), -1 when only a hole follows, pos when the file system cannot tell.
 static napi_value data_from(napi_env env, napi_callback_info info) {
@@ -673,6 +726,7 @@ NAPI_MODULE_INIT() {
       {"listDir", NULL, list_dir, NULL, NULL, NULL, napi_default, NULL},
       {"atimeCounts", NULL, atime_counts, NULL, NULL, NULL, napi_default, NULL},
       {"dataFrom", NULL, data_from, NULL, NULL, NULL, napi_default, NULL},
+      {"findHits", NULL, find_hits, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

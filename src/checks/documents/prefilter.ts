@@ -37,6 +37,12 @@ function gbk(ch: string): Uint8Array | undefined {
   return new Uint8Array([lead, t < 0x3f ? 0x40 + t : 0x41 + t]);
 }
 
+/** GBK bytes of a character (undefined when GBK has no two-byte code for it). */
+export function gbkBytes(ch: string): Buffer | undefined {
+  const g = ch.length === 1 && ch.charCodeAt(0) < 0x80 ? Buffer.from(ch, 'latin1') : gbk(ch);
+  return g ? Buffer.from(g) : undefined;
+}
+
 /** The character that stands for a keyword: 密 when it has one (every state-secret level does), else its first. */
 export function needleChar(keyword: string): string {
   if (keyword.includes('密')) return '密';

@@ -1,12 +1,13 @@
 // Plain text read window by window, and big .gz files read as a stream: the parts of the document
 // walk that never hold a whole file (see worker.ts for the walk itself).
 import { readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { sniffDocument } from '../../formats/docs/sniff.js';
 import { decodeText } from '../../formats/docs/text.js';
 import { findMarkings } from '../../formats/markings.js';
-import { mayHoldKeyword, foldChar, needleNeighbours, type NeedleEncoding, type NeedleForm } from './prefilter.js';
+import { mayHoldKeyword, foldChar, gbkBytes, needleNeighbours, type NeedleEncoding, type NeedleForm } from './prefilter.js';
 import type { FileScan, FoundMarking } from './scan-file.js';
 import type { WalkInit } from './worker.js';
 
@@ -217,6 +218,21 @@ export async function scanGzipStream(fd: number, name: string, originalName: str
   return out;
 }
 
+type FindHits = (buf: Buffer, n: number, needles: Buffer[], out: Int32Array) => number;
+let findHitsFn: FindHits | null | undefined;
+/** The addon's findHits, when it is built (the addon is optional: JavaScript searches then). */
+function nativeFindHits(): FindHits | undefined {
+  if (findHitsFn === undefined) {
+    try {
+      const m = createRequire(import.meta.url)('../../../build/Release/baomi_native.node') as { findHits?: FindHits };
+      findHitsFn = m.findHits ?? null;
+    } catch {
+      findHitsFn = null;
+    }
+  }
+  return findHitsFn ?? undefined;
+}
+
 /** Reads bytes of a file (or of a buffer) at a position into `buf`; returns how many (0 at the end). */
 export type ReadAt = (buf: Buffer, pos: number) => number;
 
@@ -280,6 +296,8 @@ export class BinaryMarkings {
   private readonly near: Map<string, ReturnType<typeof needleNeighbours>>;
   private readonly overlap: number;
   private readonly win = Buffer.allocUnsafe(2 * BIN_WINDOW + 16);
+  /** Hits of one piece from the native search (random bytes: ~100 a MiB; a piece with more is searched again in JavaScript). */
+  private readonly found = new Int32Array(1 << 16);
   /** Hits looked at, and hits whose window was decoded (for measuring). */
   hits = 0;
   windows = 0;
@@ -296,6 +314,7 @@ export class BinaryMarkings {
 
   /** Searches bytes [from, size) read through `read`, `piece` a buffer of at least CHUNK + 8 bytes to read into. */
   scan(read: ReadAt, size: number, from: number, piece: Buffer, beat?: () => void, dataFrom?: (pos: number) => number): void {
+    const findHits = this.forms.length <= 64 && this.forms.every((f) => f.bytes.length >= 2) ? nativeFindHits() : undefined;
     const len = Math.min(piece.length, CHUNK + this.overlap);
     const buf = piece.subarray(0, len);
     const needles = this.forms.map((f) => f.bytes);
@@ -307,7 +326,16 @@ export class BinaryMarkings {
       const last = pos + n >= size || n < len;
       // hits starting in the overlap are found again by the next piece
       const limit = last ? n : n - this.overlap;
-      if (mayHoldKeyword(chunk, needles)) {
+      const got = findHits ? findHits(chunk, n, needles, this.found) : -1;
+      if (got >= 0 && got < this.found.length) {
+        // the native search (native/fastwalk.c findHits): every needle's positions in one call
+        for (let k = 0; k < got; k++) {
+          const v = this.found[k]!;
+          const i = v >>> 6;
+          if (i < limit) this.hit(read, size, pos + i, this.forms[v & 63]!);
+        }
+      } else if (mayHoldKeyword(chunk, needles)) {
+        // (also a piece with more hits than the native search's room: dense needles, searched here)
         for (const f of this.forms) {
           for (let i = chunk.indexOf(f.bytes); i >= 0 && i < limit; i = chunk.indexOf(f.bytes, i + 1)) this.hit(read, size, pos + i, f);
         }
@@ -325,7 +353,11 @@ export class BinaryMarkings {
   private hit(read: ReadAt, size: number, at: number, f: NeedleForm): void {
     this.hits++;
     const nb = this.near.get(f.ch)!;
-    if (!nb.any && !this.neighbour(read, size, at, f, nb)) return;
+    if (!nb.any) {
+      // bytes first: a neighbour's bytes right there → decode; plain other bytes on both sides → not a keyword
+      const quick = this.quickNeighbour(read, size, at, f);
+      if (quick === false || (quick === undefined && !this.neighbour(read, size, at, f, nb))) return;
+    }
     this.windows++;
     const start0 = Math.max(0, at - BIN_WINDOW);
     const n = read(this.win, start0);
@@ -348,6 +380,58 @@ export class BinaryMarkings {
       this.seen.add(key);
       this.markings.push({ level: h.level, text: h.text, inner: this.inner, part: `bytes:${f.encoding}`, offset, pattern: h.pattern, verdict: h.verdict, reasons: h.reasons });
     }
+  }
+
+  /** Per form: the bytes of its needle's neighbours in its encoding (see quickNeighbour). */
+  private readonly quick = new Map<NeedleForm, { left: Buffer[]; right: Buffer[] }>();
+
+  /**
+   * The neighbour test on bytes: true when a neighbour's bytes touch the needle, false when the
+   * bytes on both sides can be neither a neighbour nor whitespace, undefined when whitespace or a
+   * control may stand between (then the decoding test decides).
+   */
+  private quickNeighbour(read: ReadAt, size: number, at: number, f: NeedleForm): boolean | undefined {
+    let q = this.quick.get(f);
+    if (q === undefined) {
+      const nb = this.near.get(f.ch)!;
+      const forms = (set: Set<string>): Buffer[] => {
+        const out: Buffer[] = [];
+        for (const c of set) {
+          for (const v of new Set([c, c.toUpperCase(), ...[c, c.toUpperCase()].map((x) => (x.length === 1 && x.charCodeAt(0) >= 0x21 && x.charCodeAt(0) <= 0x7e ? String.fromCharCode(x.charCodeAt(0) + 0xfee0) : x))])) {
+            const b = f.encoding === 'utf-8' ? Buffer.from(v, 'utf8') : f.encoding === 'utf-16le' ? Buffer.from(v, 'utf16le') : f.encoding === 'utf-16be' ? Buffer.from(v, 'utf16le').swap16() : gbkBytes(v);
+            if (b) out.push(b);
+            else return []; // a neighbour GB18030 spells in 4 bytes: no quick answer
+          }
+        }
+        return out;
+      };
+      q = { left: forms(nb.left), right: forms(nb.right) };
+      if ((nb.left.size > 0 && q.left.length === 0) || (nb.right.size > 0 && q.right.length === 0)) q = { left: [], right: [] };
+      this.quick.set(f, q);
+    }
+    if (q.left.length === 0 && q.right.length === 0) return undefined;
+    const start0 = Math.max(0, at - 8);
+    const n = read(this.win, start0);
+    const w = this.win.subarray(0, Math.min(n, 16 + f.bytes.length + 8));
+    const rel = at - start0;
+    const after = rel + f.bytes.length;
+    for (const b of q.left) if (rel >= b.length && w.subarray(rel - b.length, rel).equals(b)) return true;
+    for (const b of q.right) if (w.subarray(after, after + b.length).equals(b)) return true;
+    // what stands right before and right after: could it be whitespace or a control (or the edge)?
+    const maybeSpace = (i: number, before: boolean): boolean => {
+      if (before ? i <= 0 && start0 === 0 : i >= w.length && start0 + w.length >= size) return false;
+      if (before ? i < 2 : i + 2 > w.length) return true;
+      if (f.encoding === 'utf-16le' || f.encoding === 'utf-16be') {
+        const u = f.encoding === 'utf-16le' ? w.readUInt16LE(before ? i - 2 : i) : w.readUInt16BE(before ? i - 2 : i);
+        return SKIPPED.test(String.fromCharCode(u));
+      }
+      const b = w[before ? i - 1 : i]!;
+      if (b <= 0x20 || b === 0x7f) return true;
+      if (f.encoding === 'utf-8') return before ? b >= 0x80 && b <= 0xbf : b === 0xc2 || b === 0xe1 || b === 0xe2 || b === 0xe3 || b === 0xef;
+      // GB18030: the ideographic space A1 A1, or a four-byte sequence (digits in second and fourth place)
+      return b === 0xa1 || (before ? b >= 0x30 && b <= 0x39 : b >= 0x81 && b <= 0x84);
+    };
+    return maybeSpace(rel, true) || maybeSpace(after, false) ? undefined : false;
   }
 
   /** Does a character a keyword needs stand next to the needle (whitespace and controls skipped)? */
