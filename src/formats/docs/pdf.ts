@@ -10,6 +10,7 @@
  */
 import type { Ctx } from './context.js';
 import { StopError, errorMessage } from './context.js';
+import { DEFAULT_PDF_BUDGET, screenPdf } from './pdf-budget.js';
 
 interface Item {
   str: string;
@@ -200,6 +201,13 @@ function guardPdfjsTeardown(): void {
 
 export async function extractPdf(bytes: Uint8Array, ctx: Ctx): Promise<void> {
   guardPdfjsTeardown();
+  // pdf.js decodes each stream whole: the budgets are checked first, while decoding (pdf-budget.ts)
+  const streamBytes = Math.max(1, Math.min(DEFAULT_PDF_BUDGET.streamBytes, ctx.maxExpandedBytes - ctx.expanded));
+  const over = await screenPdf(bytes, { streamBytes, totalBytes: 4 * streamBytes, objects: DEFAULT_PDF_BUDGET.objects }, () => ctx.check());
+  if (over) {
+    ctx.gap(over.kind, `PDF ${over.reason}`);
+    return;
+  }
   const { getResolvedPDFJS } = await import('unpdf');
   const pdfjs = await getResolvedPDFJS();
   // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy
