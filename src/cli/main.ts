@@ -1,12 +1,12 @@
 // The `baomi` command line. The only place that decides exit codes:
 // 0 clean and complete · 1 findings · 2 usage/config/input error · 3 no findings but incomplete.
 import { Command, CommanderError, Option } from 'commander';
-import { generateKeyFiles, KeyError, loadPublicKey } from '../sign/keys.js';
-import { verifyReportFile } from '../report/sign.js';
+import { generateKeyFiles, KeyError } from '../sign/keys.js';
 import { inspectCommand, type InspectFlags } from './inspect.js';
 import { ledgerValidateCommand } from './ledger.js';
 import { rulesListCommand, rulesShowCommand, rulesTestCommand, rulesValidateCommand } from './rules.js';
 import { scanCommand, type ScanFlags } from './scan.js';
+import { verifyCommand } from './verify.js';
 import { terminalText, toolVersion, UsageError } from './common.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -45,28 +45,10 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('verify')
-    .description("check reports' signatures; with --pubkey also that they were signed by that key")
-    .argument('<files...>', 'report .json files (the .json.sig beside each)')
+    .description("check a report's signature and those of the text and HTML reports beside it (REPORT.txt, REPORT.html); with --pubkey also that they were signed by that key; exit 1 when any file fails or is missing")
+    .argument('<files...>', 'report .json files (the .json.sig, .txt, .txt.sig, .html and .html.sig beside each)')
     .option('--pubkey <file>', 'public key (PEM) the reports must be signed with')
-    .action(async (files: string[], opts: { pubkey?: string }) => {
-      let key;
-      try {
-        key = opts.pubkey !== undefined ? await loadPublicKey(opts.pubkey) : undefined;
-      } catch (err) {
-        if (err instanceof KeyError) throw new UsageError(err.message);
-        throw err;
-      }
-      let allOk = true;
-      for (const f of files) {
-        const r = await verifyReportFile(f, key);
-        allOk &&= r.ok;
-        process.stdout.write(r.ok ? `OK    ${f}  ${r.keyId}\n` : `FAIL  ${f}  ${r.reason}\n`);
-      }
-      if (!key) {
-        process.stdout.write('note: checked against the key each report carries: this proves the file is intact, not who signed it; give --pubkey to check origin\n');
-      }
-      setExit(allOk ? 0 : 1);
-    });
+    .action(async (files: string[], opts: { pubkey?: string }) => setExit(await verifyCommand(files, opts)));
 
   program
     .command('inspect')

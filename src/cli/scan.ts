@@ -1,14 +1,15 @@
 // `baomi scan`: load rules, open the target, run the probes, write the signed report.
 import { randomUUID } from 'node:crypto';
 import { hostname as hostHostname } from 'node:os';
-import { stat, realpath } from 'node:fs/promises';
-import { resolve, sep } from 'node:path';
+import { mkdir, open, realpath, stat, statfs, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join, relative, resolve, sep } from 'node:path';
 import { PROBE_MAP } from '../checks/index.js';
 import { BUILTIN_RULES_DIR, formatProblem, loadRules, rulesDigest } from '../engine/rules.js';
 import { runScan } from '../engine/run.js';
 import { PROFILES, parseClass, parseLevel, type Profile, type SecretLevel } from '../engine/vocab.js';
 import { buildReport, exitCodeOf } from '../report/build.js';
-import { writeSignedReport } from '../report/sign.js';
+import { writeReportSafely } from '../report/sign.js';
 import { renderText } from '../report/text.js';
 import { prettyJson } from '../report/json.js';
 import { KeyError, keyIdOf, publicKeyBase64, resolveSigningKey } from '../sign/keys.js';
@@ -66,25 +67,121 @@ function isInside(inner: string, outer: string): boolean {
   return inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
 }
 
-/** The report must never be written onto the disk under inspection. */
+/** File systems that are views of the kernel, not storage: a report written there is lost (or worse). */
+const VIRTUAL_FS: ReadonlyMap<number, string> = new Map([
+  [0x9fa0, 'proc'], [0x62656572, 'sysfs'], [0x1cd1, 'devpts'], [0x27e0eb, 'cgroup'], [0x63677270, 'cgroup2'],
+  [0x64626720, 'debugfs'], [0x74726163, 'tracefs'], [0x73636673, 'securityfs'], [0x62656570, 'configfs'],
+  [0x6165676c, 'pstore'], [0xcafe4a11, 'bpf'], [0xde5e81e4, 'efivarfs'], [0x65735543, 'fusectl'],
+  [0x19800202, 'mqueue'], [0x42494e4d, 'binfmt_misc'], [0x6e736673, 'nsfs'], [0xf97cff8c, 'selinuxfs'],
+]);
+const VIRTUAL_DIRS = ['/proc', '/sys', '/dev'];
+
+function errnoWords(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const words: Record<string, string> = {
+    EROFS: 'the file system is read-only (a write-protected stick?)',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is exhausted',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    ENAMETOOLONG: 'the path is too long',
+    ELOOP: 'too many symbolic links',
+    EIO: 'input/output error (a failing disk?)',
+  };
+  return (e?.code && words[e.code]) ?? e?.message ?? String(err);
+}
+
+/**
+ * `--out`, checked before anything is scanned so that no scan's results are lost for want of a place
+ * to put them: the folder exists or can be made, is a folder, takes a file (one is written, synced and
+ * removed), is not on the inspected disk, and is not a kernel view (/proc, /sys, /dev).
+ */
 async function checkOutDir(out: string, root: string): Promise<void> {
-  let probe = resolve(out);
-  // The out dir may not exist yet: check its nearest existing ancestor.
+  const fail = (why: string): UsageError => new UsageError(`--out ${out}: ${why}; nothing was scanned`);
+  const abs = resolve(out);
+  // The out dir may not exist yet: look at its nearest existing ancestor (only stat here: nothing is
+  // created before the path is known to be a sane place).
+  let existing = abs;
   for (;;) {
     try {
-      await stat(probe);
+      await stat(existing);
       break;
-    } catch {
-      const up = resolve(probe, '..');
-      if (up === probe) return;
-      probe = up;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') throw fail(errnoWords(err));
+      const up = resolve(existing, '..');
+      if (up === existing) throw fail('no part of this path exists');
+      existing = up;
     }
   }
-  const realOut = await realpath(probe);
+  const realExisting = await realpath(existing);
+  const realOut = join(realExisting, relative(existing, abs));
+  const virtualDir = VIRTUAL_DIRS.find((d) => isInside(realOut, d));
+  if (virtualDir !== undefined) throw fail(`${virtualDir} is a view of the running system, not a disk: write reports to a real folder`);
+  try {
+    const fs = await statfs(realExisting);
+    const kind = VIRTUAL_FS.get(Number(fs.type));
+    if (kind !== undefined) throw fail(`it is on ${kind}, a view of the running system, not a disk: write reports to a real folder`);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    // statfs is not available everywhere (Windows): the path checks above stand.
+  }
   const realRoot = await realpath(root);
   if (realRoot !== '/' && isInside(realOut, realRoot)) {
     throw new UsageError(`--out ${out} is on the inspected disk (${root}); write reports elsewhere (e.g. the kit's own stick)`);
   }
+  // Create what is missing, one level at a time (a recursive mkdir can loop on odd file systems).
+  let dir = realExisting;
+  for (const part of relative(realExisting, realOut).split(sep).filter((p) => p !== '')) {
+    dir = join(dir, part);
+    try {
+      await mkdir(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fail(`cannot create ${dir}: ${errnoWords(err)}`);
+    }
+  }
+  const st = await stat(realOut).catch((err: unknown) => {
+    throw fail(errnoWords(err));
+  });
+  if (!st.isDirectory()) throw fail('it is a file, not a folder');
+  // Writable: a file is created, written, synced and removed (a read-only or full stick fails here).
+  const probe = join(realOut, `.baomi-write-test-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    const fh = await open(probe, 'wx');
+    try {
+      await fh.writeFile(Buffer.alloc(4096));
+      await fh.sync();
+    } finally {
+      await fh.close();
+      await unlink(probe).catch(() => undefined);
+    }
+  } catch (err) {
+    throw fail(`cannot write there: ${errnoWords(err)}`);
+  }
+}
+
+const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Ctrl-C, SIGTERM or a closed terminal during the scan: the scan stops, and what was found so far is
+ * written as a signed report marked incomplete. A second signal quits at once.
+ */
+function interruptOnSignals(): { signal: AbortSignal; received: () => NodeJS.Signals | undefined; dispose: () => void } {
+  const ac = new AbortController();
+  let got: NodeJS.Signals | undefined;
+  const on = (sig: NodeJS.Signals): void => {
+    if (got !== undefined) {
+      process.stderr.write(`baomi: ${sig} again: quitting without a report\n`);
+      process.exit(SIGNAL_EXIT[sig] ?? 130);
+    }
+    got = sig;
+    process.stderr.write(`baomi: ${sig}: stopping the scan; writing a report of what was done so far (again to quit at once)\n`);
+    ac.abort(new Error(`interrupted by ${sig}`));
+  };
+  const sigs: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of sigs) process.on(s, on);
+  return { signal: ac.signal, received: () => got, dispose: () => sigs.forEach((s) => process.off(s, on)) };
 }
 
 export async function scanCommand(flags: ScanFlags): Promise<number> {
@@ -166,6 +263,7 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
   const publicKey = createPublicKey(signing.key);
 
   const startedAt = new Date();
+  const interrupt = interruptOnSignals();
   const run = await runScan({
     target,
     rules: loaded.rules,
@@ -174,6 +272,7 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
     options: { ...(given ? { profile: given.profile } : {}), ...(level ? { level } : {}), ...(ledgerData ? { ledgerData } : {}), ...(flags.paths ? { paths: flags.paths.map((p) => resolve(p)) } : {}), ...(flags.evidence === 'full' ? { evidence: 'full' } : {}) },
     log,
     ...(probeTimeoutMs !== undefined ? { probeTimeoutMs } : {}),
+    signal: interrupt.signal,
     // Before the long part of the scan: say how this machine will be judged when nobody said so.
     onContext: (ctx) => {
       if (ctx.source === 'default') {
@@ -199,9 +298,36 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
     ...(flags.department !== undefined ? { department: flags.department } : {}),
     ...(only ? { only } : {}),
   });
-  const written = await writeSignedReport(report, flags.out, signing.key, lang);
+  const stoppedBy = interrupt.received();
+  if (stoppedBy !== undefined) {
+    report.summary.complete = false;
+    report.summary.incomplete.unshift(`interrupted by ${stoppedBy}`);
+  }
+  let code: number = stoppedBy !== undefined ? (SIGNAL_EXIT[stoppedBy] ?? 130) : exitCodeOf(report);
+  let saved: Awaited<ReturnType<typeof writeReportSafely>> | undefined;
+  let lost: string | undefined;
+  try {
+    saved = await writeReportSafely(report, flags.out, signing.key, lang);
+  } catch (err) {
+    lost = (err as Error).message;
+  }
   if (flags.format === 'json') process.stdout.write(prettyJson(report));
   else process.stdout.write(renderText(report, { lang, colour: useColour(process.stdout) }));
-  process.stderr.write(`baomi: report ${written.jsonPath} (signature ${written.sigPath}, text ${written.txtPath})\n`);
-  return exitCodeOf(report);
+  interrupt.dispose();
+  if (saved?.fallback) {
+    process.stderr.write(terminalText(`baomi: could not write the report to ${flags.out} (${saved.fallback.reason}); it was written to ${saved.fallback.dir} instead`) + '\n');
+  }
+  if (saved) {
+    const w = saved.written;
+    process.stderr.write(terminalText(`baomi: report ${w.jsonPath} (signature ${w.sigPath}, text ${w.txtPath}, HTML ${w.htmlPath}; each with its .sig)`) + '\n');
+  } else {
+    process.stderr.write(terminalText(`baomi: ${lost}; the report was only printed above`) + '\n');
+    code = 2;
+  }
+  if (stoppedBy !== undefined) {
+    // A probe that does not honour its abort signal may keep the process alive: the report is
+    // written, so end anyway (the timer does not itself keep the process running).
+    setTimeout(() => process.exit(code), 3000).unref();
+  }
+  return code;
 }

@@ -5,7 +5,7 @@
 // to a fallback folder instead of being lost.
 import { link, lstat, mkdir, mkdtemp, open, readFile, rename, unlink } from 'node:fs/promises';
 import { randomBytes, type KeyObject } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { keyIdOf, publicKeyFromBase64, signBytes, verifyBytes } from '../sign/keys.js';
 import { reportBaseName } from './build.js';
@@ -114,6 +114,16 @@ function pathsOf(base: string): WrittenReport {
   };
 }
 
+/** Writing stopped part-way: the files of the set already in place (for the caller to remove once it is safe elsewhere). */
+export class PartialWriteError extends Error {
+  constructor(
+    override readonly cause: Error,
+    readonly written: string[],
+  ) {
+    super(cause.message);
+  }
+}
+
 /** Write the report set into `outDir` (created when missing). An existing report of that name is never overwritten. */
 export async function writeSignedReport(
   report: Report,
@@ -124,14 +134,16 @@ export async function writeSignedReport(
 ): Promise<WrittenReport> {
   await mkdir(outDir, { recursive: true });
   const base = join(outDir, reportBaseName(report));
+  const done: string[] = [];
   for (const f of reportFiles(report, privateKey, lang)) {
     const path = `${base}${f.suffix}`;
     try {
       await writer(path, f.bytes, f.suffix === '.json');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST' && f.suffix === '.json') throw new Error(`${path} already exists; not overwriting a report`);
-      throw err;
+      throw done.length > 0 ? new PartialWriteError(err as Error, done) : err;
     }
+    done.push(path);
   }
   return pathsOf(base);
 }
@@ -145,7 +157,8 @@ export interface SafeWriteResult {
 /**
  * Write the report to `outDir`; when that fails (a read-only or full stick, a folder removed during
  * the scan), write the whole set to a new private folder under the temporary directory instead
- * ($TMPDIR/baomi-reports-XXXXXX) and say so. Throws only when both fail.
+ * ($TMPDIR/baomi-reports-XXXXXX, else under the home folder) and say so; then remove the incomplete
+ * set from `outDir` (a JSON without its signature there would only mislead). Throws only when all fail.
  */
 export async function writeReportSafely(
   report: Report,
@@ -161,13 +174,18 @@ export async function writeReportSafely(
     first = err as Error;
   }
   const reason = first.message;
-  let dir: string;
-  try {
-    dir = await mkdtemp(join(opts.fallbackParent ?? tmpdir(), 'baomi-reports-'));
-    return { written: await writeSignedReport(report, dir, privateKey, lang), fallback: { reason, dir } };
-  } catch (err) {
-    throw new Error(`could not write the report to ${outDir} (${reason}), nor to a fallback folder (${(err as Error).message})`);
+  const failures: string[] = [];
+  for (const parent of opts.fallbackParent !== undefined ? [opts.fallbackParent] : [tmpdir(), homedir()]) {
+    try {
+      const dir = await mkdtemp(join(parent, 'baomi-reports-'));
+      const written = await writeSignedReport(report, dir, privateKey, lang);
+      if (first instanceof PartialWriteError) for (const p of first.written) await unlink(p).catch(() => undefined);
+      return { written, fallback: { reason, dir } };
+    } catch (err) {
+      failures.push((err as Error).message);
+    }
   }
+  throw new Error(`could not write the report to ${outDir} (${reason}), nor to a fallback folder (${failures.join('; ')})`);
 }
 
 export interface VerifyResult {

@@ -66,7 +66,7 @@ describe('writeReportSafely', () => {
     expect(await verifyReportFile(r.written.jsonPath)).toMatchObject({ ok: true });
   });
 
-  it('a failure half-way (ENOSPC on the HTML) also sends the whole set to the fallback', async () => {
+  it('a failure half-way (ENOSPC on the HTML) sends the whole set to the fallback and removes the partial one', async () => {
     const full: FileWriter = async (path, data, noClobber) => {
       if (path.endsWith('.html')) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
       await writeAtomic(path, data, noClobber);
@@ -75,6 +75,8 @@ describe('writeReportSafely', () => {
     const r = await writeReportSafely(report(), join(dir, 'full'), key, 'en', { writer: full, fallbackParent: parent });
     expect(r.fallback?.reason).toMatch(/ENOSPC/);
     expect((await readdir(r.fallback!.dir)).length).toBe(6);
+    // the incomplete set (JSON, text and their signatures) is removed once the whole set is safe elsewhere
+    expect(await readdir(join(dir, 'full'))).toEqual([]);
   });
 
   it('when the fallback fails too, says both reasons', async () => {
