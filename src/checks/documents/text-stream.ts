@@ -280,6 +280,12 @@ function alignedStart(b: Uint8Array, end: number, back: number, enc: NeedleEncod
   return s;
 }
 
+const WIN = Buffer.allocUnsafe(2 * BIN_WINDOW + 16);
+/** Per needle form (a worker keeps its forms): the bytes of its neighbours (see quickNeighbour). */
+const QUICK = new WeakMap<NeedleForm, { left: Buffer[]; right: Buffer[] }>();
+/** Hits of one piece from the native search (random bytes: ~100 a MiB; a piece with more is searched again in JavaScript). */
+const FOUND = new Int32Array(1 << 16);
+
 /**
  * Markings in a file taken as binary (an executable, a picture, text made to look like one by a NUL
  * or a header): the sniffer decided it has no text to decode, but its bytes are searched all the
@@ -295,9 +301,8 @@ export class BinaryMarkings {
   private readonly seen = new Set<string>();
   private readonly near: Map<string, ReturnType<typeof needleNeighbours>>;
   private readonly overlap: number;
-  private readonly win = Buffer.allocUnsafe(2 * BIN_WINDOW + 16);
-  /** Hits of one piece from the native search (random bytes: ~100 a MiB; a piece with more is searched again in JavaScript). */
-  private readonly found = new Int32Array(1 << 16);
+  private readonly win = WIN;
+  private readonly found = FOUND;
   /** Hits looked at, and hits whose window was decoded (for measuring). */
   hits = 0;
   windows = 0;
@@ -323,6 +328,8 @@ export class BinaryMarkings {
       if (n === 0) break;
       beat?.();
       const chunk = buf.subarray(0, n);
+      this.chunk = chunk;
+      this.chunkPos = pos;
       const last = pos + n >= size || n < len;
       // hits starting in the overlap are found again by the next piece
       const limit = last ? n : n - this.overlap;
@@ -340,6 +347,7 @@ export class BinaryMarkings {
           for (let i = chunk.indexOf(f.bytes); i >= 0 && i < limit; i = chunk.indexOf(f.bytes, i + 1)) this.hit(read, size, pos + i, f);
         }
       }
+      this.chunk = Buffer.alloc(0);
       if (last) break;
       // a piece of zeros may be a hole of a sparse file: go on at the next data
       if (dataFrom && chunk[0] === 0 && chunk.subarray(1).equals(chunk.subarray(0, n - 1))) {
@@ -360,8 +368,7 @@ export class BinaryMarkings {
     }
     this.windows++;
     const start0 = Math.max(0, at - BIN_WINDOW);
-    const n = read(this.win, start0);
-    const w = this.win.subarray(0, n);
+    const w = this.bytesAt(read, start0, 2 * BIN_WINDOW + 16);
     const rel = at - start0;
     const s = alignedStart(w, rel, BIN_WINDOW, f.encoding);
     const before = decode(w.subarray(s, rel), f.encoding).replace(CONTROLS, '\n');
@@ -382,8 +389,20 @@ export class BinaryMarkings {
     }
   }
 
+  /** The piece being searched and where it starts (windows inside it are not read again). */
+  private chunk: Buffer = Buffer.alloc(0);
+  private chunkPos = 0;
+
+  /** Up to `len` bytes from `start` (fewer at the end of the file): from the piece at hand when they are in it. */
+  private bytesAt(read: ReadAt, start: number, len: number): Buffer {
+    const rel = start - this.chunkPos;
+    if (rel >= 0 && rel + len <= this.chunk.length) return this.chunk.subarray(rel, rel + len);
+    const n = read(this.win, start);
+    return this.win.subarray(0, Math.min(n, len));
+  }
+
   /** Per form: the bytes of its needle's neighbours in its encoding (see quickNeighbour). */
-  private readonly quick = new Map<NeedleForm, { left: Buffer[]; right: Buffer[] }>();
+  private readonly quick = QUICK;
 
   /**
    * The neighbour test on bytes: true when a neighbour's bytes touch the needle, false when the
@@ -411,8 +430,7 @@ export class BinaryMarkings {
     }
     if (q.left.length === 0 && q.right.length === 0) return undefined;
     const start0 = Math.max(0, at - 8);
-    const n = read(this.win, start0);
-    const w = this.win.subarray(0, Math.min(n, 16 + f.bytes.length + 8));
+    const w = this.bytesAt(read, start0, 16 + f.bytes.length);
     const rel = at - start0;
     const after = rel + f.bytes.length;
     for (const b of q.left) if (rel >= b.length && w.subarray(rel - b.length, rel).equals(b)) return true;
@@ -437,8 +455,7 @@ export class BinaryMarkings {
   /** Does a character a keyword needs stand next to the needle (whitespace and controls skipped)? */
   private neighbour(read: ReadAt, size: number, at: number, f: NeedleForm, nb: ReturnType<typeof needleNeighbours>): boolean {
     const start0 = Math.max(0, at - BIN_NEAR);
-    const n = read(this.win, start0);
-    const w = this.win.subarray(0, Math.min(n, 2 * BIN_NEAR + f.bytes.length));
+    const w = this.bytesAt(read, start0, 2 * BIN_NEAR + f.bytes.length);
     const rel = at - start0;
     if (nb.left.size > 0) {
       const s = alignedStart(w, rel, BIN_NEAR, f.encoding);
