@@ -578,9 +578,22 @@ static uint8_t kind_of_mode(mode_t m) {
   return K_UNKNOWN;
 }
 
-// listDir(path) → [names, kinds]: a folder's entries ("." and ".." left out) in the order the file
-// system gives them; each name a string when it is UTF-8, else a Buffer of its bytes; kinds a
-// Buffer, one K_* per name (the directory entry's type; lstat's when the file system gives none).
+struct entry {
+  size_t off, len;  // the name in the arena
+  uint8_t kind;
+};
+
+// qsort_r's comparator: names in byte order (the arena passed along: threads list at once).
+static int by_bytes(const void *a, const void *b, void *arena) {
+  const struct entry *x = a, *y = b;
+  const char *s = arena;
+  int c = memcmp(s + x->off, s + y->off, x->len < y->len ? x->len : y->len);
+  return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+// listDir(path) → [names, kinds]: a folder's entries ("." and ".." left out) in byte order of
+// their names; each name a string when it is UTF-8, else a Buffer of its bytes; kinds a Buffer,
+// one K_* per name (the directory entry's type; lstat's when the file system gives none).
 // The folder is opened with O_NOATIME where the kernel allows it — listing a folder moves its
 // access time as reading a file does, and Node's readdir cannot be asked not to — never through
 // a final symbolic link and never blocking. Throws as Node's readdir does (code, errno, syscall).
@@ -610,16 +623,12 @@ static napi_value list_dir(napi_env env, napi_callback_info info) {
     throw_errno(env, err, "scandir");
     return NULL;
   }
-  napi_value names;
-  if (napi_create_array(env, &names) != napi_ok) {
-    closedir(d);
-    napi_throw_error(env, NULL, "listDir: no memory");
-    return NULL;
-  }
-  size_t count = 0, cap = 256;
-  uint8_t *kinds = malloc(cap);
+  // names into one arena, entries beside them; sorted, then handed over in one pass
+  size_t count = 0, cap = 256, used = 0, acap = 16384;
+  struct entry *ents = malloc(cap * sizeof *ents);
+  char *arena = malloc(acap);
   int err = 0;
-  if (kinds == NULL) err = ENOMEM;
+  if (ents == NULL || arena == NULL) err = ENOMEM;
   while (err == 0) {
     errno = 0;
     struct dirent *e = readdir(d);
@@ -644,33 +653,51 @@ static napi_value list_dir(napi_env env, napi_callback_info info) {
       }
     }
     size_t len = strlen(n);
-    napi_value v;
-    napi_status s = utf8_valid((const uint8_t *)n, len) ? napi_create_string_utf8(env, n, len, &v) : napi_create_buffer_copy(env, len, n, NULL, &v);
-    if (s != napi_ok || napi_set_element(env, names, (uint32_t)count, v) != napi_ok) {
-      err = ENOMEM;
-      break;
-    }
     if (count == cap) {
-      uint8_t *more = realloc(kinds, cap * 2);
+      struct entry *more = realloc(ents, cap * 2 * sizeof *ents);
       if (more == NULL) {
         err = ENOMEM;
         break;
       }
-      kinds = more;
+      ents = more;
       cap *= 2;
     }
-    kinds[count++] = k;
+    if (used + len > acap) {
+      size_t want = acap * 2 > used + len ? acap * 2 : used + len;
+      char *more = realloc(arena, want);
+      if (more == NULL) {
+        err = ENOMEM;
+        break;
+      }
+      arena = more;
+      acap = want;
+    }
+    memcpy(arena + used, n, len);
+    ents[count++] = (struct entry){used, len, k};
+    used += len;
   }
   closedir(d);
+  napi_value names, kv, out;
+  uint8_t *kinds = NULL;
+  if (err == 0 && napi_create_array_with_length(env, count, &names) != napi_ok) err = ENOMEM;
+  if (err == 0 && napi_create_buffer(env, count, (void **)&kinds, &kv) != napi_ok) err = ENOMEM;
+  if (err == 0) {
+    qsort_r(ents, count, sizeof *ents, by_bytes, arena);
+    for (size_t i = 0; i < count && err == 0; i++) {
+      const char *nm = arena + ents[i].off;
+      size_t len = ents[i].len;
+      napi_value v;
+      napi_status st = utf8_valid((const uint8_t *)nm, len) ? napi_create_string_utf8(env, nm, len, &v) : napi_create_buffer_copy(env, len, nm, NULL, &v);
+      if (st != napi_ok || napi_set_element(env, names, (uint32_t)i, v) != napi_ok) err = ENOMEM;
+      else kinds[i] = ents[i].kind;
+    }
+  }
+  free(ents);
+  free(arena);
   if (err != 0) {
-    free(kinds);
     throw_errno(env, err, "scandir");
     return NULL;
   }
-  napi_value kv, out;
-  napi_status s = napi_create_buffer_copy(env, count, kinds, NULL, &kv);
-  free(kinds);
-  CHECK(s);
   CHECK(napi_create_array_with_length(env, 2, &out));
   CHECK(napi_set_element(env, out, 0, names));
   CHECK(napi_set_element(env, out, 1, kv));

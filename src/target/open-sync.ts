@@ -74,7 +74,7 @@ export function specialModeName(mode: number): string {
   return 'not a regular file';
 }
 
-/** A folder's entries: names (a string when UTF-8, else the bytes) and their LIST_KIND, in the file system's order. */
+/** A folder's entries: names (a string when UTF-8, else the bytes) and their LIST_KIND (native: in byte order of the names). */
 export interface RawListing {
   names: Array<string | Buffer>;
   kinds: Uint8Array;

@@ -83,8 +83,8 @@ export function errorReason(err: unknown): string {
 
 /**
  * Throws what readdir throws (the caller lists the folder as a gap). With the native part, the
- * folder is listed without moving its access time (O_NOATIME, see target/open-sync.ts); names
- * that are not UTF-8 come as bytes, and the folder is then sorted by bytes. Without it, names are
+ * folder is listed without moving its access time (O_NOATIME, see target/open-sync.ts), in byte
+ * order of the names (sorted in C), names that are not UTF-8 as bytes. Without it, names are
  * listed as strings (Node's fast path) and the folder again as bytes only when one of them did not
  * decode (U+FFFD). Names in name order, or in byte order for a folder with a name that is not
  * UTF-8 — the same order on every run either way, so that a resumed folder skips exactly what was
@@ -121,25 +121,17 @@ function listFolderBytes(p: Place, host: string | Buffer, skip: ReadonlySet<stri
   return out;
 }
 
-/** The native listing (names: strings when UTF-8, else Buffers), in the orders listFolder promises. */
+/** The native listing: names in byte order (strings when UTF-8, else Buffers), with their kinds. */
 function listFolderNative(p: Place, [names, kinds]: [Array<string | Buffer>, Uint8Array], skip: ReadonlySet<string>): Listing {
-  const order = names.map((_, i) => i);
-  if (names.every((n) => typeof n === 'string')) {
-    const s = names as string[];
-    order.sort((a, b) => (s[a]! < s[b]! ? -1 : s[a]! > s[b]! ? 1 : 0));
-  } else {
-    const b = names.map(asBytes);
-    order.sort((x, y) => Buffer.compare(b[x]!, b[y]!));
-  }
   const out: Listing = { files: [], subdirs: [], symlinks: 0, specials: [] };
-  for (const i of order) {
+  for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
     const kind = kinds[i]!;
-    if (kind === LIST_KIND.dir) {
+    if (kind === LIST_KIND.file) out.files.push(name);
+    else if (kind === LIST_KIND.dir) {
       const sub = child(p, name);
       if (!skip.has(sub.t)) out.subdirs.push(sub);
     } else if (kind === LIST_KIND.symlink) out.symlinks++;
-    else if (kind === LIST_KIND.file) out.files.push(name);
     else out.specials.push({ name, what: specialKindName(kind) });
   }
   return out;
