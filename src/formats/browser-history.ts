@@ -13,6 +13,16 @@
  * (plus its `-wal` when there is one, replayed by `sqlite-wal.ts`) and opened in memory with sql.js,
  * so the inspected files are never opened by SQLite and never changed. Any SQLite problem gives a
  * {@link HistoryFailure}, never an exception.
+ *
+ * The file belongs to the person inspected, and SQLite runs what the schema says. Before any query,
+ * the schema is read from `sqlite_master` and a history whose tables are not plain tables — a view,
+ * a virtual table, a generated column (an expression SQLite evaluates on every read: one can take
+ * seconds per row) — is refused (`refused`): no browser writes one. SQLite's own heap is capped
+ * (`PRAGMA hard_heap_limit`, {@link ParseHistoryOptions.heapLimitBytes}); going over it is
+ * `out-of-memory`. What cannot be recognised — a b-tree whose pages point many times at the same
+ * child, claiming 10^15 rows in a few kilobytes — can only be bounded in time: this function is
+ * synchronous SQLite, so callers that read untrusted files run it in a worker they can terminate
+ * (`checks/network/history-worker.ts`).
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -77,7 +87,11 @@ export type HistoryErrorKind =
   /** The SQLite engine (sql.js wasm) could not be loaded. */
   | 'engine'
   /** Any other SQLite error. */
-  | 'sqlite-error';
+  | 'sqlite-error'
+  /** A history-shaped database whose tables are views, virtual tables or have generated columns. */
+  | 'refused'
+  /** SQLite needed more heap than {@link ParseHistoryOptions.heapLimitBytes}. */
+  | 'out-of-memory';
 
 export interface HistoryFailure {
   error: { kind: HistoryErrorKind; message: string };
@@ -97,7 +111,12 @@ export interface ParseHistoryOptions {
   evidence?: 'minimal' | 'full';
   /** Cap on `urls` (default 5000). */
   maxUrls?: number;
+  /** Cap on SQLite's own heap (`PRAGMA hard_heap_limit`), default {@link DEFAULT_SQLITE_HEAP_BYTES}. */
+  heapLimitBytes?: number;
 }
+
+/** Default cap on SQLite's heap while summarising one history (the image itself is not in it). */
+export const DEFAULT_SQLITE_HEAP_BYTES = 128 * 1024 * 1024;
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -244,6 +263,7 @@ function errorMessage(err: unknown): string {
 
 function classifySqliteError(err: unknown): HistoryErrorKind {
   const msg = errorMessage(err).toLowerCase();
+  if (msg.includes('out of memory')) return 'out-of-memory';
   if (msg.includes('not a database') || msg.includes('malformed') || msg.includes('corrupt')) return 'corrupt';
   return 'sqlite-error';
 }
@@ -284,6 +304,63 @@ function detectFamily(tables: ReadonlySet<string>): HistoryFamily | undefined {
   if (tables.has('urls') && tables.has('visits')) return 'chromium';
   if (tables.has('moz_places') && tables.has('moz_historyvisits')) return 'firefox';
   return undefined;
+}
+
+/** The objects a summary queries, per family (SQLite names are case-insensitive: compared lower-cased). */
+const QUERIED: Record<HistoryFamily, readonly string[]> = {
+  chromium: ['urls', 'visits', 'meta', 'visit_source'],
+  firefox: ['moz_places', 'moz_historyvisits'],
+};
+
+interface SchemaObject {
+  type: string;
+  name: string;
+  sql: string;
+}
+
+/** Tables and views from `sqlite_master` (its own rows only: nothing of the history is evaluated). */
+function schemaObjects(db: Database): SchemaObject[] {
+  return all(db, `SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view')`).map((r) => ({
+    type: String(r[0]),
+    name: String(r[1]),
+    sql: typeof r[2] === 'string' ? r[2] : '',
+  }));
+}
+
+/** A name as it may be printed: quoted, control characters escaped, cut at 60 characters. */
+function shown(name: string): string {
+  const cut = name.length > 60 ? `${name.slice(0, 60)}…` : name;
+  return `\`${cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}\``;
+}
+
+/**
+ * Why the objects a summary would query are not what a browser writes — a view, a virtual table, a
+ * generated column (hidden 2/3 in `PRAGMA table_xinfo`) or a hidden column — or an empty list.
+ * Only the schema is read: `table_xinfo` parses the CREATE statement and evaluates nothing.
+ */
+function hostileSchema(db: Database, family: HistoryFamily, objects: readonly SchemaObject[]): string[] {
+  const reasons: string[] = [];
+  for (const want of QUERIED[family]) {
+    for (const o of objects) {
+      if (o.name.toLowerCase() !== want) continue;
+      if (o.type === 'view') {
+        reasons.push(`${shown(o.name)} is a view, not a table`);
+        continue;
+      }
+      if (/^\s*create\s+virtual\s+table\b/i.test(o.sql)) {
+        reasons.push(`${shown(o.name)} is a virtual table`);
+        continue;
+      }
+      const cols = all(db, `PRAGMA table_xinfo("${o.name.replace(/"/g, '""')}")`);
+      for (const c of cols) {
+        const hidden = num(c[6]) ?? 0;
+        if (hidden === 0) continue;
+        const what = hidden === 1 ? 'a hidden column' : 'a generated column';
+        reasons.push(`column ${shown(String(c[1]))} of ${shown(o.name)} is ${what}`);
+      }
+    }
+  }
+  return reasons;
 }
 
 /**
@@ -480,15 +557,27 @@ export async function parseBrowserHistory(dbBytes: Buffer, opts: ParseHistoryOpt
   let db: Database | undefined;
   try {
     db = new SQL.Database(image);
-    const tables = new Set(
-      all(db, `SELECT name FROM sqlite_master WHERE type = 'table'`).map((r) => String(r[0])),
-    );
-    const family = detectFamily(tables);
+    // SQLite's heap capped, sorts and temporary tables kept in it (not in files of the engine's
+    // in-memory file system, which no cap would reach).
+    all(db, `PRAGMA hard_heap_limit = ${Math.max(1, Math.floor(opts.heapLimitBytes ?? DEFAULT_SQLITE_HEAP_BYTES))}`);
+    all(db, 'PRAGMA temp_store = MEMORY');
+    const objects = schemaObjects(db);
+    const tables = new Set(objects.filter((o) => o.type === 'table').map((o) => o.name));
+    // Views count here, so that one standing in for a history table is refused, not taken for another program's file.
+    const family = detectFamily(new Set(objects.map((o) => o.name.toLowerCase())));
     if (family === undefined) {
       const names = [...tables].sort().slice(0, 8).join(', ');
       return fail('unsupported-schema', `neither Chromium nor Firefox history (tables: ${names || 'none'})`);
     }
-    if (family === 'chromium' && !tables.has('meta')) warnings.push('Chromium history without a meta table');
+    const hostile = hostileSchema(db, family, objects);
+    if (hostile.length > 0) {
+      const more = hostile.length > 5 ? ` (and ${hostile.length - 5} more)` : '';
+      return fail(
+        'refused',
+        `not queried: ${hostile.slice(0, 5).join('; ')}${more} — no browser writes this; a history built to stall or mislead its reader`,
+      );
+    }
+    if (family === 'chromium' && !objects.some((o) => o.name.toLowerCase() === 'meta')) warnings.push('Chromium history without a meta table');
     const summary = summarise(db, family, opts, warnings);
     if (replay !== undefined) {
       summary.wal = { framesApplied: replay.framesApplied, framesIgnored: replay.framesIgnored, commits: replay.commits };

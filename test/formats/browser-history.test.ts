@@ -303,3 +303,57 @@ describe('errors are results, never exceptions', () => {
     expect(isHistoryFailure(r) && r.error.kind).toBe('unsupported-schema');
   });
 });
+
+describe('a history built to stall or exhaust its reader', () => {
+  // Built with sql.js from the Chrome 63 schema (test/hostile/sqlite-hostile.ts). Each of the refused
+  // ones, queried as today's main queried them, takes minutes to forever; here the schema is read
+  // first and they are refused in milliseconds.
+  const refused = async (bytes: Buffer): Promise<string> => {
+    const t = performance.now();
+    const r = await parseBrowserHistory(bytes);
+    expect(performance.now() - t).toBeLessThan(5000);
+    if (!isHistoryFailure(r)) throw new Error(`expected a refusal, got a summary of ${r.totalVisits} visits`);
+    expect(r.error.kind).toBe('refused');
+    return r.error.message;
+  };
+
+  it('a generated visit_time (a third of a second per row read: 10,000 rows, an hour) is refused before any query', async () => {
+    const { chromeHistory, EXPENSIVE_VISIT_TIME, CHROME_TABLES } = await import('../hostile/sqlite-hostile.js');
+    const visits = CHROME_TABLES.visits.replace('visit_time INTEGER NOT NULL', EXPENSIVE_VISIT_TIME);
+    expect(await refused(await chromeHistory({}, { visits: 10_000, rewrite: { visits } }))).toBe(
+      'not queried: column `visit_time` of `visits` is a generated column — no browser writes this; a history built to stall or mislead its reader',
+    );
+  });
+
+  it('meta, visit_source or visits as a view over an endless recursive CTE; urls as an FTS4 table: refused, each named', async () => {
+    const { chromeHistory, ENDLESS } = await import('../hostile/sqlite-hostile.js');
+    const view = (name: string, cols: string): string => `CREATE VIEW ${name} AS SELECT ${cols} FROM (${ENDLESS})`;
+    expect(await refused(await chromeHistory({ meta: view('meta', `'version' AS key, n AS value`) }))).toMatch(/^not queried: `meta` is a view, not a table — /);
+    expect(await refused(await chromeHistory({ visit_source: view('visit_source', 'n AS id, 0 AS source') }))).toMatch(/`visit_source` is a view/);
+    expect(await refused(await chromeHistory({ visits: view('Visits', 'n AS id, 1 AS url, n AS visit_time') }, { indexes: false }))).toMatch(/`Visits` is a view/);
+    expect(await refused(await chromeHistory({ urls: 'CREATE VIRTUAL TABLE urls USING fts4(id, url, title, visit_count, typed_count, last_visit_time, hidden)' }, { indexes: false }))).toMatch(/`urls` is a virtual table/);
+  });
+
+  it('Firefox: a generated visit_date is refused; a name with control characters is printed escaped', async () => {
+    const { firefoxHistory } = await import('../hostile/sqlite-hostile.js');
+    const bytes = await firefoxHistory(
+      'CREATE TABLE moz_historyvisits (id INTEGER PRIMARY KEY, place_id INTEGER, visit_date INTEGER GENERATED ALWAYS AS (id * 1000) STORED, "x\x1b[2J" INTEGER AS (1))',
+    );
+    expect(await refused(bytes)).toBe(
+      'not queried: column `visit_date` of `moz_historyvisits` is a generated column; column `x\\x1b[2J` of `moz_historyvisits` is a generated column — no browser writes this; a history built to stall or mislead its reader',
+    );
+  });
+
+  it('the real Chrome schema is not refused (the same builder, nothing swapped): 100 visits', async () => {
+    const { chromeHistory } = await import('../hostile/sqlite-hostile.js');
+    expect(ok(await parseBrowserHistory(await chromeHistory())).totalVisits).toBe(100);
+  });
+
+  it("SQLite's heap is capped: a visits table claiming 34 million rows in 36 KiB (GROUP BY sorts them all) ends as out-of-memory, not a process of gigabytes", async () => {
+    const { tableBomb } = await import('../hostile/sqlite-hostile.js');
+    const r = await parseBrowserHistory(await tableBomb(1), { heapLimitBytes: 32 * 1024 * 1024 });
+    expect(isHistoryFailure(r) && r.error).toEqual({ kind: 'out-of-memory', message: 'SQLite: out of memory' });
+    // and the cap is per call: the next read with the default cap is whole
+    expect(ok(await parseBrowserHistory(readFileSync(PLASO_CHROME))).totalVisits).toBe(69);
+  });
+});
