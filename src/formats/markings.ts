@@ -28,17 +28,29 @@
  * quotation marks, examples and table columns. So a candidate is a **mention** when any of these
  * holds (checked in this order):
  *   - it overlaps a hard negative (国家秘密, 商业秘密, 机密性, 绝密级, 非密, 设备密级, 秘密花园, 绝密档案 …),
- *     or touches one on the same line (秘密 ★★★★☆ is a rating);
+ *     or touches one on the same line (秘密 ★★★★☆ is a rating); a hard negative read across a line or
+ *     cell break is two words (工作秘密 in A1 over a header cell 任务名称 is not 秘密任务);
  *   - it is an unticked form option (密级：□绝密 □机密);
  *   - it is inside quotation marks “” 「」 『』 《》 〈〉 ‘’ "" on its line;
  *   - a mention verb stands just before it in its phrase (标注, 标明, 注明, 应当, 不得, 例如, 分为 …) or a
  *     word follows it directly (字样, 标志, 等, 的, 以上 …); 密级为/是机密 is a statement, not a label;
  *   - it is inside a sentence: text runs into it on both sides with no line/cell/space boundary, or
  *     a comma or colon (，、；：) runs into it (an enumeration, or the value of a field other than 密级);
+ *   - a word runs into a star form with no period (共享秘密*, 咱俩的秘密☆);
+ *   - a weak or medium form in a table's data cell: in a sheet (`sheet:` parts) any cell but the
+ *     sheet's first; in other text a tab-separated cell below the first such row;
+ *   - a weak or medium form on the line under a chat message header (a time to the second);
  *   - one of the 3 lines before it introduces examples (示例, 例如, 如下, 格式为 …);
  *   - all three state-secret levels would count in the part (a table or list of levels), or two
  *     would and the form is not strong (with two, the first strong candidate near the start keeps
  *     its verdict);
+ * An asterisk (`*` ＊ ✱ …: `heuristics.asterisks`) read as the star is one only when a secrecy
+ * period follows it (秘密*1年, but not *1年* emphasis) or it ends its line or cell, it is on the
+ * level's line, and no asterisk stands right before the level: else it is a comment delimiter
+ * (`/* 共享秘密 *\/`), emphasis or an emoticon (秘密*^_^*), and the level is judged as the bare word.
+ * A weak form must be set apart by line/cell breaks or a wide gap (two spaces or more); a medium
+ * form must start its line so: one space (`// 内部使用`, `第一章　秘密`) does not set a word apart.
+ *
  * Otherwise the verdict depends on the strength of the form:
  *   - strong (★ after the level, a 密级 label, a ticked box, 内部资料 注意保存): a **marking**;
  *   - medium (level + period without ★, 内部资料/内部使用, 【机密】): a **marking** when it starts its
@@ -129,6 +141,12 @@ export interface MarkingHeuristics {
   nearStartChars: number;
   headerPart: RegExp;
   fileNamePart: RegExp;
+  /** Part names that are spreadsheet sheets (one line a row, cells split by tabs). */
+  sheetPart: RegExp;
+  /** Star characters that are also asterisks (comment delimiters, emphasis, emoticons). */
+  asterisks: string;
+  /** A chat message header line (name, date, time to the second): the line under it is a message. */
+  messageHeader: RegExp | undefined;
   verbWindow: number;
   verbsBefore: string[];
   wordsAfter: string[];
@@ -259,7 +277,8 @@ export function compileGrammar(doc: unknown, path = '<inline>'): MarkingGrammar 
       const source = expand(p['regex'], `${w}.regex`);
       let regex: RegExp;
       try {
-        regex = new RegExp(source, 'gu');
+        // `d`: group indices, to find the star (runPattern judges what follows it).
+        regex = new RegExp(source, 'gdu');
       } catch (e) {
         return void problems.push(`${w}.regex: ${(e as Error).message}`);
       }
@@ -338,6 +357,9 @@ export function compileGrammar(doc: unknown, path = '<inline>'): MarkingGrammar 
     nearStartChars: num('near_start_chars', 80),
     headerPart: re('header_part'),
     fileNamePart: re('file_name_part'),
+    sheetPart: re('sheet_part'),
+    asterisks: typeof h['asterisks'] === 'string' ? h['asterisks'] : '',
+    messageHeader: h['message_header'] === undefined ? undefined : re('message_header'),
     verbWindow: num('verb_window', 6),
     verbsBefore: list('verbs_before'),
     wordsAfter: list('words_after'),
@@ -346,6 +368,8 @@ export function compileGrammar(doc: unknown, path = '<inline>'): MarkingGrammar 
     sentencePunct: typeof h['sentence_punct'] === 'string' ? h['sentence_punct'] : '',
   };
   if (typeof h['sentence_punct'] !== 'string') problems.push('heuristics.sentence_punct: must be a string');
+  if (typeof h['asterisks'] !== 'string') problems.push('heuristics.asterisks: must be a string');
+  else for (const ch of h['asterisks']) if (!stars.includes(ch)) problems.push(`heuristics.asterisks: "${ch}" is not one of the stars`);
 
   if (problems.length > 0) throw new MarkingGrammarError(path, problems);
   const keywords = [...new Set(patterns.flatMap((p) => p.keywords))];
@@ -490,6 +514,8 @@ interface Candidate {
   box: string | undefined;
   suffix: boolean;
   bracket: boolean;
+  /** The regex took an asterisk for the star, and it is not one (why): the rest stands on its own evidence. */
+  notStar?: string;
 }
 
 /** Boundary found scanning away from a candidate in the original text. */
@@ -500,6 +526,17 @@ interface Side {
   boundary: BoundaryKind | undefined;
   /** Nearest significant character on that side (undefined at the part's edge). */
   ch: string | undefined;
+  /** Whitespace characters (not line/cell breaks) between the candidate and that character. */
+  spaces: number;
+}
+
+/**
+ * A boundary that sets a word apart as a label: a line or cell break, the part's edge, a file-name
+ * separator, or a run of two spaces or more (a layout gap). A single space is not: `// 内部使用`,
+ * ` * 秘密` (a comment leader), `第一章　秘密` (a chapter title) keep words on one line.
+ */
+function strongBoundary(s: Side): boolean {
+  return s.boundary !== undefined && (s.boundary !== 'space' || s.spaces >= 2);
 }
 
 interface PartContext {
@@ -512,6 +549,8 @@ interface PartContext {
   glyphLines: boolean;
   isHeader: boolean;
   isFileName: boolean;
+  /** A spreadsheet sheet (one line a row, tab-separated cells). */
+  isSheet: boolean;
   /** A later window of a longer text (FindMarkingsOptions.continued). */
   continued: boolean;
 }
@@ -698,11 +737,11 @@ function side(ctx: PartContext, from: number, dir: -1 | 1): Side {
       hard ??= 'sep';
     } else {
       const boundary = hard ?? (spaceBoundary(ctx, spaces, ideographic) ? 'space' : undefined);
-      return { boundary, ch: String.fromCharCode(c) };
+      return { boundary, ch: String.fromCharCode(c), spaces };
     }
     i += dir;
   }
-  return { boundary: 'edge', ch: undefined };
+  return { boundary: 'edge', ch: undefined, spaces };
 }
 
 /**
@@ -802,6 +841,25 @@ function exampleBefore(ctx: PartContext, grammar: MarkingGrammar, os: number, ph
   return undefined;
 }
 
+/** Does the non-blank line before the one holding original offset `os` match `re`? */
+function previousLine(ctx: PartContext, os: number, re: RegExp): boolean {
+  const t = ctx.orig;
+  let a = os;
+  while (a > 0 && !isLineBreak(t.charCodeAt(a - 1))) a--;
+  const lines = t.slice(Math.max(0, a - 200), a).split(/[\n\r\v\u2028\u2029]/).filter((l) => l.trim() !== '');
+  const prev = lines[lines.length - 1];
+  return prev !== undefined && re.test(prev);
+}
+
+/** Is original offset `os` on the first line of the part that holds a tab (the first row of a table)? */
+function firstTableRow(ctx: PartContext, os: number): boolean {
+  const t = ctx.orig;
+  let a = os;
+  while (a > 0 && !isLineBreak(t.charCodeAt(a - 1))) a--;
+  const tab = t.indexOf('\t');
+  return tab < 0 || tab >= a;
+}
+
 function nearStart(ctx: PartContext, limit: number, s: number): boolean {
   const t = ctx.norm.text;
   let count = 0;
@@ -816,8 +874,35 @@ function groupsOf(m: RegExpExecArray): Record<string, string | undefined> {
   return (m.groups ?? {}) as Record<string, string | undefined>;
 }
 
+/**
+ * Is the character the regex read as the star really one? A star glyph (★ ☆ ✩ …) always is. An
+ * asterisk (`*` and its kin, `heuristics.asterisks`) is also a comment delimiter (`/* 共享秘密 *\/`,
+ * ` * ` leaders of a comment block), emphasis (`*秘密*`) and part of emoticons (`秘密*^_^*`), so it
+ * counts only when what follows says it is a marking's star: a secrecy period (`秘密*1年`), or the
+ * end of its line or cell (`秘密*` alone on a line, typed for ★). Returns why not, or undefined.
+ */
+function asteriskNotStar(ctx: PartContext, grammar: MarkingGrammar, levelAt: number, starAt: number, period: boolean, periodEnd: number): string | undefined {
+  const t = ctx.norm.text;
+  const map = ctx.norm.map;
+  const os = map[starAt]!;
+  if (!grammar.heuristics.asterisks.includes(ctx.orig[os]!)) return undefined;
+  if (hardBreakBetween(ctx, starAt)) return 'the asterisk is on another line (a comment leader)';
+  if (levelAt > 0 && t[levelAt - 1] === '★' && grammar.heuristics.asterisks.includes(ctx.orig[map[levelAt - 1]!]!) && !hardBreakBetween(ctx, levelAt)) {
+    return 'an asterisk before the level too (emphasis)';
+  }
+  if (period) {
+    // `*1年*`: the period wrapped in asterisks is emphasis, not a marking's period.
+    const pe = toNorm(map, periodEnd);
+    if (t[pe] === '★' && grammar.heuristics.asterisks.includes(ctx.orig[map[pe]!]!) && !hardBreakBetween(ctx, pe)) return 'an asterisk after the period too (emphasis)';
+    return undefined;
+  }
+  const after = side(ctx, os + 1, 1);
+  if (strongBoundary(after)) return undefined;
+  return 'the asterisk is followed by neither a secrecy period nor the end of the line';
+}
+
 /** Candidates of one pattern over the normalised text (period trimmed when a line/cell break splits it off). */
-function runPattern(ctx: PartContext, p: CompiledPattern, out: Candidate[]): void {
+function runPattern(ctx: PartContext, grammar: MarkingGrammar, p: CompiledPattern, out: Candidate[]): void {
   const t = ctx.norm.text;
   p.regex.lastIndex = 0;
   for (let m = p.regex.exec(t); m !== null; m = p.regex.exec(t)) {
@@ -843,12 +928,25 @@ function runPattern(ctx: PartContext, p: CompiledPattern, out: Candidate[]): voi
         end = start + cut.length;
       }
     }
+    let star = g['star'] !== undefined;
+    let notStar: string | undefined;
+    const starAt = m.indices?.groups?.['star']?.[0];
+    if (star && starAt !== undefined && starAt < end) {
+      notStar = asteriskNotStar(ctx, grammar, m.indices?.groups?.['level']?.[0] ?? start, starAt, period !== undefined, ctx.norm.map[end - 1]! + 1);
+      if (notStar !== undefined) {
+        // The match ends before the asterisk; what is left is judged on its own evidence.
+        star = false;
+        period = undefined;
+        end = starAt;
+      }
+    }
     out.push({
       pattern: p,
       start,
       end,
       level: levelText as MarkingLevel,
-      star: g['star'] !== undefined,
+      star,
+      ...(notStar !== undefined ? { notStar } : {}),
       period: period !== undefined,
       label: g['label'],
       box: g['box'],
@@ -883,6 +981,11 @@ function judge(ctx: PartContext, grammar: MarkingGrammar, c: Candidate): Judged 
   const result = (verdict: MarkingVerdict, strength: MarkingForm, near = false, drop = false): Judged => ({ c, verdict, reasons, strength, nearStart: near, drop });
 
   let strength: MarkingForm = c.pattern.form;
+  if (c.notStar !== undefined) {
+    reasons.push(`not a star: ${c.notStar}`);
+    // Without the star, a level word with no other evidence is the bare word.
+    if (c.label === undefined && c.box === undefined && !c.suffix && !c.bracket) strength = 'weak';
+  }
   if (c.star) reasons.push('star follows the level');
   if (c.period) reasons.push('secrecy period follows');
   if (c.label !== undefined) reasons.push('密级 label');
@@ -893,9 +996,11 @@ function judge(ctx: PartContext, grammar: MarkingGrammar, c: Candidate): Judged 
   else if (c.period && strength === 'weak') strength = 'medium';
 
   const alone = before.boundary !== undefined && after.boundary !== undefined;
+  // Set apart as a label: line/cell breaks or wide gaps on both sides (a single space is not enough).
+  const aloneStrict = strongBoundary(before) && strongBoundary(after);
   const kindOf = (b: BoundaryKind | undefined): string => (b === 'cell' ? 'cell' : b === 'space' ? 'space' : 'line');
   // A bare word that is not alone on its line/cell is prose: not reported at all.
-  if (strength === 'weak' && !alone) return result('mention', strength, false, true);
+  if (strength === 'weak' && !aloneStrict) return result('mention', strength, false, true);
 
   // --- mention checks, in order ---
   for (const hn of grammar.hardNegatives) {
@@ -911,6 +1016,11 @@ function judge(ctx: PartContext, grammar: MarkingGrammar, c: Candidate): Judged 
       // "*" placeholders PowerPoint leaves on the lines above a note are not).
       const hs = lo + m.index;
       const he = hs + m[0].length;
+      // A match across a line or cell break is two words, not one (工作秘密 in A1 above a header
+      // cell 任务名称 is not 秘密任务).
+      let split = false;
+      for (let k = hs + 1; k < he && !split; k++) split = hardBreakBetween(ctx, k);
+      if (split) continue;
       const overlap = hs < c.end && he > c.start;
       const touch = !overlap && (he === c.start || hs === c.end) && !hardBreakBetween(ctx, he === c.start ? he : c.end);
       if (overlap || touch) {
@@ -955,6 +1065,30 @@ function judge(ctx: PartContext, grammar: MarkingGrammar, c: Candidate): Judged 
     reasons.push('inside a sentence');
     return result('mention', strength);
   }
+  // A word runs into the level and no period follows the star (共享秘密*, 咱俩的秘密☆): the level
+  // ends a word of the sentence, it does not begin a marking. With a period (…工作机密★2年) the shape
+  // is unmistakable: extractors join a footnote or a text box to the sentence it is anchored in.
+  // (A 密级 label, a box or a bracket before it is evidence enough.)
+  if (c.star && !c.period && c.label === undefined && c.box === undefined && !c.bracket && before.boundary === undefined && before.ch !== undefined && /\p{L}/u.test(before.ch)) {
+    reasons.push('text runs into it');
+    return result('mention', strength);
+  }
+  // A chat export: the line above is a message header (name, date and time to the second).
+  if (strength !== 'strong' && grammar.heuristics.messageHeader !== undefined && previousLine(ctx, os, grammar.heuristics.messageHeader)) {
+    reasons.push('a chat message (the line above is a message header)');
+    return result('mention', strength);
+  }
+  // A table's data cell: in a sheet, anything but the sheet's first cell; in other text, a cell
+  // below the first row of tab-separated cells. A value in a list (a film titled 秘密, a column of
+  // 内部/外部), not a label of the file. Strong forms keep their verdict; the first cell, the print
+  // header and the file name are where a sheet is marked.
+  if (strength !== 'strong' && !ctx.isHeader && !ctx.isFileName) {
+    const dataCell = ctx.isSheet ? ctx.continued || !nearStart(ctx, 0, c.start) : (before.boundary === 'cell' || after.boundary === 'cell') && !firstTableRow(ctx, os);
+    if (dataCell) {
+      reasons.push(ctx.isSheet ? 'a data cell of the sheet (not its first cell)' : 'a data cell of a table (not its first row)');
+      return result('mention', strength);
+    }
+  }
   const ex = exampleBefore(ctx, grammar, os, phraseStart);
   if (ex !== undefined) {
     reasons.push(`example or list introduced by ${ex}`);
@@ -972,8 +1106,8 @@ function judge(ctx: PartContext, grammar: MarkingGrammar, c: Candidate): Judged 
 
   if (strength === 'strong') return result('marking', strength, near);
   if (strength === 'medium') {
-    if (before.boundary !== undefined && (alone || placed)) return result('marking', strength, near);
-    reasons.push(before.boundary === undefined ? 'does not start its line' : 'not alone on its line and far from the start');
+    if (strongBoundary(before) && (aloneStrict || placed)) return result('marking', strength, near);
+    reasons.push(!strongBoundary(before) ? 'does not start its line' : 'not alone on its line and far from the start');
     return result('mention', strength, near);
   }
   // weak, alone on its line/cell
@@ -1053,6 +1187,7 @@ function findInParts(parts: ReadonlyArray<MarkingPart>, grammar: MarkingGrammar,
       ...partStyle(part.text),
       isHeader: grammar.heuristics.headerPart.test(part.name),
       isFileName,
+      isSheet: grammar.heuristics.sheetPart.test(part.name),
       // a file name is whole whatever window the text around it was cut from
       continued: opts.continued === true && !isFileName,
     };
@@ -1065,7 +1200,7 @@ function findInParts(parts: ReadonlyArray<MarkingPart>, grammar: MarkingGrammar,
 
     // 3. Regexes of the patterns whose keywords were seen.
     const cands: Candidate[] = [];
-    for (const p of grammar.patterns) if (p.keywords.some((k) => seen.has(k))) runPattern(ctx, p, cands);
+    for (const p of grammar.patterns) if (p.keywords.some((k) => seen.has(k))) runPattern(ctx, grammar, p, cands);
     // Overlaps: the longest candidate wins; on a tie, the pattern listed first.
     cands.sort((a, b) => b.end - b.start - (a.end - a.start) || order.get(a.pattern)! - order.get(b.pattern)! || a.start - b.start);
     const kept: Candidate[] = [];

@@ -34,3 +34,28 @@ describe('marking matcher on held-out text', () => {
     expect(got).toEqual([...expected].sort());
   });
 });
+
+// Held-out cases for issue #13 (asterisks, chat, tables): written after the rules for #13 were done
+// and run once without changing the rules; the first run's result is in docs/markings-precision.md.
+// [part name, text, expected levels of markings]
+const cases13: Array<[string, string, string[]]> = [
+  ['text', '/**\n * 返回共享秘密 (32 字节)\n */\npublic byte[] derive() {', []],
+  ['text', '// TODO(张三): 秘密轮换 *暂不* 实现\nfunc rotate() {}', []],
+  ['text', '[2024-03-01 10:00:00] 小王: 这是秘密*^o^*\n[2024-03-01 10:00:05] 我: 好吧', []],
+  ['sheet:书单', '书名\t作者\n秘密\t东野圭吾\n白夜行\t东野圭吾', []],
+  ['text', '歌单\n1. 秘密 - 张震岳\n2. 晴天 - 周杰伦', []],
+  ['text', 'SECRET = os.environ["APP_SECRET"]  # 秘密*必须*来自环境变量\n', []],
+  ['part 1 (text/plain; charset=utf-8)', '各位：\n\n下周团建地点保密，到时揭晓，算是个小秘密 ^_^\n', []],
+  ['sheet:Sheet1', '序号\t片名\t导演\n1\t绝密飞行\t张三\n2\t机密\t李四', []],
+  ['sheet:Sheet1', '内部资料 注意保存\n序号\t名称', ['内部']],
+  ['text', '秘密*\n关于开展专项检查的通知', ['秘密']],
+  ['sheet:台账', '工作秘密\n\n序号\t设备名称', ['工作秘密']],
+  ['text', '机密＊10年\n会议纪要', ['机密']],
+];
+
+describe('marking matcher on held-out text (#13)', () => {
+  it.each(cases13)('%s %j', (name, text, expected) => {
+    const got = [...new Set(findMarkings([{ name, text }], g, { mentions: false }).map((h) => h.level))].sort();
+    expect(got).toEqual([...expected].sort());
+  });
+});

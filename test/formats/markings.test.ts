@@ -424,3 +424,77 @@ describe('long parts are matched in windows', () => {
     for (const h of hits) expect(text.slice(h.offset, h.offset + h.text.length)).toBe(h.text);
   });
 });
+
+// Issue #13: the false alarms of a real office disk, and their relatives (fixtures/documents/negatives
+// holds >= 1,000 whole files of these kinds; test/documents/negatives.test.ts).
+describe('findMarkings: an asterisk is a star only when a period or the end of the line follows', () => {
+  it.each([
+    ['a C comment ending after the word', '/* 由本方私钥与对端公钥计算共享秘密 */\nint x;'],
+    ['a C comment block: the leader on the next line', 'int f(void);\n/*\n * 秘密\n */'],
+    ['a one-line comment around the bare word', '/* 秘密 */\nint y;'],
+    ['a line comment ending in */', '// 秘密*/'],
+    ['an emoticon after the word', '放心，这是咱俩的秘密*^_^*'],
+    ['an emoticon after the word, alone on its line', '秘密*^_^*\n好的'],
+    ['*_* after the word', '秘密*_*\n'],
+    ['a star glyph after 的秘密 in a chat', '这是我们的秘密☆'],
+    ['markdown bold', '**秘密**\n'],
+    ['markdown emphasis in a sentence', '这是一个*秘密*。'],
+    ['markdown emphasis alone on a line', '*机密*\n正文'],
+    ['emphasis around the period', '# 秘密*1年*轮换一次'],
+    ['a word after the asterisk and a space', '秘密* 嘿嘿'],
+  ])('%s', (_n, text) => {
+    expect(markings(text), JSON.stringify(findMarkings(body(text), g))).toEqual([]);
+  });
+
+  it.each([
+    ['a period after the asterisk', '秘密*1年\n通知', '秘密*1年'],
+    ['the asterisk ends the line', '机密*\n关于印发实施方案的通知', '机密*'],
+    ['the asterisk ends the cell', '机密*\t第1页', '机密*'],
+    ['a full-width asterisk and a period', '绝密＊长期\n考试', '绝密＊长期'],
+    ['a footnote joined to its anchor sentence (ODF): text runs in, the star and period are unmistakable', '本季度完成三项重点工作机密★2年\n，详见附件。', '机密★2年'],
+  ])('%s', (_n, text, found) => {
+    expect(markings(text).map((h) => h.text)).toEqual([found]);
+  });
+
+  it('says why an asterisk is not a star', () => {
+    const hits = findMarkings(body('秘密*^_^*\n'), g, { mentions: true });
+    expect(hits).toEqual([]); // the bare word with an emoticon after it is prose: not even a mention
+    const star = findMarkings(body('秘密*\t^_^'), g);
+    expect(star.map((h) => h.verdict)).toEqual(['marking']); // the cell ends after the asterisk
+  });
+});
+
+describe('findMarkings: level words set in text, lists and tables', () => {
+  it.each([
+    ['a comment leader and one space: // 内部使用', 'code', '// 内部使用\nfunction f() {}'],
+    ['# 仅供内部使用', 'code', '# 仅供内部使用\nimport os'],
+    ['a chapter title: 第一章　秘密', 'body', '第一章　秘密\n他推开门。'],
+    ['a film in a data cell of a viewing log', 'sheet:观影记录', '日期\t片名\t评分\n2024-01-01\t秘密\t8\n2024-01-02\t阿凡达\t9'],
+    ['a film alone in a row (empty cells left out)', 'sheet:Sheet1', '2024年观影记录\n日期\t片名\n秘密\n2024-01-02\t阿凡达'],
+    ['内部 in a column of 内部/外部', 'sheet:通讯录', '姓名\t部门\t类型\n张三\t办公室\t内部\n李四\t财务科\t外部'],
+    ['工作秘密 in row 7 of a register', 'sheet:收文登记', '文件收发登记簿\n序号\t标题\t类别\n1\t会议纪要\t公开\n2\t通知\t内部\n3\t值班安排\t公开\n4\t年度要点\t公开\n5\t培训通知\t工作秘密'],
+    ['medium form in a data cell', 'sheet:Sheet1', '目录\n序号\t名称\n1\t内部资料'],
+    ['a TSV viewing log (text): a data cell below the first row', 'text', '日期\t片名\t评分\n2024-01-01\t秘密\t8'],
+    ['a chat message under a QQ header', 'text', '2024-05-23 16:06:56 大刘\n内部\n\n2024-05-23 16:07:01 我\n好的'],
+    ['a chat message under a WeChat PC header', 'text', '大刘  2024/05/23 16:06:56\n机密\n'],
+  ])('%s', (_n, part, text) => {
+    expect(markings(text, part), JSON.stringify(findMarkings(body(text, part), g))).toEqual([]);
+  });
+
+  it.each([
+    ['工作秘密 in A1 above a task table (the header cell 任务名称 is not 秘密任务)', 'sheet:Sheet1', '工作秘密\n任务名称\t负责人\t截止日期\n整理台账\t张三\t2025-03-01', '工作秘密'],
+    ['内部 in A1', 'sheet:数据', '内部\n序号\t名称\n1\t年度计划', '内部'],
+    ['工作秘密 in the print header', 'header-footer:Sheet1', '工作秘密', '工作秘密'],
+    ['内部资料 in A1', 'sheet:Sheet1', '内部资料\n序号\t名称', '内部'],
+    ['a strong form in a data cell keeps its verdict', 'sheet:Sheet1', '目录\n序号\t名称\n1\t秘密★1年', '秘密'],
+    ['a bare word in the first row of a layout table (text)', 'body', '000123\t机密\n关于召开会议的通知', '机密'],
+    ['a bare word set apart by a wide gap', 'body', '份号：000123      机密\n通知', '机密'],
+  ])('%s', (_n, part, text, level) => {
+    expect(markings(text, part).map((h) => h.level)).toEqual([level]);
+  });
+
+  it('a data cell says why it is not counted', () => {
+    const hits = findMarkings(body('片名\n秘密', 'sheet:Sheet1'), g);
+    expect(hits.map((h) => [h.verdict, h.reasons.at(-1)])).toEqual([['mention', 'a data cell of the sheet (not its first cell)']]);
+  });
+});
