@@ -6,6 +6,13 @@
  * parsed there: nothing is opened in place by SQLite, nothing is written. A file that cannot be read
  * or parsed is a coverage item (path + reason), never silently skipped.
  *
+ * The histories belong to the people inspected: each is summarised in a worker thread
+ * (`history-worker.ts`) with a time budget of its own ({@link CollectBrowserHistoryOptions.timeoutMs})
+ * inside one for all of them ({@link CollectBrowserHistoryOptions.totalTimeoutMs}, below the probe's);
+ * one that does not finish in time is stopped and is a blocking `timeout` gap, one that needs more
+ * memory than allowed a `too-large` gap, one whose schema is not what a browser writes (a view or
+ * a generated column in place of a history table) a `corrupt` gap — and the others are still read.
+ *
  * Where the paths come from (each confirmed in at least one public source; "unconfirmed" entries are
  * searched too, since a wrong guess costs one directory lookup, and their schema is checked anyway):
  *
@@ -44,12 +51,13 @@ import type { CoverageItem } from '../../engine/types.js';
 import { TargetError, type Target } from '../../target/types.js';
 import {
   isHistoryFailure,
-  parseBrowserHistory,
   sniffSqlite,
+  type ParseHistoryOptions,
   type HistoryFamily,
   type HistoryUrl,
   type HostCount,
 } from '../../formats/browser-history.js';
+import { DEFAULT_DB_TIMEOUT_MS, HistoryReader } from './history-worker.js';
 
 /** Default cap on one history database (and on its `-wal`), in bytes. */
 export const DEFAULT_MAX_HISTORY_BYTES = 256 * 1024 * 1024;
@@ -88,7 +96,22 @@ export interface CollectBrowserHistoryOptions {
   maxBytes?: number;
   /** Cap on URLs per item at evidence `full` (default 5000). */
   maxUrls?: number;
+  /** Time budget of one database, ms (default {@link DEFAULT_DB_TIMEOUT_MS}). */
+  timeoutMs?: number;
+  /** Time budget of all databases together, ms, counted from the start (default {@link DEFAULT_TOTAL_TIMEOUT_MS}). */
+  totalTimeoutMs?: number;
+  /** Cap on the reading worker's JavaScript heap, MiB (default `DEFAULT_WORKER_HEAP_MB` of history-worker.ts). */
+  workerHeapMb?: number;
+  /** Cap on SQLite's heap, bytes (default `DEFAULT_SQLITE_HEAP_BYTES` of formats/browser-history.ts). */
+  sqliteHeapBytes?: number;
 }
+
+/**
+ * Default time for all history databases of a scan: below the `network.history` probe's 120 s, so
+ * that histories made to exhaust it leave the ones read before them, and the rest of the probe, in
+ * the report.
+ */
+export const DEFAULT_TOTAL_TIMEOUT_MS = 90_000;
 
 export interface BrowserHistoryCollection {
   items: BrowserHistoryItem[];
@@ -381,6 +404,17 @@ export async function collectBrowserHistory(
   target: Target,
   opts: CollectBrowserHistoryOptions = {},
 ): Promise<BrowserHistoryCollection> {
+  const reader = new HistoryReader(opts.workerHeapMb !== undefined ? { heapMb: opts.workerHeapMb } : {});
+  try {
+    return await collect(target, opts, reader);
+  } finally {
+    await reader.close();
+  }
+}
+
+async function collect(target: Target, opts: CollectBrowserHistoryOptions, reader: HistoryReader): Promise<BrowserHistoryCollection> {
+  const deadline = performance.now() + (opts.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS);
+  const perDb = opts.timeoutMs ?? DEFAULT_DB_TIMEOUT_MS;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_HISTORY_BYTES;
   const items: BrowserHistoryItem[] = [];
   const coverage: CoverageItem[] = [];
@@ -425,6 +459,8 @@ export async function collectBrowserHistory(
     }
   }
 
+  // The worker starts (and compiles SQLite) while the first files are read.
+  if (candidates.some((c) => c.unsupported === undefined)) reader.warm();
   for (const c of candidates) {
     opts.signal?.throwIfAborted();
     if (c.unsupported !== undefined) {
@@ -466,18 +502,49 @@ export async function collectBrowserHistory(
       // no journal: the usual case
     }
 
-    const parseOpts: Parameters<typeof parseBrowserHistory>[1] = { evidence: opts.evidence ?? 'minimal' };
-    if (wal !== undefined) parseOpts.wal = wal;
+    const parseOpts: Omit<ParseHistoryOptions, 'wal'> = { evidence: opts.evidence ?? 'minimal' };
     if (opts.maxUrls !== undefined) parseOpts.maxUrls = opts.maxUrls;
-    const r = await parseBrowserHistory(db, parseOpts);
+    if (opts.sqliteHeapBytes !== undefined) parseOpts.heapLimitBytes = opts.sqliteHeapBytes;
+    const walUsed = wal !== undefined && wal.length > 0; // (db and wal are handed to the worker below)
+    const left = Math.floor(deadline - performance.now());
+    if (left <= 0) {
+      coverage.push({
+        kind: 'timeout',
+        path: c.path,
+        reason: `${c.browser} history not read: the ${opts.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS} ms given to browser histories were spent on the ones before it`,
+        blocking: true,
+      });
+      continue;
+    }
+    const timeoutMs = Math.min(perDb, left);
+    const bounded = await reader.read(db, wal, parseOpts, { timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) });
+    if (!bounded.ok) {
+      const reason =
+        bounded.kind === 'timeout'
+          ? `${c.browser} history not read within ${timeoutMs} ms: stopped (a database made to stall its reader, or too big to read in time)`
+          : bounded.kind === 'out-of-memory'
+            ? `${c.browser} history not read: ${bounded.message} (a database made to exhaust memory, or too big)`
+            : `${c.browser} history not read: ${bounded.message}`;
+      const kind = bounded.kind === 'timeout' ? 'timeout' : bounded.kind === 'out-of-memory' ? 'too-large' : 'unreadable';
+      coverage.push({ kind, path: c.path, reason, blocking: true });
+      continue;
+    }
+    const r = bounded.result;
     if (isHistoryFailure(r)) {
-      const kind = r.error.kind === 'engine' ? 'missing-tool' : r.error.kind === 'unsupported-schema' ? 'unsupported-format' : 'corrupt';
+      const kind =
+        r.error.kind === 'engine'
+          ? 'missing-tool'
+          : r.error.kind === 'unsupported-schema'
+            ? 'unsupported-format'
+            : r.error.kind === 'out-of-memory'
+              ? 'too-large'
+              : 'corrupt';
       if (c.sweep && r.error.kind === 'unsupported-schema') continue; // a SQLite file of another program
-      coverage.push({ kind, path: c.path, reason: `${c.browser} history: ${r.error.message}`, blocking: true });
+      const what = r.error.kind === 'refused' ? 'history refused' : r.error.kind === 'out-of-memory' ? 'history not read: SQLite ran out of its memory budget' : 'history';
+      coverage.push({ kind, path: c.path, reason: `${c.browser} ${what}: ${r.error.message}`, blocking: true });
       continue;
     }
     warnings.push(...r.warnings);
-    const walUsed = wal !== undefined && wal.length > 0;
     if (walUsed && (r.wal?.framesApplied ?? 0) === 0 && r.warnings.some((w) => w.startsWith('WAL'))) {
       coverage.push({
         kind: 'corrupt',

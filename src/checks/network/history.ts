@@ -62,11 +62,26 @@ async function windowsTraces(target: Target, full: boolean, coverage: CoverageIt
   return out;
 }
 
+/**
+ * Time budgets of the browser histories (see ./_browsers.ts): each database, and all of them
+ * together — below this probe's own 120 s, so that a history made to stall its reader is a named
+ * gap and the rest of the probe is still in the report.
+ */
+const paramsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    databaseTimeoutMs: { type: 'integer', minimum: 100 },
+    historyTimeoutMs: { type: 'integer', minimum: 100 },
+  },
+};
+
 export const networkHistoryProbe: Probe = {
   id: 'network.history',
   description: 'Traces of past internet use: browser histories of every user, Windows network profiles, typed URLs.',
   platforms: ['linux', 'windows'],
   modes: ['live', 'offline'],
+  paramsSchema,
   identity: ['kind', 'path', 'guid', 'source'],
   // One shape for the three kinds (browser, network-profile, typed-urls): each fills its own fields.
   observes: S.obj({
@@ -111,11 +126,14 @@ export const networkHistoryProbe: Probe = {
     source: S.str,
   }),
   timeoutMs: 120_000,
-  async collect(ctx: ProbeContext): Promise<ProbeResult> {
+  async collect(ctx: ProbeContext, params: Record<string, unknown> = {}): Promise<ProbeResult> {
     const { target } = ctx;
     const full = ctx.options.evidence === 'full';
     const coverage: CoverageItem[] = [];
-    const browsers = await collectBrowserHistory(target, { evidence: full ? 'full' : 'minimal', signal: ctx.signal });
+    const budget: { timeoutMs?: number; totalTimeoutMs?: number } = {};
+    if (typeof params['databaseTimeoutMs'] === 'number') budget.timeoutMs = params['databaseTimeoutMs'];
+    if (typeof params['historyTimeoutMs'] === 'number') budget.totalTimeoutMs = params['historyTimeoutMs'];
+    const browsers = await collectBrowserHistory(target, { evidence: full ? 'full' : 'minimal', signal: ctx.signal, ...budget });
     coverage.push(...browsers.coverage);
     const out: Observation[] = browsers.items.map((b) => ({ kind: 'browser', ...b }));
     if (target.os.family === 'windows') {
