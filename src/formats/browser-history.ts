@@ -116,7 +116,7 @@ export interface ParseHistoryOptions {
 }
 
 /** Default cap on SQLite's heap while summarising one history (the image itself is not in it). */
-export const DEFAULT_SQLITE_HEAP_BYTES = 128 * 1024 * 1024;
+export const DEFAULT_SQLITE_HEAP_BYTES = 64 * 1024 * 1024;
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
