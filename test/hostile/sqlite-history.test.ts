@@ -16,7 +16,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectBrowserHistory } from '../../src/checks/network/_browsers.js';
 import { networkHistoryProbe } from '../../src/checks/network/history.js';
-import { HistoryReader } from '../../src/checks/network/history-worker.js';
+import { HistoryReader, parseBrowserHistoryBounded } from '../../src/checks/network/history-worker.js';
 import type { CoverageItem, ProbeOk } from '../../src/engine/types.js';
 import { isHistoryFailure } from '../../src/formats/browser-history.js';
 import { FsTarget } from '../../src/target/fs-target.js';
@@ -159,6 +159,14 @@ describe('the reading worker', () => {
     } finally {
       await reader.close();
     }
+  });
+
+  it('one file on its own (as `baomi inspect` reads one): the bomb a timeout result, a real history the same summary as in-thread', async () => {
+    const t = performance.now();
+    expect(await parseBrowserHistoryBounded(Buffer.from(BOMB), {}, { timeoutMs: 1000 })).toMatchObject({ ok: false, kind: 'timeout', message: 'not read within 1000 ms: stopped' });
+    expect(performance.now() - t).toBeLessThan(1000 + SLACK);
+    const ff = await parseBrowserHistoryBounded(Buffer.from(DFIR_FF), { wal: Buffer.from(DFIR_FF_WAL), evidence: 'full' });
+    expect(ff.ok && !isHistoryFailure(ff.result) && [ff.result.totalVisits, ff.result.urls?.length, ff.result.wal]).toEqual([4, 4, { framesApplied: 48, framesIgnored: 18, commits: 7 }]);
   });
 
   it('a result bigger than its heap cap ends the worker (V8 out of memory), a too-large gap, not the process', async () => {

@@ -257,3 +257,21 @@ export class HistoryReader {
     if (w !== undefined) await w.terminate().catch(() => undefined);
   }
 }
+
+/**
+ * One database, in a worker of its own, within `budget` (for a single file, e.g. `baomi inspect`):
+ * the same result as `parseBrowserHistory`, or why it was stopped.
+ */
+export async function parseBrowserHistoryBounded(
+  db: Buffer,
+  opts: ParseHistoryOptions = {},
+  budget: ReadBudget & { heapMb?: number } = {},
+): Promise<BoundedHistoryResult> {
+  const reader = new HistoryReader(budget.heapMb !== undefined ? { heapMb: budget.heapMb } : {});
+  const { wal, ...rest } = opts;
+  try {
+    return await reader.read(db, wal, rest, budget);
+  } finally {
+    await reader.close();
+  }
+}
