@@ -293,10 +293,20 @@ export async function runScan(args: RunArgs): Promise<RunOutput> {
     }
   });
   const judgeWith = contextValues(context);
+  const extra: CoverageItem[] = [];
+  // Reading may have changed access times where the kernel refused O_NOATIME (not root, not the
+  // owner) on a file system mounted with atime updates: the report says so (the kit mounts read-only).
+  const at = await args.target.accessTimeNotes?.().catch(() => undefined);
+  if (at && at.mount === 'atime' && at.filesWithoutNoatime + at.foldersWithoutNoatime > 0) {
+    extra.push({
+      probe: 'scan',
+      kind: 'access-times-changed',
+      reason: `reading may have changed the access times of up to ${at.filesWithoutNoatime} files and ${at.foldersWithoutNoatime} folders (run as root, or mount the disk read-only with noatime as the kit does)`,
+    });
+  }
   // A scan in which no rule could look at anything is never "complete": an empty or wrong mount
   // point, or --only with checks that do not exist on this target, checked nothing.
-  const extra: CoverageItem[] = [];
-  const looked = jobs.some((j, i) => j.rules.length > 0 && results[i]!.run.status === 'ok');
+    const looked = jobs.some((j, i) => j.rules.length > 0 && results[i]!.run.status === 'ok');
   if (rules.length > 0 && !looked) {
     extra.push({
       probe: 'scan',

@@ -21,7 +21,8 @@ const KINDS_ZH: Record<string, string> = {
   partial: '只读取了一部分', symlinks: '符号链接（未跟随）', missing: '不存在', 'missing-tool': '缺少工具', 'not-recorded': '系统未记录',
   'no-ledger': '未提供台账，无法核对登记情况', 'dirty-hive': '注册表未完整写入（事务日志不可用）', 'hive-damaged': '注册表文件损坏',
   'hive-truncated': '注册表文件被截断', 'hive-replayed': '注册表已按事务日志恢复', 'hive-check-incomplete': '注册表完整性检查未完成',
-  'unsupported-format': '不支持的格式', 'empty-volume': '磁盘为空（是否已挂载？）', 'nothing-checked': '没有任何检查项可执行',
+  'unsupported-format': '不支持的格式', 'empty-volume': '磁盘为空（是否已挂载？）', 'access-times-changed': '读取可能改变了文件的访问时间（请以 root 运行，或只读挂载）',
+  'not-regular': '特殊文件（管道、设备等），未读取', 'nothing-checked': '没有任何检查项可执行',
 };
 
 const T = {

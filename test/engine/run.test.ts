@@ -131,3 +131,19 @@ describe('runScan', () => {
     expect(new Set(out.findings.map((f) => f.id)).size).toBe(2);
   });
 });
+
+describe('access times', () => {
+  it('a scan that may have changed access times says so (not blocking); read-only or noatime mounts do not', async () => {
+    const probes = new Map([['identity', identity], ['p', probe('p')]]);
+    const notes = (mount: 'atime' | 'read-only' | 'noatime') => Object.assign(Object.create(target) as FsTarget, {
+      accessTimeNotes: async () => ({ filesWithoutNoatime: 12, foldersWithoutNoatime: 3, mount }),
+    });
+    const a = await runScan({ target: notes('atime'), rules: [rule('r1', 'p', { x: 1 })], probes, options: { profile: 'classified' }, log });
+    expect(a.coverage.find((c) => c.kind === 'access-times-changed')).toMatchObject({ probe: 'scan', reason: expect.stringMatching(/up to 12 files and 3 folders/) });
+    expect(a.coverage.find((c) => c.kind === 'access-times-changed')?.blocking).toBeUndefined();
+    for (const m of ['read-only', 'noatime'] as const) {
+      const b = await runScan({ target: notes(m), rules: [rule('r1', 'p', { x: 1 })], probes, options: { profile: 'classified' }, log });
+      expect(b.coverage.some((c) => c.kind === 'access-times-changed')).toBe(false);
+    }
+  });
+});
