@@ -124,27 +124,29 @@ function scalarHtml(v: unknown): string {
 }
 
 /** Nested values as `key: value` lines (objects flattened with dots), every string escaped. */
-function flatLines(v: unknown, prefix: string, out: string[], depth = 0): void {
+function flatLines(v: unknown, prefix: string, out: string[], words: Record<string, string>, depth = 0): void {
+  const label = prefix ? `<span class="k">${t(prefix)}:</span> ` : '';
   if (v === null || typeof v !== 'object' || depth > 4) {
-    out.push(`${prefix ? `<span class="k">${t(prefix)}:</span> ` : ''}${scalarHtml(v)}`);
+    out.push(`${label}${scalarHtml(v)}`);
     return;
   }
   if (Array.isArray(v)) {
     if (v.every((x) => x === null || typeof x !== 'object')) {
-      out.push(`${prefix ? `<span class="k">${t(prefix)}:</span> ` : ''}${v.map(scalarHtml).join('; ')}`);
+      out.push(`${label}${v.map(scalarHtml).join('; ')}`);
       return;
     }
-    v.forEach((x, i) => flatLines(x, `${prefix}[${i + 1}]`, out, depth + 1));
+    v.forEach((x, i) => flatLines(x, `${prefix}[${i + 1}]`, out, words, depth + 1));
     return;
   }
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) flatLines(x, prefix ? `${prefix}.${k}` : k, out, depth + 1);
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) flatLines(x, prefix ? `${prefix}.${words[k] ?? k}` : (words[k] ?? k), out, words, depth + 1);
 }
 
-function cellHtml(v: unknown): string {
+/** A value in a cell; objects as `key: value` lines, keys in the page's language when known. */
+function cellHtml(v: unknown, vocab?: Vocab): string {
   if (v === null || typeof v !== 'object') return scalarHtml(v);
   if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')) return v.map(scalarHtml).join('<br>');
   const lines: string[] = [];
-  flatLines(v, '', lines);
+  flatLines(v, '', lines, vocab === V.zh ? KEYS_ZH : {});
   return lines.join('<br>');
 }
 
@@ -309,7 +311,7 @@ function documentTables(fs: Finding[], v: Vocab): string {
       marks,
       { html: typeof e['size'] === 'number' ? esc(String(e['size'])) : '—', v: typeof e['size'] === 'number' ? e['size'] : 0 },
       scalarHtml(e['mtime']),
-      Object.keys(rest).length > 0 ? cellHtml(rest) : '',
+      Object.keys(rest).length > 0 ? cellHtml(rest, v) : '',
       `<code>${t(f.id)}</code>`,
       `<code class="h">${t(e['sha256'] ?? '')}</code>`,
     ];
@@ -318,9 +320,27 @@ function documentTables(fs: Finding[], v: Vocab): string {
 <h4>${esc(v.all)}</h4>${table(v, [{ head: esc(v.folder), wide: true }, { head: esc(v.file), wide: true }, { head: esc(v.maxLevel), num: true }, { head: esc(v.markings) }, { head: esc(v.size), num: true }, { head: esc(v.mtime) }, { head: esc(v.other), wide: true }, { head: esc(v.id) }, { head: 'SHA-256' }], docRows, 'docs')}`;
 }
 
+/** Chinese words for evidence keys and inventory lists (English pages show the keys as they are). */
+const KEYS_ZH: Record<string, string> = {
+  created: '创建时间', lastConnected: '最后连接', firstUsed: '首次使用', lastUsed: '最后使用', category: '网络类别', gatewayMac: '网关 MAC',
+  guid: 'GUID', keyPath: '注册表键', managed: '受管', medium: '介质', nameType: '类型代码', timesAreLocal: '本地时间', address: '地址',
+  user: '用户', users: '用户', browser: '浏览器', url: '网址', host: '站点', hosts: '站点', visits: '访问次数', internetVisits: '互联网访问次数',
+  internetHosts: '互联网站点数', firstInternetVisit: '首次访问互联网', lastInternetVisit: '最后访问互联网', topHosts: '常访问站点',
+  hostname: '主机名', remote: '远程地址', remotePort: '远程端口', process: '进程', reachable: '可达', ssid: 'SSID', security: '加密方式',
+  interface: '网卡', mac: 'MAC', manufacturer: '制造商', revision: '版本', pid: 'PID', vid: 'VID', matchedBy: '判定依据', format: '格式',
+  size: '大小', mtime: '修改时间', sha256: 'SHA-256', level: '密级', text: '标志原文', where: '位置', key: '设备标识',
+  friendlyName: '设备名称', interfaceClasses: '接口类别', lastRemoved: '最后拔出', volumeSerials: '卷序列号', phone: '手机', storage: '存储',
+  serialUnique: '序列号唯一', pathEncoding: '路径编码', pathBytes: '路径原始字节', originalPath: '原路径',
+  files: '文件数', folders: '文件夹数', bytes: '字节数', seconds: '用时（秒）', mbPerSecond: '速度（MB/秒）', reader: '读取方式', roots: '起点',
+  withMarkings: '有密级标志的文件', gaps: '未能读取', symlinks: '符号链接', restarts: '重启次数', splits: '拆分次数', embeddedPictures: '内嵌图片',
+  byFormat: '按格式',
+  documentScan: '文件扫描统计', internetHistory: '互联网使用记录', wirelessHistory: '无线连接记录', usbAttached: '当前接入的 USB 设备',
+};
+
 /** Column heads for evidence keys an officer reads; other keys are identifiers and stay as they are. */
 function headOf(v: Vocab, key: string): string {
   const m: Record<string, string> = {
+    ...(v === V.zh ? KEYS_ZH : {}),
     name: v.name, kind: v.kind, bus: v.bus, driver: v.driver, presence: v.presence, firstInstall: v.firstInstall, lastArrival: v.lastArrival,
     source: v.source, sources: v.source, vendor: v.vendor, product: v.product, serial: v.serial, firstSeen: v.firstSeen, lastSeen: v.lastSeen,
     driveLetters: v.drives, volumeLabels: v.labels, ledger: v.ledger, path: v.path,
@@ -341,9 +361,9 @@ function genericTable(fs: Finding[] | Array<Record<string, unknown>>, v: Vocab, 
   const rows: Cell[][] = evs.map((e, i) => [
     ...shown.map((k): Cell => {
       const x = e[k];
-      return typeof x === 'number' ? { html: esc(String(x)), v: x } : cellHtml(x);
+      return typeof x === 'number' ? { html: esc(String(x)), v: x } : cellHtml(x, v);
     }),
-    ...(rest.length > 0 ? [cellHtml(Object.fromEntries(rest.filter((k) => e[k] !== undefined).map((k) => [k, e[k]])))] : []),
+    ...(rest.length > 0 ? [cellHtml(Object.fromEntries(rest.filter((k) => e[k] !== undefined).map((k) => [k, e[k]])), v)] : []),
     ...(withId ? [`<code>${t((fs[i] as Finding).id)}</code>`] : []),
   ]);
   cols.forEach((c, i) => {
@@ -431,9 +451,9 @@ function otherInventory(r: Report, v: Vocab): string {
   for (const [k, x] of Object.entries(r.inventory)) {
     if (k === 'usbDevices' || k === 'wirelessAdapters') continue;
     if (Array.isArray(x) && x.length > 0 && x.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e))) {
-      parts.push(`<h3>${t(k)} <span class="n">${x.length}</span></h3>${genericTable(x as Array<Record<string, unknown>>, v, false, 'inv')}`);
+      parts.push(`<h3>${headOf(v, k)} <span class="n">${x.length}</span></h3>${genericTable(x as Array<Record<string, unknown>>, v, false, 'inv')}`);
     } else if (x !== null && typeof x === 'object' && !Array.isArray(x)) {
-      parts.push(`<h3>${t(k)}</h3><p class="flat">${cellHtml(x)}</p>`);
+      parts.push(`<h3>${headOf(v, k)}</h3><p class="flat">${cellHtml(x, v)}</p>`);
     }
   }
   return parts.length > 0 ? `<section id="inventory"><h2>${esc(v.inventory)}</h2>${parts.join('\n')}</section>` : '';

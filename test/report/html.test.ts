@@ -123,6 +123,17 @@ describe('HTML report source', () => {
     expect(renderHtml(r, { lang: 'zh' })).toContain('<h2>检查不完整</h2>');
   });
 
+  it('other inventory lists under Chinese names and column heads (keys stay as they are in English)', () => {
+    const r = richReport();
+    r.inventory['internetHistory'] = [{ name: '中国移动', medium: 'mobile', created: '2024-08-10T14:02:59', lastConnected: '2024-08-10T16:40:00' }];
+    r.inventory['documentScan'] = { files: 5, folders: 8, seconds: 0.7 };
+    const h = renderHtml(r, { lang: 'zh' });
+    expect(h).toContain('<h3>互联网使用记录 <span class="n">1</span></h3>');
+    expect(h).toContain('<th scope="col">最后连接</th>');
+    expect(h).toContain('<span class="k">文件数:</span> 5');
+    expect(renderHtml(r, { lang: 'en' })).toContain('<h3>internetHistory <span class="n">1</span></h3>');
+  });
+
   it('documents grouped by folder, every one listed (no "more" cut)', () => {
     const r = richReport();
     const many = Array.from({ length: 300 }, (_, i) => doc(`/data/d${i % 7}/f${i}.docx`, '机密', `F-${String(i).padStart(20, '0')}`));
