@@ -207,6 +207,25 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
     }
   }
 
+  // Where the reports go is checked first: a scan whose results cannot be kept is not started.
+  const mode = flags.root !== undefined ? 'offline' : 'live';
+  const root = flags.root !== undefined ? resolve(flags.root) : '/';
+  let target: FsTarget;
+  try {
+    target = await FsTarget.open(mode, root);
+  } catch (err) {
+    if (err instanceof TargetError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (target.os.family === 'unknown') {
+    log.warn(
+      mode === 'offline'
+        ? `no operating system found under ${root} (no Windows folder, no Linux release file or layout): its documents are scanned; the checks that need an operating system do not apply`
+        : 'could not recognise the operating system of this machine: the checks that need it cannot run',
+    );
+  }
+  await checkOutDir(flags.out, root);
+
   // The ledger is input like the rules: any error in it stops the scan before it starts (exit 2).
   let ledgerData: Ledger | undefined;
   if (flags.ledger !== undefined) {
@@ -234,23 +253,6 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
     if (unknown.length > 0) throw new UsageError(`--only: unknown rule id(s): ${unknown.join(', ')}`);
   }
 
-  const mode = flags.root !== undefined ? 'offline' : 'live';
-  const root = flags.root !== undefined ? resolve(flags.root) : '/';
-  let target: FsTarget;
-  try {
-    target = await FsTarget.open(mode, root);
-  } catch (err) {
-    if (err instanceof TargetError) throw new UsageError(err.message);
-    throw err;
-  }
-  if (target.os.family === 'unknown') {
-    log.warn(
-      mode === 'offline'
-        ? `no operating system found under ${root} (no Windows folder, no Linux release file or layout): its documents are scanned; the checks that need an operating system do not apply`
-        : 'could not recognise the operating system of this machine: the checks that need it cannot run',
-    );
-  }
-  await checkOutDir(flags.out, root);
 
   let signing;
   try {
