@@ -9,7 +9,8 @@ import { loadMarkingGrammar } from '../formats/markings.js';
 import { FsTarget } from '../target/fs-target.js';
 import { decodeDeviceProperty, HiveError, keyToJson, openHiveFileWithLogs, type Hive, type RegKeyJson, type RegValueJson, type ReplayResult } from '../formats/regf.js';
 import { windowsUsbHistory } from '../checks/usb/windows.js';
-import { isHistoryFailure, parseBrowserHistory, sniffSqlite } from '../formats/browser-history.js';
+import { isHistoryFailure, sniffSqlite } from '../formats/browser-history.js';
+import { parseBrowserHistoryBounded } from '../checks/network/history-worker.js';
 import { decodeSetupapiBytes, parseSetupapiLog } from '../formats/setupapi.js';
 import { parseWlanProfile } from '../checks/wireless/history.windows.js';
 import { terminalText, UsageError } from './common.js';
@@ -181,7 +182,10 @@ async function inspectHive(file: string, flags: InspectFlags): Promise<number> {
 async function inspectSqlite(file: string, flags: InspectFlags): Promise<number> {
   const db = await readFile(file);
   const wal = await readFile(`${file}-wal`).catch(() => undefined);
-  const r = await parseBrowserHistory(db, { ...(wal ? { wal } : {}), evidence: flags.urls ? 'full' : 'minimal' });
+  // In a worker stopped at its budget, as the scan reads it: a crafted database cannot hang inspect either.
+  const bounded = await parseBrowserHistoryBounded(db, { ...(wal ? { wal } : {}), evidence: flags.urls ? 'full' : 'minimal' }, { timeoutMs: 60_000 });
+  if (!bounded.ok) throw new UsageError(`${file}: reading it stopped (${bounded.kind}): ${bounded.message}`);
+  const r = bounded.result;
   if (isHistoryFailure(r)) throw new UsageError(`${file}: SQLite database, but not a readable browser history (${r.error.kind})`);
   if (flags.json) {
     process.stdout.write(JSON.stringify({ file, ...(wal ? { walFile: `${file}-wal` } : {}), ...r }, null, 2) + '\n');
