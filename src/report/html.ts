@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { SEVERITIES, type Finding, type Severity } from '../engine/types.js';
 import { printable } from '../target/resolve.js';
+import { COVERAGE_KINDS, FIELD_LABELS_ZH } from './messages.js';
 import type { Lang } from './text.js';
 import type { Report } from './types.js';
 
@@ -43,14 +44,6 @@ const V = {
     about: '关于本报告', scanId: '报告编号', tool: '工具', rulesDigest: '规则集摘要', signer: '签名密钥', scanner: '执行检查的主机',
     signed: '本文件与同名 .json、.txt 报告各有独立的 Ed25519 签名（.sig）；用 baomi verify 报告.json 校验。',
     filter: '筛选…', sortHint: '点击表头排序',
-    kinds: {
-      unreadable: '无法读取', timeout: '超时未读完', 'too-large': '超过大小上限', 'zip-bomb': '压缩炸弹（解压后过大）', changed: '读取时被修改',
-      encrypted: '已加密，需人工核查', 'no-text-layer': '图片或扫描件（无文字层，需人工核查）', unsupported: '不支持的格式', corrupt: '文件已损坏',
-      partial: '只读取了一部分', symlinks: '符号链接（未跟随）', missing: '不存在', 'missing-tool': '缺少工具', 'not-recorded': '系统未记录',
-      'no-ledger': '未提供台账，无法核对登记情况', 'dirty-hive': '注册表未完整写入', 'hive-damaged': '注册表文件损坏',
-      'hive-truncated': '注册表文件被截断', 'hive-replayed': '注册表已按事务日志恢复', 'hive-check-incomplete': '注册表完整性检查未完成',
-      'unsupported-format': '不支持的格式', 'empty-volume': '磁盘为空（是否已挂载？）', 'nothing-checked': '没有任何检查项可执行',
-    } as Record<string, string>,
   },
   en: {
     title: 'Secrecy inspection report',
@@ -79,7 +72,6 @@ const V = {
     about: 'About this report', scanId: 'Report id', tool: 'Tool', rulesDigest: 'Rule set digest', signer: 'Signing key', scanner: 'Scanned from',
     signed: 'This file, and the .json and .txt reports of the same name, each carry an Ed25519 signature (.sig); check them with: baomi verify REPORT.json',
     filter: 'Filter…', sortHint: 'click a heading to sort',
-    kinds: {} as Record<string, string>,
   },
 };
 type Vocab = (typeof V)['zh'];
@@ -322,6 +314,7 @@ function documentTables(fs: Finding[], v: Vocab): string {
 
 /** Chinese words for evidence keys and inventory lists (English pages show the keys as they are). */
 const KEYS_ZH: Record<string, string> = {
+  ...FIELD_LABELS_ZH,
   created: '创建时间', lastConnected: '最后连接', firstUsed: '首次使用', lastUsed: '最后使用', category: '网络类别', gatewayMac: '网关 MAC',
   guid: 'GUID', keyPath: '注册表键', managed: '受管', medium: '介质', nameType: '类型代码', timesAreLocal: '本地时间', address: '地址',
   user: '用户', users: '用户', browser: '浏览器', url: '网址', host: '站点', hosts: '站点', visits: '访问次数', internetVisits: '互联网访问次数',
@@ -463,7 +456,10 @@ function notCheckedSection(r: Report, v: Vocab): string {
   const nc = r.summary.notChecked;
   const blockingByKind = new Map<string, number>();
   for (const c of r.coverage) if (c.blocking) blockingByKind.set(c.kind, (blockingByKind.get(c.kind) ?? 0) + 1);
-  const kindLabel = (k: string): string => (v.kinds[k] ? `${esc(v.kinds[k]!)} <code>${t(k)}</code>` : `<code>${t(k)}</code>`);
+  const kindLabel = (k: string): string => {
+    const w = COVERAGE_KINDS[k]?.[v === V.zh ? 'zh' : 'en'];
+    return w !== undefined ? `${esc(w)} <code>${t(k)}</code>` : `<code>${t(k)}</code>`;
+  };
   const kindRows: Cell[][] = Object.entries(nc.byKind)
     .sort((a, b) => b[1] - a[1])
     .map(([k, n]) => [kindLabel(k), { html: String(n), v: n }, { html: String(blockingByKind.get(k) ?? 0), v: blockingByKind.get(k) ?? 0 }]);
@@ -589,7 +585,7 @@ export interface HtmlOptions {
 export function renderHtml(report: Report, opts: HtmlOptions): string {
   tableSeq = 0;
   const lang = opts.lang;
-  const v: Vocab = lang === 'zh' ? V.zh : { ...V.en, kinds: {} };
+  const v: Vocab = lang === 'zh' ? V.zh : V.en;
   const host = str(report.machine['hostname']) ?? '—';
   const verdict = verdictOf(report);
   const toc: Array<[string, string]> = [

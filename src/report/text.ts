@@ -8,6 +8,7 @@ import { dirname } from 'node:path/posix';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, Severity } from '../engine/types.js';
 import { printable } from '../target/resolve.js';
+import { COVERAGE_KINDS, FIELD_LABELS_ZH, kindWords, probeMessageZh, VALUE_WORDS_ZH } from './messages.js';
 import type { Report } from './types.js';
 
 export type Lang = 'zh' | 'en';
@@ -15,15 +16,6 @@ export type Lang = 'zh' | 'en';
 /** Findings of one rule (or one folder of documents) shown in the text; the rest are counted. */
 export const PER_GROUP = 10;
 
-const KINDS_ZH: Record<string, string> = {
-  unreadable: '无法读取', timeout: '超时未读完', 'too-large': '超过大小上限', 'zip-bomb': '压缩炸弹（解压后过大）', changed: '读取时被修改',
-  encrypted: '已加密，需人工核查', 'no-text-layer': '图片或扫描件（无文字层，需人工核查）', unsupported: '不支持的格式', corrupt: '文件已损坏',
-  partial: '只读取了一部分', symlinks: '符号链接（未跟随）', missing: '不存在', 'missing-tool': '缺少工具', 'not-recorded': '系统未记录',
-  'no-ledger': '未提供台账，无法核对登记情况', 'dirty-hive': '注册表未完整写入（事务日志不可用）', 'hive-damaged': '注册表文件损坏',
-  'hive-truncated': '注册表文件被截断', 'hive-replayed': '注册表已按事务日志恢复', 'hive-check-incomplete': '注册表完整性检查未完成',
-  'unsupported-format': '不支持的格式', 'empty-volume': '磁盘为空（是否已挂载？）', 'access-times-changed': '读取可能改变了文件的访问时间（请以 root 运行，或只读挂载）',
-  'not-regular': '特殊文件（管道、设备等），未读取', 'nothing-checked': '没有任何检查项可执行',
-};
 
 const T = {
   zh: {
@@ -130,36 +122,7 @@ const T = {
   },
 };
 
-/** Evidence labels an officer reads (zh); other keys are identifiers and stay as they are. */
-const LABELS_ZH: Record<string, string> = {
-  path: '路径', originalPath: '原路径', size: '大小', mtime: '修改时间', sha256: 'SHA-256', format: '格式', maxLevel: '最高密级',
-  markings: '密级标志', level: '密级', text: '标志原文', where: '位置', key: '设备标识', vid: 'VID', pid: 'PID', serial: '序列号',
-  vendor: '厂商', product: '型号', revision: '版本', manufacturer: '制造商', firstSeen: '首次连接', lastSeen: '最后连接',
-  lastRemoved: '最后拔出', driveLetters: '盘符', volumeLabels: '卷标', volumeSerials: '卷序列号', users: '用户', ledger: '台账',
-  status: '状态', name: '名称', kind: '类别', bus: '总线', driver: '驱动', presence: '存在情况', source: '来源', user: '用户',
-  browser: '浏览器', internetVisits: '互联网访问次数', internetHosts: '互联网站点数', firstInternetVisit: '首次访问互联网',
-  lastInternetVisit: '最后访问互联网', topHosts: '常访问站点', hostname: '主机名', remote: '远程地址', remotePort: '远程端口',
-  process: '进程', reachable: '可达', pathBytes: '路径原始字节', pathEncoding: '路径编码', sources: '来源',
-  medium: '网络类型', created: '创建时间', lastConnected: '最后连接', timesAreLocal: '时间为本地时间', address: '地址',
-  firstUsed: '首次使用', lastUsed: '最后使用', gatewayMac: '网关 MAC', matchedBy: '识别依据', firstInstall: '首次安装',
-  lastArrival: '最后接入', lastRemoval: '最后移除', ifaces: '接口', rfkill: '射频开关', driverBound: '驱动已加载',
-  profile: '配置', typed: '输入网址数', internetTyped: '输入的互联网网址数', hosts: '站点', paired: '已配对', security: '加密方式',
-  iface: '接口', storage: '存储设备', phone: '手机', attachedNow: '当前接入', interfaceClasses: '接口类别', serialRaw: '原始序列号',
-  proto: '协议', local: '本地地址', localPort: '本地端口', state: '状态', reachableTargets: '可达目标数', targets: '目标数',
-  dnsResolved: '已解析域名数', defaultRoute: '默认路由', proxy: '代理', wal: 'WAL 日志', urls: '网址', firstSeenUtc: '首次连接（UTC）',
-  connections: '连接次数', detail: '详情', revisionNumber: '版本',
-};
 
-/** Values an officer reads (zh): enumerations of observations. Others are shown as they are. */
-const VALUES_ZH: Record<string, string> = {
-  wifi: '无线网卡', bluetooth: '蓝牙', wwan: '无线上网卡', receiver: '无线键鼠接收器', radio: '无线模块',
-  'wifi-network': '保存的 Wi-Fi 网络', 'bluetooth-device': '配对的蓝牙设备', 'hostapd-config': '无线热点配置',
-  browser: '浏览器记录', 'network-profile': '网络配置', 'typed-urls': '输入的网址',
-  present: '当前存在', 'present-at-last-boot': '上次开机时存在', installed: '曾安装（已移除）', recorded: '系统有记录',
-  mobile: '移动网络', wireless: '无线', wired: '有线', other: '其他',
-  registered: '已登记', unregistered: '未登记', unjudgeable: '无法核对', 'not-judged': '未核对',
-  classified: '涉密', intranet: '内网', nonclassified: '非涉密', true: '是', false: '否',
-};
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
 
@@ -174,7 +137,7 @@ function scalar(v: unknown): string {
 function shownValue(v: unknown, lang?: Lang): string {
   if (lang === 'zh') {
     if (typeof v === 'string' && ISO_UTC.test(v)) return localTime(v);
-    const w = typeof v === 'string' || typeof v === 'boolean' ? VALUES_ZH[String(v)] : undefined;
+    const w = typeof v === 'string' || typeof v === 'boolean' ? VALUE_WORDS_ZH[String(v)] : undefined;
     if (w !== undefined) return w;
   }
   return scalar(v);
@@ -184,7 +147,7 @@ function shownValue(v: unknown, lang?: Lang): string {
 export function evidenceLines(evidence: Record<string, unknown>, prefix = '', lang?: Lang): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(evidence)) {
-    const label = lang === 'zh' ? (LABELS_ZH[k] ?? k) : k;
+    const label = lang === 'zh' ? (FIELD_LABELS_ZH[k] ?? k) : k;
     const key = prefix + label;
     if (Array.isArray(v)) {
       if (v.every((x) => x === null || typeof x !== 'object')) {
@@ -224,17 +187,6 @@ export function localTime(iso: string): string {
   return `${local} ${off < 0 ? '-' : '+'}${p(Math.trunc(off / 60))}:${p(off % 60)}`;
 }
 
-/** The engine's own probe messages, in Chinese (a probe's error text stays in the JSON). */
-function probeMessageZh(m: string): string | undefined {
-  if (m.startsWith('runs only on live')) return '只在在线检查时运行，本次为离线检查';
-  if (m.startsWith('runs only on offline')) return '只在离线检查时运行';
-  if (m === 'no operating system on this volume') return '该磁盘上没有操作系统';
-  if (m.startsWith('the operating system of this machine could not be recognised')) return '无法识别本机的操作系统';
-  if (m.startsWith('no collector for')) return '不支持该操作系统';
-  if (m.startsWith('did not finish within')) return `未在时限内完成（${m.replace(/\D+/g, ' ').trim()} 毫秒）`;
-  if (m === 'interrupted') return '检查被中断';
-  return undefined;
-}
 
 interface Group {
   title: string;
@@ -370,12 +322,12 @@ export function renderText(report: Report, opts: TextOptions): string {
   const byKind = new Map<string, typeof report.coverage>();
   for (const g of report.coverage) byKind.set(g.kind, [...(byKind.get(g.kind) ?? []), g]);
   for (const [kind, items] of byKind) {
-    const label = lang === 'zh' ? (KINDS_ZH[kind] ?? kind) : kind;
+    const label = lang === 'zh' ? kindWords(kind, lang) : kind;
     const blocking = items.some((g) => g.blocking);
     if (items.length === 1) {
       const g = items[0]!;
       // The reason (English, parser detail) stays in the JSON; zh shows the kind in words and where.
-      const reason = lang === 'zh' && KINDS_ZH[kind] !== undefined ? '' : printable(g.reason);
+      const reason = lang === 'zh' && COVERAGE_KINDS[kind] !== undefined ? '' : printable(g.reason);
       gaps.push(`${label}: ${[g.path ? printable(g.path) : '', reason].filter((x) => x !== '').join(' — ')}${blocking ? ' [!]' : ''}`);
     } else {
       const eg = items.filter((g) => g.path).slice(0, 3).map((g) => printable(g.path!));
@@ -391,7 +343,7 @@ export function renderText(report: Report, opts: TextOptions): string {
   const state = s.complete ? c.green(t.complete) : c.red.bold(t.incomplete);
   const nc = s.notChecked;
   if (nc && nc.total > 0) {
-    const kinds = Object.entries(nc.byKind).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${lang === 'zh' ? (KINDS_ZH[k] ?? k) : k} ${n}`).join(t.sep);
+    const kinds = Object.entries(nc.byKind).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${kindWords(k, lang)} ${n}`).join(t.sep);
     L.push(`${t.notCheckedCount(nc.total, nc.blocking)}: ${kinds}`);
   }
   L.push(`${t.summary}: ${t.problems(s.findings)} (${sevCounts}); ${state}`);

@@ -1,0 +1,94 @@
+// The message catalogue of the reports: every word an officer reads about what could not be
+// checked, evidence labels and observation values, in both languages, in one place. The text and
+// HTML reports take their words from here; a test fails when an entry lacks a language, and when a
+// coverage kind some probe emits has no words here.
+
+export interface Words {
+  zh: string;
+  en: string;
+}
+
+/** What could not be checked, by coverage kind (a probe's English reason stays in the JSON). */
+export const COVERAGE_KINDS: Readonly<Record<string, Words>> = {
+  unreadable: { zh: '无法读取', en: 'unreadable' },
+  timeout: { zh: '超时未读完', en: 'timed out' },
+  'too-large': { zh: '超过大小上限', en: 'over the size budget' },
+  'zip-bomb': { zh: '压缩炸弹（解压后过大）', en: 'zip bomb (expands too far)' },
+  changed: { zh: '读取时被修改', en: 'changed while read' },
+  encrypted: { zh: '已加密，需人工核查', en: 'encrypted: check by hand' },
+  'no-text-layer': { zh: '图片或扫描件（无文字层，需人工核查）', en: 'pictures or scans without a text layer: check by hand' },
+  unsupported: { zh: '不支持的格式', en: 'format not read' },
+  'unsupported-format': { zh: '不支持的格式', en: 'format not read' },
+  corrupt: { zh: '文件已损坏', en: 'damaged file' },
+  partial: { zh: '只读取了一部分', en: 'read in part' },
+  symlinks: { zh: '符号链接（未跟随）', en: 'symbolic links (not followed)' },
+  'not-regular': { zh: '特殊文件（管道、设备等），未读取', en: 'special files (pipes, devices…), not read' },
+  missing: { zh: '不存在', en: 'missing' },
+  'not-found': { zh: '未找到', en: 'not found' },
+  empty: { zh: '文件为空', en: 'empty file' },
+  'missing-tool': { zh: '缺少工具', en: 'a tool is missing' },
+  'not-recorded': { zh: '系统未记录', en: 'not recorded by the system' },
+  'not-collected': { zh: '未能采集', en: 'not collected' },
+  inconsistent: { zh: '记录前后不一致', en: 'records disagree' },
+  undated: { zh: '记录无法确定日期', en: 'records without a date' },
+  clock: { zh: '系统时钟可能不准', en: "the machine's clock looks wrong" },
+  'no-ledger': { zh: '未提供台账，无法核对登记情况', en: 'no ledger: registration not judged' },
+  'dirty-hive': { zh: '注册表未完整写入（事务日志不可用）', en: 'registry hive not cleanly written (no usable transaction log)' },
+  'hive-damaged': { zh: '注册表文件损坏', en: 'registry hive damaged' },
+  'hive-truncated': { zh: '注册表文件被截断', en: 'registry hive truncated' },
+  'hive-replayed': { zh: '注册表已按事务日志恢复', en: 'registry hive replayed from its transaction logs' },
+  'hive-check-incomplete': { zh: '注册表完整性检查未完成', en: 'registry integrity check not finished' },
+  'empty-volume': { zh: '磁盘为空（是否已挂载？）', en: 'empty volume (is the disk mounted?)' },
+  'nothing-checked': { zh: '没有任何检查项可执行', en: 'nothing could be checked' },
+  'access-times-changed': { zh: '读取可能改变了文件的访问时间（请以 root 运行，或只读挂载）', en: 'reading may have changed access times (run as root, or mount read-only)' },
+};
+
+/** Evidence and inventory field labels (zh); in English the field name itself is shown. */
+export const FIELD_LABELS_ZH: Readonly<Record<string, string>> = {
+  path: '路径', originalPath: '原路径', size: '大小', mtime: '修改时间', sha256: 'SHA-256', format: '格式', maxLevel: '最高密级',
+  markings: '密级标志', level: '密级', text: '标志原文', where: '位置', key: '设备标识', vid: 'VID', pid: 'PID', serial: '序列号',
+  vendor: '厂商', product: '型号', revision: '版本', manufacturer: '制造商', firstSeen: '首次连接', lastSeen: '最后连接',
+  lastRemoved: '最后拔出', driveLetters: '盘符', volumeLabels: '卷标', volumeSerials: '卷序列号', users: '用户', ledger: '台账',
+  status: '状态', name: '名称', kind: '类别', bus: '总线', driver: '驱动', presence: '存在情况', source: '来源', user: '用户',
+  browser: '浏览器', internetVisits: '互联网访问次数', internetHosts: '互联网站点数', firstInternetVisit: '首次访问互联网',
+  lastInternetVisit: '最后访问互联网', topHosts: '常访问站点', hostname: '主机名', remote: '远程地址', remotePort: '远程端口',
+  process: '进程', reachable: '可达', pathBytes: '路径原始字节', pathEncoding: '路径编码', sources: '来源',
+  medium: '网络类型', created: '创建时间', lastConnected: '最后连接', timesAreLocal: '时间为本地时间', address: '地址',
+  firstUsed: '首次使用', lastUsed: '最后使用', gatewayMac: '网关 MAC', matchedBy: '识别依据', firstInstall: '首次安装',
+  lastArrival: '最后接入', lastRemoval: '最后移除', ifaces: '接口', rfkill: '射频开关', driverBound: '驱动已加载',
+  profile: '配置', typed: '输入网址数', internetTyped: '输入的互联网网址数', hosts: '站点', paired: '已配对', security: '加密方式',
+  iface: '接口', storage: '存储设备', phone: '手机', attachedNow: '当前接入', interfaceClasses: '接口类别', serialRaw: '原始序列号',
+  proto: '协议', local: '本地地址', localPort: '本地端口', state: '状态', reachableTargets: '可达目标数', targets: '目标数',
+  dnsResolved: '已解析域名数', defaultRoute: '默认路由', proxy: '代理', wal: 'WAL 日志', urls: '网址', firstSeenUtc: '首次连接（UTC）',
+  connections: '连接次数', detail: '详情', friendlyName: '设备名称', serialUnique: '序列号唯一', category: '网络类别', guid: 'GUID',
+  keyPath: '注册表键', managed: '受管', nameType: '类型代码', url: '网址', host: '站点', visits: '访问次数', ssid: 'SSID',
+  interface: '网卡', mac: 'MAC',
+};
+
+/** Observation values an officer reads (enumerations), in Chinese; others are shown as they are. */
+export const VALUE_WORDS_ZH: Readonly<Record<string, string>> = {
+  wifi: '无线网卡', bluetooth: '蓝牙', wwan: '无线上网卡', receiver: '无线键鼠接收器', radio: '无线模块',
+  'wifi-network': '保存的 Wi-Fi 网络', 'bluetooth-device': '配对的蓝牙设备', 'hostapd-config': '无线热点配置',
+  browser: '浏览器记录', 'network-profile': '网络配置', 'typed-urls': '输入的网址',
+  present: '当前存在', 'present-at-last-boot': '上次开机时存在', installed: '曾安装（已移除）', recorded: '系统有记录',
+  mobile: '移动网络', wireless: '无线', wired: '有线', other: '其他',
+  registered: '已登记', unregistered: '未登记', unjudgeable: '无法核对', 'not-judged': '未核对',
+  classified: '涉密', intranet: '内网', nonclassified: '非涉密', true: '是', false: '否',
+};
+
+/** The words of a coverage kind, or the kind itself when it has none (a test keeps that from happening). */
+export function kindWords(kind: string, lang: 'zh' | 'en'): string {
+  return COVERAGE_KINDS[kind]?.[lang] ?? kind;
+}
+
+/** The engine's own probe messages, in Chinese (a probe's error text stays in the JSON). */
+export function probeMessageZh(m: string): string | undefined {
+  if (m.startsWith('runs only on live')) return '只在在线检查时运行，本次为离线检查';
+  if (m.startsWith('runs only on offline')) return '只在离线检查时运行';
+  if (m === 'no operating system on this volume') return '该磁盘上没有操作系统';
+  if (m.startsWith('the operating system of this machine could not be recognised')) return '无法识别本机的操作系统';
+  if (m.startsWith('no collector for')) return '不支持该操作系统';
+  if (m.startsWith('did not finish within')) return `未在时限内完成（${m.replace(/\D+/g, ' ').trim()} 毫秒）`;
+  if (m === 'interrupted') return '检查被中断';
+  return undefined;
+}
