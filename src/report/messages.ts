@@ -74,6 +74,7 @@ export const VALUE_WORDS_ZH: Readonly<Record<string, string>> = {
   mobile: '移动网络', wireless: '无线', wired: '有线', other: '其他',
   registered: '已登记', unregistered: '未登记', unjudgeable: '无法核对', 'not-judged': '未核对',
   classified: '涉密', intranet: '内网', nonclassified: '非涉密', true: '是', false: '否',
+  virtual: '虚拟设备', platform: '主板集成', sdio: 'SDIO', unknown: '未知',
 };
 
 /** The words of a coverage kind, or the kind itself when it has none (a test keeps that from happening). */

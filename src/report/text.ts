@@ -298,7 +298,7 @@ export function renderText(report: Report, opts: TextOptions): string {
     for (const d of usb.slice(0, 50)) {
       const st = String((d['ledger'] as { status?: string } | undefined)?.status ?? 'not-judged');
       const name = [d['vendor'], d['product']].filter((x) => typeof x === 'string').map((x) => printable(String(x))).join(' ') || scalar(d['key']);
-      L.push(`- ${name}  ${t.serial} ${scalar(d['serial'])}  ${t.firstSeen} ${scalar(d['firstSeen'])}  ${t.lastSeen} ${scalar(d['lastSeen'])}  — ${t.ledger[st] ?? st}`);
+      L.push(`- ${name}  ${t.serial} ${scalar(d['serial'])}  ${t.firstSeen} ${shownValue(d['firstSeen'], lang)}  ${t.lastSeen} ${shownValue(d['lastSeen'], lang)}  — ${t.ledger[st] ?? st}`);
     }
     if (usb.length > 50) L.push(`… ${t.more(usb.length - 50)}`);
   }
@@ -306,7 +306,7 @@ export function renderText(report: Report, opts: TextOptions): string {
   if (radios.length > 0) {
     L.push('');
     L.push(c.bold(`== ${t.wireless}（${t.items(radios.length)}）==`));
-    for (const a of radios.slice(0, 30)) L.push(`- ${scalar(a['kind'])}: ${scalar(a['name'])}  ${scalar(a['presence'])}  ${scalar(a['source'])}`);
+    for (const a of radios.slice(0, 30)) L.push(`- ${shownValue(a['kind'], lang)}: ${scalar(a['name'])}  ${shownValue(a['presence'], lang)}  ${scalar(a['source'])}`);
     if (radios.length > 30) L.push(`… ${t.more(radios.length - 30)}`);
   }
 
