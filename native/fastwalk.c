@@ -28,7 +28,9 @@
 #endif
 
 #define FAST_READ (256 * 1024)
-#define MAX_NEEDLES 64
+// findHits reports a hit as position * 64 + needle index: it takes at most 64 needles (its caller,
+// text-stream.ts BinaryMarkings, searches in JavaScript past that). fastRun takes any number.
+#define MAX_HIT_NEEDLES 64
 #define MAX_NAME 4096
 
 static int contains(const uint8_t *p, size_t n, const uint8_t *nd, size_t len);
@@ -330,14 +332,23 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_uint32(env, argv[3], &to));
   CHECK(napi_get_array_length(env, argv[4], &nneedles));
   CHECK(napi_get_value_uint32(env, argv[5], &overlap));
-  if (nneedles > MAX_NEEDLES) nneedles = MAX_NEEDLES;
-  struct needle nd[MAX_NEEDLES];
+  // Every needle, however many (31 unit keywords give 276): none is dropped. Before, the first 64
+  // were kept and the rest silently ignored (issue 13 item 4).
+  struct needle *nd = malloc((nneedles ? nneedles : 1) * sizeof *nd);
+  if (nd == NULL) {
+    napi_throw_error(env, NULL, "fastRun: out of memory");
+    return NULL;
+  }
   for (uint32_t k = 0; k < nneedles; k++) {
     napi_value v;
     void *data;
     size_t len;
-    CHECK(napi_get_element(env, argv[4], k, &v));
-    CHECK(napi_get_buffer_info(env, v, &data, &len));
+    bool isbuf = false;
+    if (napi_get_element(env, argv[4], k, &v) != napi_ok || napi_is_buffer(env, v, &isbuf) != napi_ok || !isbuf || napi_get_buffer_info(env, v, &data, &len) != napi_ok) {
+      free(nd);
+      napi_throw_type_error(env, NULL, "fastRun: needles must be Buffers");
+      return NULL;
+    }
     nd[k].b = data;
     nd[k].n = len;
     nd[k].ascii = is_ascii(data, len);
@@ -346,14 +357,16 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
   size_t slen, rlen;
   void *sdata, *rdata, *bdata;
   size_t blen;
-  CHECK(napi_get_typedarray_info(env, argv[6], &tt, &slen, &sdata, NULL, NULL));
+  if (napi_get_typedarray_info(env, argv[6], &tt, &slen, &sdata, NULL, NULL) != napi_ok) { free(nd); napi_throw_error(env, NULL, "fastRun: slots"); return NULL; }
   if (tt != napi_float64_array || slen < 4) {
+    free(nd);
     napi_throw_type_error(env, NULL, "fastRun: slots must be a Float64Array of 4");
     return NULL;
   }
-  CHECK(napi_get_buffer_info(env, argv[7], &bdata, &blen));
-  CHECK(napi_get_typedarray_info(env, argv[8], &tt, &rlen, &rdata, NULL, NULL));
+  if (napi_get_buffer_info(env, argv[7], &bdata, &blen) != napi_ok) { free(nd); napi_throw_error(env, NULL, "fastRun: buf"); return NULL; }
+  if (napi_get_typedarray_info(env, argv[8], &tt, &rlen, &rdata, NULL, NULL) != napi_ok) { free(nd); napi_throw_error(env, NULL, "fastRun: result"); return NULL; }
   if (tt != napi_float64_array || rlen < 5 || blen < FAST_READ + overlap || overlap > 64) {
+    free(nd);
     napi_throw_type_error(env, NULL, "fastRun: bad buffer or result");
     return NULL;
   }
@@ -369,6 +382,7 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
   size_t dlen;
   if (!path_arg(env, argv[0], NULL, 0, &dir, &dlen)) {
     free(dir);
+    free(nd);
     res[2] = STOP_OPEN;
     return NULL;
   }
@@ -376,6 +390,7 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
   int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   free(dir);
   if (dirfd < 0) {
+    free(nd);
     res[2] = STOP_OPEN;
     return NULL;
   }
@@ -427,6 +442,7 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
     bytes += size;
   }
   close(dirfd);
+  free(nd);
   res[0] = i;
   res[1] = bytes;
   res[3] = binaries;
@@ -449,7 +465,7 @@ static napi_value find_hits(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_uint32(env, argv[1], &n));
   CHECK(napi_get_array_length(env, argv[2], &nneedles));
   CHECK(napi_get_typedarray_info(env, argv[3], &tt, &olen, &odata, NULL, NULL));
-  if (tt != napi_int32_array || n > blen || n > (1u << 25) || nneedles > MAX_NEEDLES) {
+  if (tt != napi_int32_array || n > blen || n > (1u << 25) || nneedles > MAX_HIT_NEEDLES) {
     napi_throw_type_error(env, NULL, "findHits: bad arguments");
     return NULL;
   }
