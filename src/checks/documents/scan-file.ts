@@ -8,6 +8,7 @@ import { StopError } from '../../formats/docs/context.js';
 import type { ByteSource } from '../../formats/docs/zip.js';
 import { byteNeedles, needleForms } from './prefilter.js';
 import { BinaryMarkings, CHUNK, OVERLAP, TextMarkings, TextWindows } from './text-stream.js';
+import { baseName } from '../../formats/docs/text.js';
 import { findMarkings, type MarkingGrammar, type MarkingHit } from '../../formats/markings.js';
 
 
@@ -68,8 +69,10 @@ export interface ScanFileOptions {
   archiveSource?: ByteSource;
 }
 
-/** Plain text inside a container past this size is matched in windows (see visit). */
+/** A member past this size known as text from its head is decompressed as a stream (see visit). */
 const TEXT_WINDOWS_FROM = 4 * 1024 * 1024;
+/** The head the walk sniffs a file with (worker.ts slowPath): plain text is told by it. */
+const TEXT_HEAD = 4096;
 
 /** Formats whose content is not text (pictures, executables…): only the name is checked. */
 const OPAQUE: ReadonlySet<DocFormat> = new Set(['image', 'binary']);
@@ -88,15 +91,19 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
   let expanded = 0;
   let needles: Buffer[] | undefined;
   const visit = async (data: Uint8Array, name: string, inner: string, depth: number): Promise<void> => {
-    // Big plain text inside a container (a log in a backup, a JSON in a wheel) is matched window by
-    // window like plain text on disk: no cap on its length, no whole-text copies.
-    if (inner !== '' && data.length > TEXT_WINDOWS_FROM && sniffDocument(data.subarray(0, 65536), name) === 'text') {
+    // Plain text — a file, a member, whatever its size — is decoded as one stream and matched in
+    // findMarkings' windows by TextWindows, the one path the walk reads text with (scanChunks):
+    // scan and inspect cannot differ on it (issue 13 item 3), and no whole-text copy is made.
+    if (data.length > 0 && sniffDocument(data.subarray(0, TEXT_HEAD), name) === 'text') {
       needles ??= byteNeedles([...opts.grammar.keywords, ...(opts.keywords ?? [])]);
-      const tm = new TextMarkings({ grammar: opts.grammar, keywords: opts.keywords ?? [] }, needles, inner);
-      const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      for (let pos = 0; pos < buf.length; pos += CHUNK) tm.window(buf.subarray(pos, pos + CHUNK + OVERLAP), pos, pos === 0 ? [name] : undefined);
+      const tm = new TextMarkings({ grammar: opts.grammar, keywords: opts.keywords ?? [] }, needles, inner, opts.detail ?? false);
+      const windows = new TextWindows(tm, inner === '' ? [baseName(name), opts.originalName] : [baseName(name)]);
+      for (let pos = 0; pos < data.length; pos += CHUNK) windows.feed(data.subarray(pos, pos + CHUNK));
+      windows.end();
+      if (inner === '') out.format = 'text';
       out.markings.push(...tm.markings);
-      if (opts.detail) out.parts.push({ inner, name: 'text', chars: data.length });
+      out.mentions.push(...tm.mentions);
+      if (opts.detail) out.parts.push({ inner, name: 'text', chars: windows.chars });
       return;
     }
     const res = await extractText(data, {
@@ -170,12 +177,13 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
         // matched window by window: memory holds a window, not the member.
         if (kind === 'text' && e.stream && e.stream.size > TEXT_WINDOWS_FROM) {
           needles ??= byteNeedles([...opts.grammar.keywords, ...(opts.keywords ?? [])]);
-          const tm = new TextMarkings({ grammar: opts.grammar, keywords: opts.keywords ?? [] }, needles, path);
-          const windows = new TextWindows(tm, e.name);
+          const tm = new TextMarkings({ grammar: opts.grammar, keywords: opts.keywords ?? [] }, needles, path, opts.detail ?? false);
+          const windows = new TextWindows(tm, [baseName(e.name)]);
           for await (const piece of e.stream.pieces()) windows.feed(piece);
           windows.end();
           out.markings.push(...tm.markings);
-          if (opts.detail) out.parts.push({ inner: path, name: 'text', chars: e.stream.size });
+          out.mentions.push(...tm.mentions);
+          if (opts.detail) out.parts.push({ inner: path, name: 'text', chars: windows.chars });
           gapsOf(gapsSeen);
           gapsSeen = res.gaps.length;
           continue;

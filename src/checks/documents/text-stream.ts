@@ -5,8 +5,8 @@ import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { sniffDocument } from '../../formats/docs/sniff.js';
-import { decodeText } from '../../formats/docs/text.js';
-import { findMarkings } from '../../formats/markings.js';
+import { bomOf, decodeText, decoderFor, guessUtf16, isUtf8Prefix } from '../../formats/docs/text.js';
+import { findMarkings, PART_WINDOW, type MarkingHit } from '../../formats/markings.js';
 import { mayHoldKeyword, foldChar, gbkBytes, needleNeighbours, type NeedleEncoding, type NeedleForm } from './prefilter.js';
 import type { FileScan, FoundMarking } from './scan-file.js';
 import type { WalkInit } from './worker.js';
@@ -46,82 +46,153 @@ export interface StreamContext {
 }
 
 /**
- * Markings in plain text read window by window (a file in pieces, a decompressed stream):
- * windows with no keyword byte in any encoding are not decoded; a marking found twice in the
- * overlap of two windows is kept once. `inner` is the path inside the file ('' for the file).
+ * Markings of a text that is read in pieces, and of names. The text is never matched by byte
+ * windows: it is decoded as ONE stream (TextWindows) and matched in the very windows findMarkings
+ * cuts a long part into (PART_WINDOW characters, each hit taken from one window only), so a
+ * marking gets the same verdict and offset whether the text came whole (inspect, a small file) or
+ * in pieces (the walk, a big file, an archive member read in slices). Offsets of `text` hits are
+ * in UTF-16 code units of the decoded text (as MarkingHit.offset); names' are in the name.
+ * `inner` is the path inside the file ('' for the file).
  */
 export class TextMarkings {
   readonly markings: FoundMarking[] = [];
-  private readonly seen = new Set<string>();
+  /** Mentions (kept only when asked: inspect). */
+  readonly mentions: FoundMarking[] = [];
 
   constructor(
     private readonly init: Pick<WalkInit, 'grammar' | 'keywords'>,
-    private readonly needles: Buffer[],
+    _needles: Buffer[],
     private readonly inner: string,
+    private readonly keepMentions = false,
   ) {}
 
-  /** `pos`: offset of the window in the text; `names`: names to check with it (once per file). */
-  window(chunk: Buffer, pos: number, names: Array<string | undefined> | undefined): void {
+  /** Names to check (the first and the rest as `file-name`, the second as `original-name`). */
+  names(names: ReadonlyArray<string | undefined>): void {
+    const [first, original, ...rest] = names;
     const parts: Array<{ name: string; text: string }> = [];
-    if (chunk.length > 0 && (names !== undefined || mayHoldKeyword(chunk, this.needles))) parts.push({ name: 'text', text: decodeText(chunk).text });
-    if (names) {
-      const [first, original, ...rest] = names;
-      if (first) parts.push({ name: 'file-name', text: first });
-      if (original) parts.push({ name: 'original-name', text: original });
-      for (const r of rest) if (r) parts.push({ name: 'file-name', text: r });
-    }
-    if (parts.length === 0) return;
-    // a window after the first is not the start of the text: near-start evidence does not apply
-    for (const h of findMarkings(parts, this.init.grammar, { keywords: this.init.keywords, mentions: false, continued: pos > 0 })) {
-      if (h.verdict !== 'marking' && h.level !== 'keyword') continue;
-      const offset = h.part === 'text' ? h.offset + pos : h.offset;
-      const key = `${h.part}:${offset}:${h.text}`;
-      if (this.seen.has(key)) continue; // found again in the overlap
-      this.seen.add(key);
-      this.markings.push({ level: h.level, text: h.text, inner: this.inner, part: h.part, offset, pattern: h.pattern, verdict: h.verdict, reasons: h.reasons });
+    if (first) parts.push({ name: 'file-name', text: first });
+    if (original) parts.push({ name: 'original-name', text: original });
+    for (const r of rest) if (r) parts.push({ name: 'file-name', text: r });
+    if (parts.length > 0) this.take(findMarkings(parts, this.init.grammar, { keywords: this.init.keywords, mentions: this.keepMentions }), 0, -Infinity, Infinity);
+  }
+
+  /**
+   * One window of the text as findMarkings cuts a long part: `text` starts at character `start`;
+   * hits are kept in [from, to) (text offsets).
+   */
+  textWindow(text: string, start: number, from: number, to: number): void {
+    const hits = findMarkings([{ name: 'text', text }], this.init.grammar, { keywords: this.init.keywords, mentions: this.keepMentions, continued: start > 0 });
+    this.take(hits, start, from, to);
+  }
+
+  private take(hits: MarkingHit[], start: number, from: number, to: number): void {
+    for (const h of hits) {
+      const offset = h.part === 'text' ? h.offset + start : h.offset;
+      if (h.part === 'text' && !(offset >= from && offset < to)) continue;
+      const m: FoundMarking = { level: h.level, text: h.text, inner: this.inner, part: h.part, offset, pattern: h.pattern, verdict: h.verdict, reasons: h.reasons };
+      if (h.verdict === 'marking' || h.level === 'keyword') this.markings.push(m);
+      else if (this.keepMentions) this.mentions.push(m);
     }
   }
 }
 
+/** findMarkings' overlap and margin between windows of a long part (src/formats/markings.ts, not exported there). */
+const PART_OVERLAP = 4096;
+const PART_MARGIN = 1024;
+
+/** Bytes the encoding of a text is decided on (the whole text when it is no longer). */
+export const HEAD_BYTES = CHUNK;
+
 /**
- * Text that arrives in pieces (a decompressed stream, an archive member read in slices) cut into
- * CHUNK windows with an OVERLAP for TextMarkings: memory is one window whatever the text's size.
+ * The encoding of a text from its first bytes — decodeText's rules (BOM, UTF-16, UTF-8, GB18030 or
+ * BOM-less UTF-16), so a text of up to HEAD_BYTES is decoded exactly as decodeText decodes it;
+ * `whole`: the head is the whole text (else a character cut at its end is allowed).
+ */
+export function textEncoding(head: Uint8Array, whole: boolean): { label: string; skip: number } {
+  const bom = bomOf(head);
+  if (bom) return { label: bom.label, skip: bom.length };
+  if (whole) return { label: decodeText(head).encoding, skip: 0 };
+  const u16 = guessUtf16(head);
+  if (u16) return { label: u16, skip: 0 };
+  if (isUtf8Prefix(head)) return { label: 'utf-8', skip: 0 };
+  return { label: decodeText(head.subarray(0, head.length & ~1)).encoding, skip: 0 };
+}
+
+/**
+ * A text that arrives in pieces (a file read CHUNK by CHUNK, a decompressed stream, an archive
+ * member read in slices), decoded as one stream (the encoding decided once, on its head) and
+ * matched in findMarkings' windows (PART_WINDOW characters, PART_OVERLAP between them, each hit
+ * from the window where it has PART_MARGIN characters of context): exactly what findMarkings does
+ * with the whole decoded text, in memory of one window whatever the text's size.
  */
 export class TextWindows {
-  private readonly win = Buffer.allocUnsafe(CHUNK + OVERLAP);
-  private len = 0;
-  /** Offset in the text of win[0]. */
-  private pos = 0;
+  private head: Buffer[] = [];
+  private headLen = 0;
+  private decoder: TextDecoder | undefined;
+  /** Decoded text not yet dropped; buf[0] is character `base` of the text. */
+  private buf = '';
+  private base = 0;
+  /** Characters of the text so far. */
+  chars = 0;
 
   constructor(
     private readonly text: TextMarkings,
-    /** The name matched with the first window. */
-    private readonly name: string,
-  ) {}
+    /** The names matched with the text (a string: one name). */
+    names: string | ReadonlyArray<string | undefined>,
+  ) {
+    text.names(typeof names === 'string' ? [names] : names);
+  }
 
   feed(chunk: Uint8Array): void {
-    for (let at = 0; at < chunk.length; ) {
-      const n = Math.min(chunk.length - at, this.win.length - this.len);
-      this.win.set(chunk.subarray(at, at + n), this.len);
-      this.len += n;
-      at += n;
-      if (this.len === this.win.length) this.flush(false);
+    if (chunk.length === 0) return;
+    if (this.decoder === undefined) {
+      this.head.push(Buffer.from(chunk));
+      this.headLen += chunk.length;
+      if (this.headLen > HEAD_BYTES) this.start(false);
+      return;
+    }
+    this.push(this.decoder.decode(chunk, { stream: true }));
+  }
+
+  /** The end of the text. */
+  end(): void {
+    if (this.decoder === undefined) this.start(true);
+    else this.push(this.decoder.decode());
+    this.finish();
+  }
+
+  private start(whole: boolean): void {
+    const head = Buffer.concat(this.head);
+    this.head = [];
+    const enc = textEncoding(head.subarray(0, whole ? head.length : HEAD_BYTES), whole);
+    this.decoder = decoderFor(enc.label) ?? new TextDecoder('utf-8');
+    this.push(this.decoder.decode(head.subarray(enc.skip), { stream: !whole }));
+  }
+
+  private push(s: string): void {
+    if (s.length === 0) return;
+    this.buf += s;
+    this.chars += s.length;
+    // a window is matched once text runs past it (then it is not the last one)
+    while (this.buf.length > PART_WINDOW) {
+      this.window(false);
+      this.buf = this.buf.slice(PART_WINDOW - PART_OVERLAP);
+      this.base += PART_WINDOW - PART_OVERLAP;
     }
   }
 
-  /** The last window. */
-  end(): void {
-    this.flush(true);
+  private finish(): void {
+    if (this.buf.length > 0) this.window(true);
+    this.buf = '';
   }
 
-  private flush(final: boolean): void {
-    if (this.len === 0) return;
-    this.text.window(this.win.subarray(0, this.len), this.pos, this.pos === 0 ? [this.name] : undefined);
-    if (final) return;
-    // keep the overlap: a marking across the border is seen by the next window
-    this.win.copy(this.win, 0, this.len - OVERLAP, this.len);
-    this.pos += this.len - OVERLAP;
-    this.len = OVERLAP;
+  /** findMarkings' window at `base` (see there): the same bounds, the same `continued`. */
+  private window(last: boolean): void {
+    const start = this.base;
+    const text = last ? this.buf : this.buf.slice(0, PART_WINDOW);
+    const from = start === 0 ? 0 : start + PART_MARGIN;
+    const to = last ? start + text.length : start + PART_WINDOW - PART_OVERLAP + PART_MARGIN;
+    this.text.textWindow(text, start, from, to);
   }
 }
 
@@ -136,7 +207,7 @@ export async function scanGzipStream(fd: number, name: string, originalName: str
   const out: FileScan = { format: 'gzip', sha256: '', markings: [], mentions: [], gaps: [], parts: [], embeddedFiles: 1, };
   // the names first (the file's own, the recycle bin's original, the inner one)
   const names = new TextMarkings(c.init, c.needles, '');
-  names.window(Buffer.alloc(0), 0, [name, originalName]);
+  names.names([name, originalName]);
   out.markings.push(...names.markings);
   const text = new TextMarkings(c.init, c.needles, inner);
   type Mode = 'head' | 'text' | 'collect' | 'skip';
@@ -154,8 +225,7 @@ export async function scanGzipStream(fd: number, name: string, originalName: str
       mode = 'text';
       windows.feed(h);
     } else if (f === 'image' || f === 'binary') {
-      mode = 'skip';
-      text.window(Buffer.alloc(0), 0, [inner]);
+      mode = 'skip'; // (the inner name was checked when `windows` was made)
     } else {
       mode = 'collect';
       collected.push(h);
@@ -489,7 +559,7 @@ export function scanBinaryFile(
 ): FileScan {
   const out: FileScan = { format, sha256: '', markings: [], mentions: [], gaps: [], parts: [], embeddedFiles: 0 };
   const nameHits = new TextMarkings(c.init, c.needles, '');
-  nameHits.window(Buffer.alloc(0), 0, names);
+  nameHits.names(names);
   const bin = new BinaryMarkings(c.init, c.forms);
   const read: ReadAt = (buf, pos) => {
     let off = 0;

@@ -30,7 +30,7 @@ import { asBytes, child, errorReason, hostArg, listFolder, rawFields, printable,
 import { FAST_STOP, nativeWalk, type NativeWalk } from './native.js';
 import { hasContainerMagic, hasEscapes, mayBeMail, mayBeMarkup, mayHoldKeyword, needleForms, type NeedleForm } from './prefilter.js';
 import type { FileScan, FoundMarking } from './scan-file.js';
-import { CHUNK, GZ_STREAM_BYTES, gzipInnerSize, loadScanFile, OVERLAP, scanBinaryFile, scanGzipStream, TextMarkings } from './text-stream.js';
+import { CHUNK, GZ_STREAM_BYTES, gzipInnerSize, loadScanFile, OVERLAP, scanBinaryFile, scanGzipStream, TextMarkings, TextWindows } from './text-stream.js';
 
 /** What the coordinator gives every worker once. */
 export interface WalkInit {
@@ -602,15 +602,17 @@ export class FolderScanner {
    */
   private scanChunks(fd: number, name: string, originalName: string | undefined): FileScan {
     const found = new TextMarkings(this.init, this.needles, '');
-    const buf = this.shared;
+    // one stream, the same windows as scanFile (and inspect) use: see TextWindows
+    const windows = new TextWindows(found, [name, originalName]);
+    const buf = this.shared.subarray(0, CHUNK);
     for (let pos = 0; ; pos += CHUNK) {
       const n = readSync(fd, buf, 0, buf.length, pos);
       if (n === 0) break;
       this.beat();
-      // The names are checked once, with the first chunk.
-      found.window(buf.subarray(0, n), pos, pos === 0 ? [name, originalName] : undefined);
+      windows.feed(buf.subarray(0, n));
       if (n < buf.length) break;
     }
+    windows.end();
     // Hash only what is evidence: a file with a marking (re-read; such files are few).
     return { format: 'text', sha256: found.markings.length > 0 ? this.hash(fd) : '', markings: found.markings, mentions: [], gaps: [], parts: [], embeddedFiles: 0 };
   }
