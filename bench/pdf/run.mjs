@@ -12,7 +12,8 @@
 //   embedpdf   @embedpdf/pdfium (a newer PDFium WebAssembly build; npm install --prefix /tmp/embedpdf-try @embedpdf/pdfium)
 //   pdfjs-raw  pdf.js (the same unpdf build) with getTextContent only: the floor of any pdf.js path
 // Node engines run in `jobs` worker processes fed from one queue (largest files first); the wall
-// time includes starting them. Peak RSS is per process (the largest worker, or the largest
+// time includes starting them; CPU time (user + system, summed over the processes; for pdftotext
+// from /usr/bin/time, in a separate pass) is the fairer figure on a machine others share. Peak RSS is per process (the largest worker, or the largest
 // pdftotext process measured with /usr/bin/time). Completeness is judged against pdftotext: per
 // page, the set of CJK characters (and of Latin words) the engine found out of those pdftotext found.
 import { fork, spawn } from 'node:child_process';
@@ -134,13 +135,14 @@ function runPdftotext(files, jobs, measureRss) {
     let next = 0;
     let running = 0;
     let rss = 0;
+    let cpu = 0;
     const t0 = performance.now();
     const launch = () => {
       while (running < jobs && next < files.length) {
         const file = files[next++];
         running++;
         const cmd = measureRss ? '/usr/bin/time' : 'pdftotext';
-        const argv = measureRss ? ['-f', '%M', 'pdftotext', '-enc', 'UTF-8', file, '-'] : ['-enc', 'UTF-8', file, '-'];
+        const argv = measureRss ? ['-f', '%M %U %S', 'pdftotext', '-enc', 'UTF-8', file, '-'] : ['-enc', 'UTF-8', file, '-'];
         const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
         const chunks = [];
         const errs = [];
@@ -152,12 +154,15 @@ function runPdftotext(files, jobs, measureRss) {
           const pages = text.split('\f');
           if (pages.length && pages[pages.length - 1] === '') pages.pop();
           if (measureRss) {
-            const m = /(\d+)\s*$/.exec(Buffer.concat(errs).toString());
-            if (m) rss = Math.max(rss, Number(m[1]));
+            const m = /(\d+) ([\d.]+) ([\d.]+)\s*$/.exec(Buffer.concat(errs).toString());
+            if (m) {
+              rss = Math.max(rss, Number(m[1]));
+              cpu += Number(m[2]) + Number(m[3]);
+            }
           }
           results.set(file, { pages, ms: performance.now() - s, error: code ? `exit ${code}` : undefined });
           running--;
-          if (results.size === files.length) resolve({ results, wall: performance.now() - t0, rss });
+          if (results.size === files.length) resolve({ results, wall: performance.now() - t0, rss, cpu });
           else launch();
         });
       }
@@ -170,6 +175,7 @@ function runNode(engine, files, jobs) {
   return new Promise((resolve, reject) => {
     const results = new Map();
     const rss = [];
+    let cpu = 0;
     let next = 0;
     let exited = 0;
     const t0 = performance.now();
@@ -181,14 +187,17 @@ function runNode(engine, files, jobs) {
       };
       child.on('message', (m) => {
         if (m.ready) return feed();
-        if (m.rss !== undefined) return rss.push(m.rss);
+        if (m.rss !== undefined) {
+          cpu += m.cpu;
+          return rss.push(m.rss);
+        }
         results.set(m.file, m);
         feed();
       });
       child.on('exit', (code) => {
         if (++exited === jobs) {
           if (results.size !== files.length) reject(new Error(`${engine}: ${results.size}/${files.length} files, worker exit ${code}`));
-          else resolve({ results, wall: performance.now() - t0, rss: Math.max(...rss, 0) });
+          else resolve({ results, wall: performance.now() - t0, rss: Math.max(...rss, 0), cpu });
         }
       });
     }
@@ -256,10 +265,13 @@ async function main() {
     let best;
     for (let r = 0; r < runs; r++) {
       const res = engine === 'pdftotext' ? await runPdftotext(files, jobs, false) : await runNode(engine, files, jobs);
-      if (!best || res.wall < best.wall) best = res;
+      if (!best || res.wall < best.wall) best = { ...res, cpu: Math.min(res.cpu ?? Infinity, best?.cpu ?? Infinity) };
+      else if (res.cpu < best.cpu) best.cpu = res.cpu;
     }
     if (engine === 'pdftotext') {
-      best.rss = (await runPdftotext(files, jobs, true)).rss;
+      const m = await runPdftotext(files, jobs, true);
+      best.rss = m.rss;
+      best.cpu = m.cpu;
       ref = best.results;
     }
     // per-category times: the folder under DIR
@@ -275,19 +287,21 @@ async function main() {
       filesPerSec: files.length / (best.wall / 1000),
       mbPerSec: bytes / 1e6 / (best.wall / 1000),
       peakRssMB: best.rss / 1024,
+      cpuSeconds: best.cpu,
       errors: [...best.results.values()].filter((r) => r.error).length,
       ...cmp,
       perFolderCpuSec: Object.fromEntries(Object.entries(cat).map(([k, v]) => [k, +(v / 1000).toFixed(2)])),
     };
     rows.push(row);
     if (!engines.includes(engine)) continue;
-    console.log(`${engine.padEnd(10)} ${row.seconds.toFixed(2)} s  ${row.filesPerSec.toFixed(1)} files/s  ${row.mbPerSec.toFixed(2)} MB/s  peak RSS ${row.peakRssMB.toFixed(0)} MB/process  errors ${row.errors}`);
+    console.log(`${engine.padEnd(10)} ${row.seconds.toFixed(2)} s wall, ${row.cpuSeconds.toFixed(2)} s CPU  ${row.filesPerSec.toFixed(1)} files/s  ${row.mbPerSec.toFixed(2)} MB/s  peak RSS ${row.peakRssMB.toFixed(0)} MB/process  errors ${row.errors}`);
     console.log(`           pages with text ${row.gotTextPages}/${row.refTextPages} (missed ${row.missedPages}, extra ${row.extraPages}); CJK chars ${(100 * row.hanFound / Math.max(1, row.han)).toFixed(2)}% (+${row.hanExtra} not in pdftotext); Latin words ${(100 * row.wordsFound / Math.max(1, row.words)).toFixed(2)}%`);
     console.log(`           time by folder (sum over processes, s): ${JSON.stringify(row.perFolderCpuSec)}`);
     if (row.worst.length) console.log(`           below 99% or failed: ${row.worst.slice(0, 12).join('; ')}${row.worst.length > 12 ? ` … (${row.worst.length})` : ''}`);
   }
   const base = rows[0].seconds;
-  console.log('\nratio to pdftotext: ' + rows.map((r) => `${r.engine} ${(r.seconds / base).toFixed(2)}×`).join(', '));
+  console.log('\nratio to pdftotext, wall: ' + rows.map((r) => `${r.engine} ${(r.seconds / base).toFixed(2)}×`).join(', '));
+  console.log('ratio to pdftotext, CPU:  ' + rows.map((r) => `${r.engine} ${(r.cpuSeconds / rows[0].cpuSeconds).toFixed(2)}×`).join(', '));
   const out = opt('json');
   if (out) writeFileSync(out, JSON.stringify({ files: files.length, bytes, jobs, rows }, null, 2));
 }
@@ -299,7 +313,8 @@ if (args[0] === '--worker') {
   process.send({ ready: true });
   process.on('message', async (m) => {
     if (m.done) {
-      process.send({ rss: process.resourceUsage().maxRSS }, () => process.exit(0));
+      const u = process.resourceUsage();
+      process.send({ rss: u.maxRSS, cpu: (u.userCPUTime + u.systemCPUTime) / 1e6 }, () => process.exit(0));
       return;
     }
     const t0 = performance.now();
