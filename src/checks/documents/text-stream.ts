@@ -165,7 +165,8 @@ export class TextWindows {
     const head = Buffer.concat(this.head);
     this.head = [];
     const enc = textEncoding(head.subarray(0, whole ? head.length : HEAD_BYTES), whole);
-    this.decoder = decoderFor(enc.label) ?? new TextDecoder('utf-8');
+    // a decoder of its own: a streaming decoder keeps state between pieces (decoderFor's are shared)
+    this.decoder = new TextDecoder(decoderFor(enc.label)?.encoding ?? 'utf-8');
     this.push(this.decoder.decode(head.subarray(enc.skip), { stream: !whole }));
   }
 
@@ -293,7 +294,9 @@ let findHitsFn: FindHits | null | undefined;
 /** The addon's findHits, when it is built (the addon is optional: JavaScript searches then). */
 function nativeFindHits(): FindHits | undefined {
   if (findHitsFn === undefined) {
-    try {
+    // BAOMI_NATIVE=0 turns off every native part (native.ts): the JavaScript reader is all JavaScript
+    if (process.env['BAOMI_NATIVE'] === '0') findHitsFn = null;
+    else try {
       const m = createRequire(import.meta.url)('../../../build/Release/baomi_native.node') as { findHits?: FindHits };
       findHitsFn = m.findHits ?? null;
     } catch {
