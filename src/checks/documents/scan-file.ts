@@ -103,7 +103,11 @@ export async function scanFile(bytes: Uint8Array, opts: ScanFileOptions): Promis
       if (inner === '') out.format = 'text';
       out.markings.push(...tm.markings);
       out.mentions.push(...tm.mentions);
-      if (opts.detail) out.parts.push({ inner, name: 'text', chars: windows.chars });
+      if (opts.detail) {
+        // the parts extraction would list: the text, then the names
+        out.parts.push({ inner, name: 'text', chars: windows.chars }, { inner, name: 'file-name', chars: baseName(name).length });
+        if (inner === '' && opts.originalName) out.parts.push({ inner, name: 'original-name', chars: opts.originalName.length });
+      }
       return;
     }
     const res = await extractText(data, {

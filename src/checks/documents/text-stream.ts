@@ -135,12 +135,14 @@ export class TextWindows {
   /** Characters of the text so far. */
   chars = 0;
 
+  private readonly names: ReadonlyArray<string | undefined>;
+
   constructor(
     private readonly text: TextMarkings,
-    /** The names matched with the text (a string: one name). */
+    /** The names matched after the text, at end() (a string: one name). */
     names: string | ReadonlyArray<string | undefined>,
   ) {
-    text.names(typeof names === 'string' ? [names] : names);
+    this.names = typeof names === 'string' ? [names] : names;
   }
 
   feed(chunk: Uint8Array): void {
@@ -159,6 +161,8 @@ export class TextWindows {
     if (this.decoder === undefined) this.start(true);
     else this.push(this.decoder.decode());
     this.finish();
+    // after the text, as findMarkings orders the parts of a document (text, then its names)
+    this.text.names(this.names);
   }
 
   private start(whole: boolean): void {
@@ -226,7 +230,8 @@ export async function scanGzipStream(fd: number, name: string, originalName: str
       mode = 'text';
       windows.feed(h);
     } else if (f === 'image' || f === 'binary') {
-      mode = 'skip'; // (the inner name was checked when `windows` was made)
+      mode = 'skip';
+      text.names([inner]);
     } else {
       mode = 'collect';
       collected.push(h);
