@@ -300,12 +300,14 @@ let findHitsFn: FindHits | null | undefined;
 function nativeFindHits(): FindHits | undefined {
   if (findHitsFn === undefined) {
     // BAOMI_NATIVE=0 turns off every native part (native.ts): the JavaScript reader is all JavaScript
-    if (process.env['BAOMI_NATIVE'] === '0') findHitsFn = null;
-    else try {
-      const m = createRequire(import.meta.url)('../../../build/Release/baomi_native.node') as { findHits?: FindHits };
-      findHitsFn = m.findHits ?? null;
-    } catch {
-      findHitsFn = null;
+    findHitsFn = null;
+    if (process.env['BAOMI_NATIVE'] !== '0') {
+      try {
+        const m = createRequire(import.meta.url)('../../../build/Release/baomi_native.node') as { findHits?: FindHits };
+        findHitsFn = m.findHits ?? null;
+      } catch {
+        findHitsFn = null;
+      }
     }
   }
   return findHitsFn ?? undefined;
