@@ -1,5 +1,6 @@
 // Plain text read window by window, and big .gz files read as a stream: the parts of the document
 // walk that never hold a whole file (see worker.ts for the walk itself).
+import { isAscii } from 'node:buffer';
 import { readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
@@ -150,7 +151,7 @@ export class TextWindows {
     if (this.decoder === undefined) {
       this.head.push(Buffer.from(chunk));
       this.headLen += chunk.length;
-      if (this.headLen > HEAD_BYTES) this.start(false);
+      if (this.headLen > HEAD_BYTES) this.decide(false);
       return;
     }
     this.push(this.decoder.decode(chunk, { stream: true }));
@@ -158,20 +159,62 @@ export class TextWindows {
 
   /** The end of the text. */
   end(): void {
-    if (this.decoder === undefined) this.start(true);
-    else this.push(this.decoder.decode());
+    if (this.decoder === undefined) this.decide(true);
+    if (this.decoder !== undefined) this.push(this.decoder.decode());
     this.finish();
     // after the text, as findMarkings orders the parts of a document (text, then its names)
     this.text.names(this.names);
   }
 
-  private start(whole: boolean): void {
-    const head = Buffer.concat(this.head);
+  /** BOM and UTF-16 are looked for at the start of the text only. */
+  private atStart = true;
+
+  /**
+   * Decides the encoding on the bytes held (HEAD_BYTES of them, or the whole text: then exactly as
+   * decodeText decides). ASCII reads the same in UTF-8 and GB18030: a long ASCII start (a log's
+   * English lines before its Chinese ones) is decoded as it is, and the choice waits for the first
+   * other byte and a head after it.
+   */
+  private decide(whole: boolean): void {
+    let bytes = Buffer.concat(this.head);
     this.head = [];
-    const enc = textEncoding(head.subarray(0, whole ? head.length : HEAD_BYTES), whole);
-    // a decoder of its own: a streaming decoder keeps state between pieces (decoderFor's are shared)
-    this.decoder = new TextDecoder(decoderFor(enc.label)?.encoding ?? 'utf-8');
-    this.push(this.decoder.decode(head.subarray(enc.skip), { stream: !whole }));
+    this.headLen = 0;
+    if (bytes.length === 0) return;
+    if (this.atStart) {
+      this.atStart = false;
+      if (whole) return this.use(textEncoding(bytes, true), bytes, whole, false);
+      const head = bytes.subarray(0, HEAD_BYTES);
+      const bom = bomOf(head);
+      if (bom) return this.use({ label: bom.label, skip: bom.length }, bytes, whole, false);
+      const u16 = guessUtf16(head);
+      if (u16) return this.use({ label: u16, skip: 0 }, bytes, whole, false);
+    } else if (whole) {
+      return this.use({ label: decodeText(bytes).encoding, skip: 0 }, bytes, whole, true);
+    }
+    const p = isAscii(bytes) ? -1 : bytes.findIndex((b) => b >= 0x80);
+    if (p < 0) {
+      this.push(bytes.toString('latin1'));
+      return;
+    }
+    if (p > 0) {
+      this.push(bytes.subarray(0, p).toString('latin1'));
+      bytes = bytes.subarray(p);
+      if (bytes.length <= HEAD_BYTES) {
+        // a head's worth after the first non-ASCII byte before choosing
+        this.head = [bytes];
+        this.headLen = bytes.length;
+        return;
+      }
+    }
+    const h = bytes.subarray(0, HEAD_BYTES);
+    this.use({ label: isUtf8Prefix(h) ? 'utf-8' : decodeText(h.subarray(0, h.length & ~1)).encoding, skip: 0 }, bytes, whole, true);
+  }
+
+  private use(enc: { label: string; skip: number }, bytes: Buffer, whole: boolean, inside: boolean): void {
+    // a decoder of its own: a streaming decoder keeps state between pieces (decoderFor's are
+    // shared); inside the text a BOM's bytes are a character, not a mark to drop
+    this.decoder = new TextDecoder(decoderFor(enc.label)?.encoding ?? 'utf-8', { ignoreBOM: inside });
+    this.push(this.decoder.decode(bytes.subarray(enc.skip), { stream: !whole }));
   }
 
   private push(s: string): void {

@@ -38,4 +38,19 @@ describe('TextMarkings', () => {
     later.textWindow(body, 1 << 20, 0, Infinity);
     expect(later.markings).toEqual([]);
   });
+  it('a long ASCII start does not decide the encoding: GBK after 2 MiB of English lines is read as GBK, by the walk\'s pieces and by scanFile alike', async () => {
+    const { gbkBytes } = await import('../../../src/checks/documents/prefilter.js');
+    const { scanFile } = await import('../../../src/checks/documents/scan-file.js');
+    const ascii = Buffer.alloc(2 * 1024 * 1024 + 17, 'INFO request served in 3 ms\n');
+    const gbk = Buffer.concat([...'\n秘密★1年\n关于召开会议的通知\n'].map((ch) => gbkBytes(ch)!));
+    const text = Buffer.concat([ascii, gbk]);
+    const m = new TextMarkings({ grammar, keywords: [] }, needles, '');
+    const w = new TextWindows(m, ['app.log']);
+    for (let pos = 0; pos < text.length; pos += 1 << 20) w.feed(text.subarray(pos, pos + (1 << 20)));
+    w.end();
+    const s = await scanFile(text, { name: 'app.log', grammar });
+    const view = (x: Array<{ text: string; offset: number }>): unknown => x.map((y) => [y.text, y.offset]);
+    expect(view(m.markings)).toEqual([['秘密★1年', ascii.length + 1]]);
+    expect(view(s.markings)).toEqual(view(m.markings));
+  });
 });
