@@ -386,6 +386,14 @@ static napi_value fast_run(napi_env env, napi_callback_info info) {
     res[2] = STOP_OPEN;
     return NULL;
   }
+  // The folder's length is checked as each name's is below (JavaScript opens whole paths: one of
+  // PATH_MAX bytes or more is ENAMETOOLONG there; the kernel says the same here, said explicitly).
+  if (dlen >= PATH_MAX) {
+    free(dir);
+    free(nd);
+    res[2] = STOP_OPEN;
+    return NULL;
+  }
   // Only opened (openat's base), not read: no access time to keep. Never through a final link.
   int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   free(dir);

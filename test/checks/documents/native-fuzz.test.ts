@@ -181,6 +181,9 @@ describe('the native reader fails closed (issue 13 item 4)', () => {
     writeFileSync(join(d, 'zz.txt'), 'plain text only\n');
     native!.fastRun(d, ['zz.txt'], 0, 1, needles, 3, slots, buf, res);
     expect([res[0], res[2]]).toEqual([1, FAST_STOP.end]);
+    // a folder path of PATH_MAX bytes or more is not opened (as JavaScript cannot open it), as a name's
+    native!.fastRun(`${d}/${'.//'.repeat(1400)}`, ['zz.txt'], 0, 1, needles, 3, slots, buf, res);
+    expect([res[0], res[2]]).toEqual([0, FAST_STOP.open]);
   });
 
   it.skipIf(!native && !required)(`native and JavaScript readers give the same records and gaps over ${SETS} random keyword sets (seed ${SEED})`, async () => {
