@@ -1163,8 +1163,9 @@ export function findMarkings(parts: ReadonlyArray<MarkingPart>, grammar: Marking
 
 /** Parts longer than this many characters are matched in windows of this size (see findMarkings). */
 export const PART_WINDOW = 1024 * 1024;
-const PART_OVERLAP = 4096;
-const PART_MARGIN = 1024;
+/** Overlap between the windows of a long part, and the context a hit needs to be judged in one (text-stream.ts cuts the same windows). */
+export const PART_OVERLAP = 4096;
+export const PART_MARGIN = 1024;
 
 function findInParts(parts: ReadonlyArray<MarkingPart>, grammar: MarkingGrammar, opts: FindMarkingsOptions): MarkingHit[] {
   const unit = [...new Set((opts.keywords ?? []).map((k) => normalizeForMarkings(k, grammar).text.trim()).filter((k) => k !== ''))];

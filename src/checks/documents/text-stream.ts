@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { sniffDocument } from '../../formats/docs/sniff.js';
 import { bomOf, decodeText, decoderFor, guessUtf16, isUtf8Prefix } from '../../formats/docs/text.js';
-import { findMarkings, PART_WINDOW, type MarkingHit } from '../../formats/markings.js';
+import { findMarkings, PART_MARGIN, PART_OVERLAP, PART_WINDOW, type MarkingHit } from '../../formats/markings.js';
 import { mayHoldKeyword, foldChar, gbkBytes, needleNeighbours, type NeedleEncoding, type NeedleForm } from './prefilter.js';
 import type { FileScan, FoundMarking } from './scan-file.js';
 import type { WalkInit } from './worker.js';
@@ -97,9 +97,6 @@ export class TextMarkings {
   }
 }
 
-/** findMarkings' overlap and margin between windows of a long part (src/formats/markings.ts, not exported there). */
-const PART_OVERLAP = 4096;
-const PART_MARGIN = 1024;
 
 /** Bytes the encoding of a text is decided on (the whole text when it is no longer). */
 export const HEAD_BYTES = CHUNK;
