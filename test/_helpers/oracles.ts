@@ -7,6 +7,9 @@ import { delimiter, join } from 'node:path';
 
 export const ORACLES_REQUIRED = process.env['BAOMI_ORACLES_REQUIRED'] === '1';
 
+/** CI builds the native addon (BAOMI_NATIVE_REQUIRED=1): there a test of it fails when it is missing, instead of being skipped. */
+export const NATIVE_REQUIRED = process.env['BAOMI_NATIVE_REQUIRED'] === '1';
+
 /** Full path of an executable on PATH, or undefined. */
 export function toolPath(name: string): string | undefined {
   for (const d of (process.env['PATH'] ?? '').split(delimiter)) {

@@ -34,6 +34,7 @@ import {
   type Listing,
 } from './_regfile.js';
 import { filetimePartsMs, msToIso } from '../../src/formats/regf/util.js';
+import { ORACLES_REQUIRED } from '../_helpers/oracles.js';
 
 const HB = 0x1000;
 
@@ -58,16 +59,14 @@ function expectHiveError(fn: () => unknown, code: string): HiveError {
 }
 
 /**
- * CI sets BAOMI_ORACLES_REQUIRED=1 (.ci/run): there a missing oracle tool fails the test instead of
- * skipping it, so a comparison can never pass by not running.
+ * Skip (developer machine, with the reason) or fail (CI sets BAOMI_ORACLES_REQUIRED=1) when an oracle
+ * tool is missing, so a comparison can never pass by not running.
  */
-const ORACLES_REQUIRED = process.env['BAOMI_ORACLES_REQUIRED'] === '1';
-
-/** Skip (developer machine) or fail (CI) when an oracle tool is missing. */
 function needTool(have: boolean, what: string, ctx: { skip: (note?: string) => void }): void {
-  if (have) return;
-  if (ORACLES_REQUIRED) throw new Error(`${what} — required here (BAOMI_ORACLES_REQUIRED=1)`);
-  ctx.skip(what);
+  if (!have) {
+    if (ORACLES_REQUIRED) throw new Error(`${what} — required here (BAOMI_ORACLES_REQUIRED=1)`);
+    ctx.skip(what);
+  }
 }
 
 function hasBinary(bin: string): boolean {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsTarget, mountKind } from '../../src/target/fs-target.js';
 import { LIST_KIND, listDirJs, listDirSync, nativeFs } from '../../src/target/open-sync.js';
+import { NATIVE_REQUIRED } from '../_helpers/oracles.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'baomi.js');
 const CHILD = join(import.meta.dirname, '_atime-child.mjs');
@@ -19,7 +20,7 @@ const OLD = new Date('2001-02-03T04:05:06Z');
 const NOBODY = 65534;
 const root0 = process.getuid?.() === 0;
 const native = nativeFs() !== undefined;
-const required = process.env['BAOMI_NATIVE_REQUIRED'] === '1';
+const required = NATIVE_REQUIRED;
 
 let work: string;
 let root: string;

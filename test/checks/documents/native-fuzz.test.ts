@@ -13,9 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAST_STOP, nativeWalk } from '../../../src/checks/documents/native.js';
 import { byteNeedles, gbkBytes } from '../../../src/checks/documents/prefilter.js';
 import { loadMarkingGrammar } from '../../../src/formats/markings.js';
+import { NATIVE_REQUIRED } from '../../_helpers/oracles.js';
 
 const DIST = new URL('../../../dist/', import.meta.url).href;
-const required = process.env['BAOMI_NATIVE_REQUIRED'] === '1';
+const required = NATIVE_REQUIRED;
 const native = nativeWalk();
 const SEED = Number(process.env['BAOMI_FUZZ_SEED'] ?? 0x13a4);
 const SETS = 16;

@@ -14,11 +14,12 @@ import { byteNeedles, needleChars } from '../../../src/checks/documents/prefilte
 import { FolderScanner, type WalkInit, type WalkMessage } from '../../../src/checks/documents/worker.js';
 import { loadMarkingGrammar } from '../../../src/formats/markings.js';
 import { makeNamesTree } from './_names-tree.js';
+import { NATIVE_REQUIRED } from '../../_helpers/oracles.js';
 
 const WORKER = new URL('../../../dist/checks/documents/worker-main.js', import.meta.url);
 const native = nativeWalk();
 // CI builds it (BAOMI_NATIVE_REQUIRED=1): there a missing addon is a failure, not a skip.
-const required = process.env['BAOMI_NATIVE_REQUIRED'] === '1';
+const required = NATIVE_REQUIRED;
 
 let dir: string;
 beforeAll(async () => {
