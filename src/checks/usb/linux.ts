@@ -3,23 +3,19 @@
 // `journalctl --directory=…`, which only reads). Attached now (live): /sys/bus/usb/devices.
 // All file access goes through the Target; the only program run is journalctl, on the kit, never on
 // the target.
-import { spawn } from 'node:child_process';
-import { constants as fsConstants } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { CoverageItem } from '../../engine/types.js';
 import { serialKey } from '../../engine/vocab.js';
+import { countJournalFiles, findJournalctl, runJournalctl } from '../journal.js';
 import {
   anchorFromMtime,
   anchorFromRotationDate,
   correlateUsbEvents,
   journalUsbLine,
   KernelLogScanner,
-  parseJournalJsonLine,
   type KernelLogScan,
   type KernelUsbAttach,
   type KernelUsbLine,
@@ -356,117 +352,6 @@ async function readLogLines(
 // ---------------------------------------------------------------------------------------------
 // journalctl
 
-/** The kit's journalctl: an explicit path, or the first `journalctl` on PATH. */
-async function findJournalctl(explicit: string | undefined, pathVar: string | undefined): Promise<string | undefined> {
-  const candidates = explicit !== undefined ? [explicit] : (pathVar ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'journalctl'));
-  for (const c of candidates) {
-    try {
-      await access(c, fsConstants.X_OK);
-      return c;
-    } catch {
-      // next
-    }
-  }
-  return undefined;
-}
-
-interface JournalRun {
-  lines: KernelUsbLine[];
-  entries: number;
-  firstUs?: number;
-  lastUs?: number;
-  exitCode: number | null;
-  timedOut: boolean;
-  capped: boolean;
-  spawnError?: string;
-  stderr: string;
-}
-
-/** Run journalctl on a journal directory of the target (host path), streaming its JSON output. */
-function runJournalctl(
-  journalctl: string,
-  hostDir: string,
-  source: string,
-  o: { timeoutMs: number; maxBytes: number; signal?: AbortSignal; env: NodeJS.ProcessEnv },
-): Promise<JournalRun> {
-  return new Promise((resolve) => {
-    const run: JournalRun = { lines: [], entries: 0, exitCode: null, timedOut: false, capped: false, stderr: '' };
-    // _TRANSPORT=kernel, not -k: -k implies -b (the last boot only).
-    const args = [`--directory=${hostDir}`, '--output=json', '--no-pager', '--output-fields=MESSAGE,_SOURCE_MONOTONIC_TIMESTAMP', '_TRANSPORT=kernel'];
-    const child = spawn(journalctl, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...o.env, LC_ALL: 'C', SYSTEMD_PAGER: 'cat', SYSTEMD_COLORS: '0', SYSTEMD_LESS: '' },
-    });
-    const kill = (): void => {
-      child.kill('SIGKILL');
-    };
-    const timer = setTimeout(() => {
-      run.timedOut = true;
-      kill();
-    }, o.timeoutMs);
-    const onAbort = (): void => kill();
-    o.signal?.addEventListener('abort', onAbort, { once: true });
-    const decoder = new StringDecoder('utf8');
-    let rest = '';
-    let bytes = 0;
-    const line = (l: string): void => {
-      const e = parseJournalJsonLine(l);
-      if (!e) return;
-      run.entries++;
-      run.firstUs ??= e.realtimeUs;
-      run.lastUs = e.realtimeUs;
-      const u = journalUsbLine(e, source);
-      if (u) run.lines.push(u);
-    };
-    child.stdout.on('data', (b: Buffer) => {
-      if (run.capped) return;
-      bytes += b.length;
-      if (bytes > o.maxBytes) {
-        run.capped = true;
-        kill();
-        return;
-      }
-      const parts = (rest + decoder.write(b)).split('\n');
-      rest = parts.pop() ?? '';
-      for (const p of parts) line(p);
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      if (run.stderr.length < 65536) run.stderr += b.toString('utf8');
-    });
-    child.on('error', (err) => {
-      run.spawnError = err.message;
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      o.signal?.removeEventListener('abort', onAbort);
-      if (!run.capped && !run.timedOut) line(rest + decoder.end());
-      run.exitCode = code;
-      resolve(run);
-    });
-  });
-}
-
-/** Journal files (`*.journal`, `*.journal~`) in a journal directory and its machine-id folders. */
-async function journalFiles(target: Target, dir: string): Promise<number> {
-  let n = 0;
-  let ents;
-  try {
-    ents = await target.readDir(dir);
-  } catch {
-    return 0;
-  }
-  for (const e of ents) {
-    if (e.kind === 'file' && /\.journal~?$/.test(e.name)) n++;
-    else if (e.kind === 'dir') {
-      try {
-        n += (await target.readDir(`${dir}/${e.name}`)).filter((x) => x.kind === 'file' && /\.journal~?$/.test(x.name)).length;
-      } catch {
-        // unreadable subfolder: journalctl will say
-      }
-    }
-  }
-  return n;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Merging attaches into device records
@@ -701,7 +586,7 @@ export async function linuxUsbHistory(
   const journalDirs = ['/var/log/journal', ...(target.mode === 'live' ? ['/run/log/journal'] : [])];
   for (const dir of journalDirs) {
     opts.signal?.throwIfAborted();
-    const files = await journalFiles(target, dir);
+    const files = await countJournalFiles(target, dir);
     if (files === 0) continue;
     const jctl = await findJournalctl(opts.journalctl, opts.pathEnv ?? process.env['PATH']);
     if (!jctl) {
@@ -720,11 +605,16 @@ export async function linuxUsbHistory(
       coverage.push({ kind: 'unreadable', path: dir, reason: `${dir}: ${(err as Error).message}`, blocking: false });
       continue;
     }
-    const run = await runJournalctl(jctl, hostDir, dir, {
+    const lines: KernelUsbLine[] = [];
+    const run = await runJournalctl(jctl, hostDir, {
       timeoutMs: opts.journalTimeoutMs ?? JOURNAL_TIMEOUT_MS,
       maxBytes: opts.maxJournalBytes ?? MAX_JOURNAL_BYTES,
       env: { ...process.env, ...(opts.pathEnv !== undefined ? { PATH: opts.pathEnv } : {}) },
       ...(opts.signal ? { signal: opts.signal } : {}),
+      onEntry: (e) => {
+        const u = journalUsbLine(e, dir);
+        if (u) lines.push(u);
+      },
     });
     opts.signal?.throwIfAborted();
     const errLines = run.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -754,7 +644,7 @@ export async function linuxUsbHistory(
       sourcesRead++;
     }
     if (run.firstUs !== undefined) windows.push({ oldest: new Date(Math.floor(run.firstUs / 1000)).toISOString(), source: dir });
-    for (const a of correlateUsbEvents(run.lines)) sightings.push({ a, kind: 'journal' });
+    for (const a of correlateUsbEvents(lines)) sightings.push({ a, kind: 'journal' });
   }
 
   if (sourcesRead === 0) {

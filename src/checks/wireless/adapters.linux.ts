@@ -8,11 +8,6 @@
 // kernel drivers' id tables) or of a device a wireless driver bound — in /var/log/{syslog,kern.log,
 // messages,dmesg} and every rotation (`.1`, `.N.gz`, `-YYYYMMDD`), and the systemd journal (read by the
 // kit's journalctl, as the USB history does). Every file is opened through the Target, with a budget.
-import { spawn } from 'node:child_process';
-import { constants as fsConstants } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import type { CoverageItem } from '../../engine/types.js';
 import {
   anchorFromMtime,
@@ -21,7 +16,6 @@ import {
   isHwsimLine,
   journalEventLine,
   KernelEventScanner,
-  parseJournalJsonLine,
   parseRadioKernelMessage,
   parseUsbKernelMessage,
   readLogLinesFrom,
@@ -33,6 +27,7 @@ import {
   type YearAnchor,
 } from '../../formats/kernel-log.js';
 import type { Target } from '../../target/types.js';
+import { countJournalFiles, findJournalctl, runJournalctl } from '../journal.js';
 import { orderLogFiles } from '../usb/linux.js';
 import { knownWirelessUsb } from './_ids.js';
 import type { WirelessAdapter } from './types.js';
@@ -339,35 +334,6 @@ async function logStreams(target: Target, coverage: CoverageItem[], o: LinuxOffl
   return { streams, read };
 }
 
-async function findJournalctl(explicit: string | undefined, pathVar: string | undefined): Promise<string | undefined> {
-  const candidates = explicit !== undefined ? [explicit] : (pathVar ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'journalctl'));
-  for (const c of candidates) {
-    try {
-      await access(c, fsConstants.X_OK);
-      return c;
-    } catch {
-      // next
-    }
-  }
-  return undefined;
-}
-
-/** Journal files under a journal directory and its machine-id folders. */
-async function countJournalFiles(target: Target, dir: string): Promise<number> {
-  let n = 0;
-  let ents;
-  try {
-    ents = await target.readDir(dir);
-  } catch {
-    return 0;
-  }
-  for (const e of ents) {
-    if (e.kind === 'file' && /\.journal~?$/.test(e.name)) n++;
-    else if (e.kind === 'dir') n += (await target.readDir(`${dir}/${e.name}`).catch(() => [])).filter((x) => x.kind === 'file' && /\.journal~?$/.test(x.name)).length;
-  }
-  return n;
-}
-
 /** The kernel entries of the target's journal, read by the kit's journalctl (read-only), classified. */
 async function journalStream(target: Target, coverage: CoverageItem[], o: LinuxOfflineAdapterOptions): Promise<Stream | undefined> {
   const dir = '/var/log/journal';
@@ -388,62 +354,24 @@ async function journalStream(target: Target, coverage: CoverageItem[], o: LinuxO
   const timeoutMs = o.journalTimeoutMs ?? 40_000;
   const maxBytes = o.maxJournalBytes ?? 512 * MiB;
   const stream: Stream = { name: 'journal', lines: [] };
-  const run = await new Promise<{ entries: number; code: number | null; timedOut: boolean; capped: boolean; error?: string; stderr: string }>((resolve) => {
-    const r = { entries: 0, code: null as number | null, timedOut: false, capped: false, stderr: '' } as { entries: number; code: number | null; timedOut: boolean; capped: boolean; error?: string; stderr: string };
-    const child = spawn(jctl, [`--directory=${hostDir}`, '--output=json', '--no-pager', '--output-fields=MESSAGE,_SOURCE_MONOTONIC_TIMESTAMP', '_TRANSPORT=kernel'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...(o.pathEnv !== undefined ? { PATH: o.pathEnv } : {}), LC_ALL: 'C', SYSTEMD_PAGER: 'cat', SYSTEMD_COLORS: '0' },
-    });
-    const timer = setTimeout(() => {
-      r.timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    const onAbort = (): void => void child.kill('SIGKILL');
-    o.signal?.addEventListener('abort', onAbort, { once: true });
-    const dec = new StringDecoder('utf8');
-    let rest = '';
-    let bytes = 0;
-    const line = (l: string): void => {
-      const e = parseJournalJsonLine(l);
-      if (!e) return;
-      r.entries++;
+  const run = await runJournalctl(jctl, hostDir, {
+    timeoutMs,
+    maxBytes,
+    env: { ...process.env, ...(o.pathEnv !== undefined ? { PATH: o.pathEnv } : {}) },
+    ...(o.signal ? { signal: o.signal } : {}),
+    onEntry: (e) => {
       const ev = journalEventLine(e, dir, classify);
       if (ev) stream.lines.push(ev);
-    };
-    child.stdout.on('data', (b: Buffer) => {
-      if (r.capped) return;
-      bytes += b.length;
-      if (bytes > maxBytes) {
-        r.capped = true;
-        child.kill('SIGKILL');
-        return;
-      }
-      const parts = (rest + dec.write(b)).split('\n');
-      rest = parts.pop() ?? '';
-      for (const p of parts) line(p);
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      if (r.stderr.length < 65536) r.stderr += b.toString('utf8');
-    });
-    child.on('error', (err) => {
-      r.error = err.message;
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      o.signal?.removeEventListener('abort', onAbort);
-      if (!r.capped && !r.timedOut) line(rest + dec.end());
-      r.code = code;
-      resolve(r);
-    });
+    },
   });
   o.signal?.throwIfAborted();
-  if (run.error) {
-    coverage.push({ kind: 'missing-tool', path: dir, reason: `the systemd journal in ${dir} was not read: ${jctl} could not be run (${run.error})` });
+  if (run.spawnError) {
+    coverage.push({ kind: 'missing-tool', path: dir, reason: `the systemd journal in ${dir} was not read: ${jctl} could not be run (${run.spawnError})` });
     return undefined;
   }
   if (run.timedOut) coverage.push({ kind: 'timeout', path: dir, reason: `journalctl on ${dir} did not finish within ${Math.round(timeoutMs / 1000)} s: only the ${run.entries} kernel entries it gave were read for radio lines` });
   else if (run.capped) coverage.push({ kind: 'too-large', path: dir, reason: `journalctl on ${dir} gave over ${Math.round(maxBytes / MiB)} MiB: only the oldest ${run.entries} kernel entries were read for radio lines` });
-  else if (run.code !== 0) coverage.push({ kind: 'unreadable', path: dir, reason: `journalctl on ${dir} failed (exit ${run.code ?? 'signal'}): ${run.stderr.split('\n').filter(Boolean).slice(0, 3).join('; ') || 'no message'}` });
+  else if (run.exitCode !== 0) coverage.push({ kind: 'unreadable', path: dir, reason: `journalctl on ${dir} failed (exit ${run.exitCode ?? 'signal'}): ${run.stderr.split('\n').filter(Boolean).slice(0, 3).join('; ') || 'no message'}` });
   else if (run.entries === 0) coverage.push({ kind: 'unreadable', path: dir, reason: `journalctl read no kernel entry from the ${files} journal files in ${dir}: they are damaged, or in a format this journalctl does not support` });
   return run.entries > 0 ? stream : undefined;
 }
