@@ -10,7 +10,7 @@ import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Docume
 import { canonicalJson } from '../report/json.js';
 import { CONTEXT_SHAPE } from './context.js';
 import { compileRegex, isContextRef, leafOperators } from './match.js';
-import { conforms, enumValues, resolvePath, type Shape } from './shape.js';
+import { conforms, enumValues, resolvePath, unlist, type Shape } from './shape.js';
 import type { Condition, FieldCondition, Probe, Profile, Rule } from './types.js';
 
 /** The folder of built-in rules shipped with the tool (`<package>/rules`). */
@@ -265,18 +265,12 @@ function checkCondition(cond: Condition, path: Array<string | number>, report: R
     for (const op of ['some', 'every'] as const) {
       const inner = leaf[op];
       if (inner === undefined) continue;
-      const elements = reached.map(elementShape);
+      const elements = reached.map(unlist);
       checkCondition(inner, [...path, op], report, elements.length === 1 ? elements[0]! : { oneOf: elements });
     }
   } else {
     for (const op of ['some', 'every'] as const) if (leaf[op] !== undefined) checkCondition(leaf[op]!, [...path, op], report, undefined);
   }
-}
-
-function elementShape(s: Shape): Shape {
-  let cur = s;
-  while (typeof cur === 'object' && 'list' in cur) cur = cur.list;
-  return cur;
 }
 
 /**

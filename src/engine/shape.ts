@@ -36,8 +36,8 @@ export const S = {
   oneOf: (...shapes: Shape[]): Shape => ({ oneOf: shapes }),
 };
 
-/** Lists are transparent to paths, as they are to matching (./match.ts fieldValues). */
-function unlist(s: Shape): Shape {
+/** Lists are transparent to paths, as they are to matching (./match.ts fieldValues); also an array's element shape. */
+export function unlist(s: Shape): Shape {
   let cur = s;
   while (typeof cur === 'object' && 'list' in cur) cur = cur.list;
   return cur;
