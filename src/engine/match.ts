@@ -154,16 +154,11 @@ function valueHolds(v: unknown, c: FieldCondition, ctx: MatchContext): boolean {
   return true;
 }
 
-/** The elements `some`/`every` look at: the array(s) at the path, without flattening their elements. */
-function elementsAt(obs: unknown, path: string): unknown[] {
-  return fieldValues(obs, path); // arrays at the end are flattened into their elements
-}
-
 function leafHolds(obs: unknown, c: FieldCondition, ctx: MatchContext): boolean {
   const values = c.context !== undefined ? fieldValues(ctx, c.context) : fieldValues(obs, c.field ?? '');
   if (c.exists !== undefined && c.exists !== values.length > 0) return false;
   if (c.some !== undefined || c.every !== undefined) {
-    const els = elementsAt(c.context !== undefined ? ctx : obs, c.context ?? c.field ?? '');
+    const els = values; // arrays at the path are flattened into their elements: what some/every look at
     if (c.some !== undefined && !els.some((el) => matches(el, c.some!, ctx))) return false;
     if (c.every !== undefined && (els.length === 0 || !els.every((el) => matches(el, c.every!, ctx)))) return false;
   }

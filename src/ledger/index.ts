@@ -7,7 +7,6 @@ export type {
   LedgerMatch,
   LedgerMatchEntry,
   LedgerProblem,
-  MachineClass,
   SecretLevel,
 } from './types.js';
 export { SECRET_LEVELS } from './types.js';

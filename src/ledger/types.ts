@@ -100,8 +100,3 @@ export interface LedgerMatch {
   reasonZh?: string;
 }
 
-/** The machine a device was found on: its class (profile), and when known its level from its ledger row. */
-export interface MachineClass {
-  class: LedgerClass;
-  level?: SecretLevel;
-}

@@ -315,15 +315,6 @@ function documentTables(fs: Finding[], v: Vocab): string {
 /** Chinese words for evidence keys and inventory lists (English pages show the keys as they are). */
 const KEYS_ZH: Record<string, string> = {
   ...FIELD_LABELS_ZH,
-  created: '创建时间', lastConnected: '最后连接', firstUsed: '首次使用', lastUsed: '最后使用', category: '网络类别', gatewayMac: '网关 MAC',
-  guid: 'GUID', keyPath: '注册表键', managed: '受管', medium: '介质', nameType: '类型代码', timesAreLocal: '本地时间', address: '地址',
-  user: '用户', users: '用户', browser: '浏览器', url: '网址', host: '站点', hosts: '站点', visits: '访问次数', internetVisits: '互联网访问次数',
-  internetHosts: '互联网站点数', firstInternetVisit: '首次访问互联网', lastInternetVisit: '最后访问互联网', topHosts: '常访问站点',
-  hostname: '主机名', remote: '远程地址', remotePort: '远程端口', process: '进程', reachable: '可达', ssid: 'SSID', security: '加密方式',
-  interface: '网卡', mac: 'MAC', manufacturer: '制造商', revision: '版本', pid: 'PID', vid: 'VID', matchedBy: '判定依据', format: '格式',
-  size: '大小', mtime: '修改时间', sha256: 'SHA-256', level: '密级', text: '标志原文', where: '位置', key: '设备标识',
-  friendlyName: '设备名称', interfaceClasses: '接口类别', lastRemoved: '最后拔出', volumeSerials: '卷序列号', phone: '手机', storage: '存储',
-  serialUnique: '序列号唯一', pathEncoding: '路径编码', pathBytes: '路径原始字节', originalPath: '原路径',
   files: '文件数', folders: '文件夹数', bytes: '字节数', seconds: '用时（秒）', mbPerSecond: '速度（MB/秒）', reader: '读取方式', roots: '起点',
   withMarkings: '有密级标志的文件', gaps: '未能读取', symlinks: '符号链接', restarts: '重启次数', splits: '拆分次数', embeddedPictures: '内嵌图片',
   byFormat: '按格式',
