@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { canonicalJson } from '../report/json.js';
+import { msg, type Msg } from '../report/messages-keys.js';
 import type { Target } from '../target/types.js';
 import { contextValues, resolveMachineContext, type MachineContext } from './context.js';
 import { joinUsbLedger } from './enrich.js';
@@ -15,6 +16,8 @@ import type {
   Finding,
   Observation,
   Probe,
+  ProbeOk,
+  ProbeResult,
   ProbeRun,
   Profile,
   Rule,
@@ -86,6 +89,8 @@ export function planJobs(rules: Rule[], probes: ReadonlyMap<string, Probe>): Job
 }
 
 class ProbeTimeout extends Error {}
+/** How long a stopped probe may take to answer with what it found so far (ms). */
+const PARTIAL_GRACE_MS = 1500;
 /** The whole scan was stopped (SIGINT/SIGTERM): unfinished probes end as `timeout`, "interrupted". */
 class ScanInterrupted extends Error {}
 
@@ -109,8 +114,9 @@ async function runJob(
   // Mode first: a live-only check (connections now, reachability now) does not exist on a disk
   // read offline, whatever its OS — not applicable, and not a gap.
   if (!probe.modes.includes(target.mode)) {
+    const m = msg('probe.mode', { modes: probe.modes.join('/'), mode: target.mode });
     return {
-      run: { ...base, status: 'not-applicable', durationMs: 0, message: `runs only on ${probe.modes.join('/')} targets, this scan is ${target.mode}`, observations: 0 },
+      run: { ...base, status: 'not-applicable', durationMs: 0, message: m.text, msg: m, observations: 0 },
       observations: [],
       coverage: [],
     };
@@ -120,14 +126,15 @@ async function runJob(
     // no network profiles, no radios: those checks do not apply; its documents are still read.
     // Live, an unrecognised OS is a machine we failed to understand: blocking.
     const noOs = target.os.family === 'unknown';
-    const msg = noOs
-      ? target.mode === 'offline' ? 'no operating system on this volume' : 'the operating system of this machine could not be recognised'
-      : `no collector for ${target.os.family} targets`;
+    const m = noOs
+      ? msg(target.mode === 'offline' ? 'probe.no-os-offline' : 'probe.os-unknown')
+      : msg('probe.no-collector', { family: target.os.family });
     const blocking = !(noOs && target.mode === 'offline');
-    return { run: { ...base, status: 'not-applicable', durationMs: 0, message: msg, observations: 0, ...(blocking ? { blocking } : {}) }, observations: [], coverage: [] };
+    return { run: { ...base, status: 'not-applicable', durationMs: 0, message: m.text, msg: m, observations: 0, ...(blocking ? { blocking } : {}) }, observations: [], coverage: [] };
   }
   if (stop?.aborted) {
-    return { run: { ...base, status: 'timeout', durationMs: 0, message: 'interrupted', observations: 0 }, observations: [], coverage: [] };
+    const m = msg('probe.interrupted');
+    return { run: { ...base, status: 'timeout', durationMs: 0, message: m.text, msg: m, observations: 0 }, observations: [], coverage: [] };
   }
   const budget = timeoutOverrideMs ?? probe.timeoutMs;
   const ac = new AbortController();
@@ -148,42 +155,64 @@ async function runJob(
     if (stop.aborted) onStop();
     else stop.addEventListener('abort', onStop, { once: true });
   });
-  try {
-    const res = await Promise.race([
-      probe.collect({ target, signal: ac.signal, log: log.child({ probe: probe.id }), options, ...(machine ? { machine } : {}) }, params),
-      timeout,
-      stopped,
-    ]);
-    if (res.status === 'not-applicable') {
-      return { run: { ...base, status: 'not-applicable', durationMs: elapsed(), message: res.reason, observations: 0 }, observations: [], coverage: [] };
-    }
+  const collecting = probe.collect({ target, signal: ac.signal, log: log.child({ probe: probe.id }), options, ...(machine ? { machine } : {}) }, params);
+  // Observations and gaps of a probe that answered, after checking them against its declared shape.
+  const accept = (res: ProbeOk): Pick<JobResult, 'observations' | 'coverage' | 'inventory'> => {
     const coverage = (res.coverage ?? []).map((c) => ({ probe: probe.id, ...c }));
     // Every observation fits what the probe declares it observes (rules were checked against it).
     for (const obs of res.observations) {
       const wrong = conforms(obs, probe.observes, '', 3);
       if (wrong.length === 0) continue;
-      const msg = `observation does not fit the shape probe ${probe.id} declares: ${wrong.join('; ')}`;
-      if (process.env['BAOMI_STRICT_SHAPES'] === '1') throw new Error(msg);
-      log.warn({ probe: probe.id }, msg);
+      const text = `observation does not fit the shape probe ${probe.id} declares: ${wrong.join('; ')}`;
+      if (process.env['BAOMI_STRICT_SHAPES'] === '1') throw new Error(text);
+      log.warn({ probe: probe.id }, text);
       break;
     }
-    return {
-      run: { ...base, status: 'ok', durationMs: elapsed(), observations: res.observations.length },
-      observations: res.observations,
-      coverage,
-      ...(res.inventory ? { inventory: res.inventory } : {}),
-    };
-  } catch (err) {
-    if (err instanceof ScanInterrupted || ac.signal.reason instanceof ScanInterrupted) {
-      return { run: { ...base, status: 'timeout', durationMs: elapsed(), message: 'interrupted', observations: 0 }, observations: [], coverage: [] };
+    return { observations: res.observations, coverage, ...(res.inventory ? { inventory: res.inventory } : {}) };
+  };
+  /**
+   * Stopped (interrupt or time budget): a probe that honours its signal answers with what it found
+   * so far (the document walk does, with a gap saying it was cut short). Those results are kept —
+   * the run still ends as `timeout`, so the scan is incomplete — when they come within the grace.
+   */
+  const partial = async (kind: 'interrupted' | 'timeout'): Promise<JobResult> => {
+    let res: ProbeResult | undefined;
+    let graceTimer: NodeJS.Timeout | undefined;
+    try {
+      res = await Promise.race([
+        collecting.catch(() => undefined),
+        new Promise<undefined>((r) => {
+          graceTimer = setTimeout(() => r(undefined), PARTIAL_GRACE_MS);
+        }),
+      ]);
+    } finally {
+      clearTimeout(graceTimer);
     }
+    const kept = res?.status === 'ok' && (res.observations.length > 0 || (res.coverage?.length ?? 0) > 0) ? accept(res) : undefined;
+    const n = kept?.observations.length ?? 0;
+    const m: Msg = kind === 'interrupted'
+      ? n > 0 ? msg('probe.interrupted-partial', { observations: n }) : msg('probe.interrupted')
+      : n > 0 ? msg('probe.timeout-partial', { ms: budget, observations: n }) : msg('probe.timeout', { ms: budget });
+    // The English message of a plain interrupt stays `interrupted` (the CLI and older readers know it).
+    return { run: { ...base, status: 'timeout', durationMs: elapsed(), message: m.text, msg: m, observations: n }, observations: kept?.observations ?? [], coverage: kept?.coverage ?? [], ...(kept?.inventory ? { inventory: kept.inventory } : {}) };
+  };
+  try {
+    const res = await Promise.race([collecting, timeout, stopped]);
+    if (res.status === 'not-applicable') {
+      return { run: { ...base, status: 'not-applicable', durationMs: elapsed(), message: res.reason, observations: 0 }, observations: [], coverage: [] };
+    }
+    const got = accept(res);
+    return { run: { ...base, status: 'ok', durationMs: elapsed(), observations: res.observations.length }, ...got };
+  } catch (err) {
+    if (err instanceof ScanInterrupted || ac.signal.reason instanceof ScanInterrupted) return await partial('interrupted');
     // A probe that honours the abort signal may reject first: still a timeout, not an error.
     if (err instanceof ProbeTimeout || ac.signal.reason instanceof ProbeTimeout) {
       log.warn({ probe: probe.id, budget }, 'probe timed out');
-      return { run: { ...base, status: 'timeout', durationMs: elapsed(), message: `did not finish within ${budget} ms`, observations: 0 }, observations: [], coverage: [] };
+      return await partial('timeout');
     }
     log.debug({ probe: probe.id, err }, 'probe failed');
-    return { run: { ...base, status: 'error', durationMs: elapsed(), message: (err as Error)?.message ?? String(err), observations: 0 }, observations: [], coverage: [] };
+    const m = msg('probe.error', { detail: (err as Error)?.message ?? String(err) });
+    return { run: { ...base, status: 'error', durationMs: elapsed(), message: m.text, msg: m, observations: 0 }, observations: [], coverage: [] };
   } finally {
     clearTimeout(timer);
     if (onStop) stop?.removeEventListener('abort', onStop);

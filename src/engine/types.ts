@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Ledger } from '../ledger/types.js';
 import type { Mode, OsFamily, Target } from '../target/types.js';
+import type { Msg } from '../report/messages-keys.js';
 import type { Shape } from './shape.js';
 import { PROFILES, type Profile, type SecretLevel } from './vocab.js';
 
@@ -190,7 +191,10 @@ export interface ProbeRun {
   params?: Record<string, unknown>;
   status: ProbeStatus;
   durationMs: number;
+  /** English, for the JSON; the reports render `msg` in their language. */
   message?: string;
+  /** The message as a catalogue key with parameters (src/report/messages-keys.ts). */
+  msg?: Msg;
   /**
    * Set when the probe could not run on this target's OS (no collector, or OS not recognised):
    * the rules that needed it went unjudged, so the scan is incomplete. (A live-only probe on an

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { SEVERITIES, type Finding, type Severity } from '../engine/types.js';
 import { printable } from '../target/resolve.js';
-import { COVERAGE_KINDS, FIELD_LABELS_ZH } from './messages.js';
+import { COVERAGE_KINDS, FIELD_LABELS_ZH, isMsg, msgText, VALUE_WORDS_ZH } from './messages.js';
 import type { Lang } from './text.js';
 import type { Report } from './types.js';
 
@@ -39,7 +39,7 @@ const V = {
     inventory: '其他清单',
     notChecked: '未能检查的项目', notCheckedNone: '所有项目均已检查。', byKind: '按原因', blocking: '使检查不完整', yes: '是', no: '否',
     probes: '未正常完成的检查项', probe: '检查项', message: '说明', path: '路径', reason: '原因', all: '全部明细',
-    incompleteWhy: '检查不完整的原因',
+    incompleteWhy: '检查不完整的原因', interruptedOrIncomplete: '检查被中断或未完成',
     statuses: { ok: '完成', 'not-applicable': '不适用', error: '出错', timeout: '超时或被中断' } as Record<string, string>,
     about: '关于本报告', scanId: '报告编号', tool: '工具', rulesDigest: '规则集摘要', signer: '签名密钥', scanner: '执行检查的主机',
     signed: '本文件与同名 .json、.txt 报告各有独立的 Ed25519 签名（.sig）；用 baomi verify 报告.json 校验。',
@@ -67,7 +67,7 @@ const V = {
     inventory: 'Other lists',
     notChecked: 'Not checked', notCheckedNone: 'Everything was checked.', byKind: 'By reason', blocking: 'Makes the scan incomplete', yes: 'yes', no: 'no',
     probes: 'Checks that did not finish normally', probe: 'Check', message: 'Message', path: 'Path', reason: 'Reason', all: 'Every item',
-    incompleteWhy: 'Why the scan is incomplete',
+    incompleteWhy: 'Why the scan is incomplete', interruptedOrIncomplete: 'the scan was interrupted or did not finish',
     statuses: { ok: 'ok', 'not-applicable': 'not applicable', error: 'failed', timeout: 'timed out or interrupted' } as Record<string, string>,
     about: 'About this report', scanId: 'Report id', tool: 'Tool', rulesDigest: 'Rule set digest', signer: 'Signing key', scanner: 'Scanned from',
     signed: 'This file, and the .json and .txt reports of the same name, each carry an Ed25519 signature (.sig); check them with: baomi verify REPORT.json',
@@ -104,8 +104,13 @@ function time(iso: string): string {
   return `<time datetime="${esc(iso)}">${esc(shown)}</time>`;
 }
 
+/** The page's language while it is rendered (set by renderHtml; the renderer is synchronous). */
+let pageLang: Lang = 'zh';
+
 function scalarHtml(v: unknown): string {
   if (v === null || v === undefined) return '—';
+  if (isMsg(v)) return t(msgText(v, pageLang));
+  if (pageLang === 'zh' && (typeof v === 'string' || typeof v === 'boolean') && VALUE_WORDS_ZH[String(v)] !== undefined) return esc(VALUE_WORDS_ZH[String(v)]!);
   if (typeof v === 'string') {
     if (ISO_UTC.test(v)) return time(v);
     if (ISO_LOCAL.test(v)) return esc(v.replace('T', ' '));
@@ -118,12 +123,12 @@ function scalarHtml(v: unknown): string {
 /** Nested values as `key: value` lines (objects flattened with dots), every string escaped. */
 function flatLines(v: unknown, prefix: string, out: string[], words: Record<string, string>, depth = 0): void {
   const label = prefix ? `<span class="k">${t(prefix)}:</span> ` : '';
-  if (v === null || typeof v !== 'object' || depth > 4) {
+  if (v === null || typeof v !== 'object' || depth > 4 || isMsg(v)) {
     out.push(`${label}${scalarHtml(v)}`);
     return;
   }
   if (Array.isArray(v)) {
-    if (v.every((x) => x === null || typeof x !== 'object')) {
+    if (v.every((x) => x === null || typeof x !== 'object' || isMsg(x))) {
       out.push(`${label}${v.map(scalarHtml).join('; ')}`);
       return;
     }
@@ -135,8 +140,8 @@ function flatLines(v: unknown, prefix: string, out: string[], words: Record<stri
 
 /** A value in a cell; objects as `key: value` lines, keys in the page's language when known. */
 function cellHtml(v: unknown, vocab?: Vocab): string {
-  if (v === null || typeof v !== 'object') return scalarHtml(v);
-  if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')) return v.map(scalarHtml).join('<br>');
+  if (v === null || typeof v !== 'object' || isMsg(v)) return scalarHtml(v);
+  if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object' || isMsg(x))) return v.map(scalarHtml).join('<br>');
   const lines: string[] = [];
   flatLines(v, '', lines, vocab === V.zh ? KEYS_ZH : {});
   return lines.join('<br>');
@@ -251,6 +256,11 @@ function countsSection(r: Report, v: Vocab, lang: Lang): string {
 </section>`;
 }
 
+/** Why a probe did not finish, in the page's language (an English message without a key: only in English). */
+function probeWhy(p: Report['probes'][number], lang: Lang): string {
+  return p.msg !== undefined ? msgText(p.msg, lang) : lang === 'en' ? (p.message ?? '') : '';
+}
+
 /** Every rule of the scan: found something, checked and clean, or why it could not look. */
 function checkedSection(r: Report, v: Vocab, lang: Lang): string {
   const counts = new Map<string, number>();
@@ -267,7 +277,8 @@ function checkedSection(r: Report, v: Vocab, lang: Lang): string {
       status = esc(v.cleanOk);
       cls = 'good';
     } else {
-      status = `${esc(v.statuses[run.status] ?? run.status)}${run.message ? `：${t(run.message)}` : ''}`;
+      const why = probeWhy(run, lang);
+      status = `${esc(v.statuses[run.status] ?? run.status)}${why ? `：${t(why)}` : ''}`;
       cls = run.status === 'not-applicable' && !run.blocking ? 'na' : 'warn';
     }
     return [t(ruleTitle(r, lang, id)), `<span class="st ${cls}">${status}</span>`, t(id)];
@@ -443,7 +454,27 @@ function otherInventory(r: Report, v: Vocab): string {
   return parts.length > 0 ? `<section id="inventory"><h2>${esc(v.inventory)}</h2>${parts.join('\n')}</section>` : '';
 }
 
-function notCheckedSection(r: Report, v: Vocab): string {
+/**
+ * Why the scan is incomplete, in Chinese, from the report's structure (summary.incomplete is the
+ * English of the JSON): probes that failed, timed out or could not run, then blocking gaps by kind.
+ */
+function incompleteZh(r: Report, v: Vocab): string[] {
+  if (r.summary.complete) return [];
+  const out: string[] = [];
+  for (const p of r.probes) {
+    if (p.status === 'error' || p.status === 'timeout' || p.blocking) {
+      const why = probeWhy(p, 'zh');
+      out.push(`${v.probe} ${p.id}：${v.statuses[p.status] ?? p.status}${why ? `（${why}）` : ''}`);
+    }
+  }
+  const byKind = new Map<string, number>();
+  for (const c of r.coverage) if (c.blocking) byKind.set(c.kind, (byKind.get(c.kind) ?? 0) + 1);
+  for (const [k, n] of byKind) out.push(`${COVERAGE_KINDS[k]?.zh ?? k}：${n} 项`);
+  if (out.length === 0) out.push(v.interruptedOrIncomplete);
+  return out;
+}
+
+function notCheckedSection(r: Report, v: Vocab, lang: Lang): string {
   const nc = r.summary.notChecked;
   const blockingByKind = new Map<string, number>();
   for (const c of r.coverage) if (c.blocking) blockingByKind.set(c.kind, (blockingByKind.get(c.kind) ?? 0) + 1);
@@ -456,13 +487,22 @@ function notCheckedSection(r: Report, v: Vocab): string {
     .map(([k, n]) => [kindLabel(k), { html: String(n), v: n }, { html: String(blockingByKind.get(k) ?? 0), v: blockingByKind.get(k) ?? 0 }]);
   const probeRows: Cell[][] = r.probes
     .filter((p) => p.status !== 'ok')
-    .map((p) => [`<code>${t(p.id)}</code>`, esc(v.statuses[p.status] ?? p.status), t(p.message ?? ''), esc(p.blocking || p.status === 'error' || p.status === 'timeout' ? v.yes : v.no)]);
-  const covRows: Cell[][] = r.coverage.map((c) => [`<code>${t(c.probe ?? '')}</code>`, kindLabel(c.kind), c.path !== undefined ? t(c.path) : '—', t(c.reason), esc(c.blocking ? v.yes : v.no)]);
+    .map((p) => [`<code>${t(p.id)}</code>`, esc(v.statuses[p.status] ?? p.status), t(probeWhy(p, lang)), esc(p.blocking || p.status === 'error' || p.status === 'timeout' ? v.yes : v.no)]);
+  // A gap's reason is a parser's English detail: shown on English pages; Chinese pages show the
+  // kind in words and the path (the reason stays in the JSON).
+  const covRows: Cell[][] = r.coverage.map((c) => [
+    `<code>${t(c.probe ?? '')}</code>`,
+    kindLabel(c.kind),
+    c.path !== undefined ? t(c.path) : '—',
+    ...(lang === 'en' ? [t(c.reason)] : []),
+    esc(c.blocking ? v.yes : v.no),
+  ]);
+  const why = lang === 'en' ? r.summary.incomplete : incompleteZh(r, v);
   const parts = [
-    r.summary.incomplete.length > 0 ? `<h3>${esc(v.incompleteWhy)}</h3><ul class="why">${r.summary.incomplete.map((x) => `<li>${t(x)}</li>`).join('')}</ul>` : '',
+    why.length > 0 ? `<h3>${esc(v.incompleteWhy)}</h3><ul class="why">${why.map((x) => `<li>${t(x)}</li>`).join('')}</ul>` : '',
     kindRows.length > 0 ? `<h3>${esc(v.byKind)} <span class="n">${nc.total}</span></h3>${table(v, [{ head: esc(v.reason) }, { head: esc(v.count), num: true }, { head: esc(v.blocking), num: true }], kindRows, 'kinds')}` : '',
     probeRows.length > 0 ? `<h3>${esc(v.probes)}</h3>${table(v, [{ head: esc(v.probe) }, { head: esc(v.status) }, { head: esc(v.message) }, { head: esc(v.blocking) }], probeRows, 'probes')}` : '',
-    covRows.length > 0 ? `<h3>${esc(v.all)}</h3>${table(v, [{ head: esc(v.probe) }, { head: esc(v.kind) }, { head: esc(v.path), wide: true }, { head: esc(v.reason), wide: true }, { head: esc(v.blocking) }], covRows, 'coverage')}` : '',
+    covRows.length > 0 ? `<h3>${esc(v.all)}</h3>${table(v, [{ head: esc(v.probe) }, { head: esc(v.kind) }, { head: esc(v.path), wide: true }, ...(lang === 'en' ? [{ head: esc(v.reason), wide: true }] : []), { head: esc(v.blocking) }], covRows, 'coverage')}` : '',
   ].filter(Boolean);
   return `<section id="notchecked" data-total="${nc.total}" data-blocking="${nc.blocking}"><h2>${esc(v.notChecked)}</h2>${parts.length > 0 ? parts.join('\n') : `<p>${esc(v.notCheckedNone)}</p>`}</section>`;
 }
@@ -576,6 +616,7 @@ export interface HtmlOptions {
 export function renderHtml(report: Report, opts: HtmlOptions): string {
   tableSeq = 0;
   const lang = opts.lang;
+  pageLang = lang;
   const v: Vocab = lang === 'zh' ? V.zh : V.en;
   const host = str(report.machine['hostname']) ?? '—';
   const verdict = verdictOf(report);
@@ -591,7 +632,7 @@ export function renderHtml(report: Report, opts: HtmlOptions): string {
     usbSection(report, v),
     wirelessSection(report, v),
     otherInventory(report, v),
-    notCheckedSection(report, v),
+    notCheckedSection(report, v, lang),
     aboutSection(report, v),
   ];
   return `<!DOCTYPE html>

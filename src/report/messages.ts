@@ -82,14 +82,4 @@ export function kindWords(kind: string, lang: 'zh' | 'en'): string {
   return COVERAGE_KINDS[kind]?.[lang] ?? kind;
 }
 
-/** The engine's own probe messages, in Chinese (a probe's error text stays in the JSON). */
-export function probeMessageZh(m: string): string | undefined {
-  if (m.startsWith('runs only on live')) return '只在在线检查时运行，本次为离线检查';
-  if (m.startsWith('runs only on offline')) return '只在离线检查时运行';
-  if (m === 'no operating system on this volume') return '该磁盘上没有操作系统';
-  if (m.startsWith('the operating system of this machine could not be recognised')) return '无法识别本机的操作系统';
-  if (m.startsWith('no collector for')) return '不支持该操作系统';
-  if (m.startsWith('did not finish within')) return `未在时限内完成（${m.replace(/\D+/g, ' ').trim()} 毫秒）`;
-  if (m === 'interrupted') return '检查被中断';
-  return undefined;
-}
+export { MESSAGES, isMsg, msg, msgText, type Msg, type MsgParams } from './messages-keys.js';

@@ -8,7 +8,7 @@ import { dirname } from 'node:path/posix';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, Severity } from '../engine/types.js';
 import { printable } from '../target/resolve.js';
-import { COVERAGE_KINDS, FIELD_LABELS_ZH, kindWords, probeMessageZh, VALUE_WORDS_ZH } from './messages.js';
+import { COVERAGE_KINDS, FIELD_LABELS_ZH, isMsg, kindWords, msgText, VALUE_WORDS_ZH } from './messages.js';
 import type { Report } from './types.js';
 
 export type Lang = 'zh' | 'en';
@@ -149,7 +149,11 @@ export function evidenceLines(evidence: Record<string, unknown>, prefix = '', la
   for (const [k, v] of Object.entries(evidence)) {
     const label = lang === 'zh' ? (FIELD_LABELS_ZH[k] ?? k) : k;
     const key = prefix + label;
-    if (Array.isArray(v)) {
+    if (isMsg(v)) {
+      out.push(`${printable(key)}: ${printable(msgText(v, lang ?? 'en'))}`);
+    } else if (Array.isArray(v) && v.length > 0 && v.every(isMsg)) {
+      out.push(`${printable(key)}: ${v.slice(0, 10).map((x) => printable(msgText(x, lang ?? 'en'))).join('; ')}${v.length > 10 ? ` … (+${v.length - 10})` : ''}`);
+    } else if (Array.isArray(v)) {
       if (v.every((x) => x === null || typeof x !== 'object')) {
         const shown = v.slice(0, 10).map((x) => shownValue(x, lang)).join(', ');
         out.push(`${printable(key)}: ${shown}${v.length > 10 ? ` … (+${v.length - 10})` : ''}`);
@@ -316,7 +320,7 @@ export function renderText(report: Report, opts: TextOptions): string {
   const gaps: string[] = [];
   for (const p of report.probes) {
     if (p.status === 'ok') continue;
-    const why = p.message === undefined ? '' : lang === 'zh' ? (probeMessageZh(p.message) ?? '') : p.message;
+    const why = p.msg !== undefined ? msgText(p.msg, lang) : lang === 'zh' ? '' : (p.message ?? '');
     gaps.push(`${t.probe} ${p.id}: ${t.statuses[p.status] ?? p.status}${why ? ` — ${printable(why)}` : ''}${p.blocking || p.status === 'error' || p.status === 'timeout' ? ' [!]' : ''}`);
   }
   const byKind = new Map<string, typeof report.coverage>();

@@ -33,8 +33,8 @@ export function sampleReport(signer: { keyId: string; publicKey: string } = { ke
     rules: { count: 2, digest: 'sha256:' + '1'.repeat(64), ids: ['usb-storage-unregistered', 'wireless-adapter-present'], files: ['rules/x.yaml'] },
     probes: [
       { id: 'identity', status: 'ok', durationMs: 12, observations: 1, rules: [] },
-      { id: 'network.reachability', status: 'not-applicable', durationMs: 0, message: 'runs only on live targets, this scan is offline', observations: 0, rules: ['internet-reachable'] },
-      { id: 'usb.history', status: 'timeout', durationMs: 30000, message: 'did not finish within 30000 ms', observations: 0, rules: ['usb-storage-unregistered'] },
+      { id: 'network.reachability', status: 'not-applicable', durationMs: 0, message: 'runs only on live targets, this scan is offline', msg: { key: 'probe.mode', params: { modes: 'live', mode: 'offline' }, text: 'runs only on live targets, this scan is offline' }, observations: 0, rules: ['internet-reachable'] },
+      { id: 'usb.history', status: 'timeout', durationMs: 30000, message: 'did not finish within 30000 ms', msg: { key: 'probe.timeout', params: { ms: 30000 }, text: 'did not finish within 30000 ms' }, observations: 0, rules: ['usb-storage-unregistered'] },
     ],
     findings: [
       {

@@ -30,7 +30,8 @@ import type { Target } from '../../target/types.js';
 import { countJournalFiles, findJournalctl, runJournalctl } from '../journal.js';
 import { orderLogFiles } from '../usb/linux.js';
 import { knownWirelessUsb } from './_ids.js';
-import type { WirelessAdapter } from './types.js';
+import { msg, type Msg } from '../../report/messages-keys.js';
+import { addWhy, Whys, type WirelessAdapter } from './types.js';
 
 async function text(target: Target, path: string): Promise<string | undefined> {
   try {
@@ -77,12 +78,12 @@ interface Found {
 
 /** An adapter as first seen (one reason); `add` merges later sightings of the same device. */
 type Sighting = Pick<WirelessAdapter, 'kind' | 'name' | 'bus' | 'id' | 'presence' | 'source'> &
-  Partial<Pick<WirelessAdapter, 'vid' | 'pid' | 'driver' | 'driverBound'>> & { matchedBy: string };
+  Partial<Pick<WirelessAdapter, 'vid' | 'pid' | 'driver' | 'driverBound'>> & { matchedBy: Msg };
 
 function add(f: Found, devPath: string, a: Sighting): WirelessAdapter {
   const existing = f.byDev.get(devPath);
   if (existing) {
-    if (!existing.matchedBy.includes(a.matchedBy)) existing.matchedBy.push(a.matchedBy);
+    addWhy(existing.matchedBy, a.matchedBy);
     return existing;
   }
   const created: WirelessAdapter = { ...a, matchedBy: [a.matchedBy] };
@@ -113,7 +114,7 @@ async function pciDevices(target: Target, f: Found): Promise<void> {
       ...(ue['DRIVER'] ? { driver: ue['DRIVER'] } : {}),
       driverBound: ue['DRIVER'] !== undefined,
       presence: 'present',
-      matchedBy: `PCI class ${cls.slice(0, 6)}`,
+      matchedBy: msg('wireless.pci-class', { class: cls.slice(0, 6) }),
       source: dir,
     });
   }
@@ -149,9 +150,9 @@ async function usbDevices(target: Target, f: Found): Promise<void> {
       driver ??= ue['DRIVER'];
     }
     const known = knownWirelessUsb(vid, pid);
-    const matched: string[] = [];
-    if (devClass === 'e0' || ifClasses.includes('e0')) matched.push('USB class e0 (wireless controller)');
-    if (known) matched.push(`${known.source}`);
+    const matched: Msg[] = [];
+    if (devClass === 'e0' || ifClasses.includes('e0')) matched.push(msg('wireless.usb-class'));
+    if (known) matched.push(msg('wireless.known-usb', { vid, pid, name: known.name, source: known.source }));
     if (matched.length === 0) continue;
     const product = await text(target, `${dir}/product`);
     const maker = await text(target, `${dir}/manufacturer`);
@@ -169,17 +170,17 @@ async function usbDevices(target: Target, f: Found): Promise<void> {
       matchedBy: matched[0]!,
       source: dir,
     });
-    for (const m of matched.slice(1)) if (!a.matchedBy.includes(m)) a.matchedBy.push(m);
+    for (const m of matched.slice(1)) addWhy(a.matchedBy, m);
   }
 }
 
 /** The class views: they name interfaces and catch SDIO/platform radios the bus scans miss. */
 async function classViews(target: Target, f: Found): Promise<void> {
-  const views: Array<{ dir: string; kind: WirelessAdapter['kind']; test?: (entry: string) => Promise<boolean>; why: string }> = [
-    { dir: '/sys/class/net', kind: 'wifi', why: 'network interface with wireless extensions', test: async (e) => (await target.exists(`${e}/wireless`)) || (await target.exists(`${e}/phy80211`)) },
-    { dir: '/sys/class/ieee80211', kind: 'wifi', why: 'IEEE 802.11 radio (ieee80211 class)' },
-    { dir: '/sys/class/bluetooth', kind: 'bluetooth', why: 'Bluetooth controller (bluetooth class)', test: async (e) => /\/hci\d+$/.test(e) },
-    { dir: '/sys/class/wwan', kind: 'wwan', why: 'cellular modem (wwan class)' },
+  const views: Array<{ dir: string; kind: WirelessAdapter['kind']; test?: (entry: string) => Promise<boolean>; why: Msg }> = [
+    { dir: '/sys/class/net', kind: 'wifi', why: msg('wireless.sysfs-net'), test: async (e) => (await target.exists(`${e}/wireless`)) || (await target.exists(`${e}/phy80211`)) },
+    { dir: '/sys/class/ieee80211', kind: 'wifi', why: msg('wireless.sysfs-ieee80211') },
+    { dir: '/sys/class/bluetooth', kind: 'bluetooth', why: msg('wireless.sysfs-bluetooth'), test: async (e) => /\/hci\d+$/.test(e) },
+    { dir: '/sys/class/wwan', kind: 'wwan', why: msg('wireless.sysfs-wwan') },
   ];
   for (const v of views) {
     for (const name of await names(target, v.dir)) {
@@ -224,7 +225,7 @@ async function rfkill(target: Target, f: Found): Promise<void> {
       continue;
     }
     if (type === 'gps' || type === 'nfc' || type === 'fm' || type === 'uwb' || type === 'wimax' || kind !== 'radio') {
-      const a = add(f, dir, { kind, name, bus: 'platform', id: `rfkill:${name}`, presence: 'present', matchedBy: `rfkill switch of type ${type ?? '?'}`, source: dir });
+      const a = add(f, dir, { kind, name, bus: 'platform', id: `rfkill:${name}`, presence: 'present', matchedBy: msg('wireless.rfkill', { type: type ?? '?' }), source: dir });
       a.rfkill = state;
     }
   }
@@ -424,27 +425,27 @@ interface UsbGroup {
   attachesPerStream: Map<string, number>;
   sources: Set<string>;
   span: Span;
-  matchedBy: Set<string>;
+  matchedBy: Whys;
   drivers: Set<string>;
   firstSource: string;
 }
 
 const GENERIC = new Set(['bluetooth', 'mac80211', 'wireless-interface', 'rt2x00']);
 
-function lineLabel(e: RadioKernelEvent): string {
+function lineLabel(e: RadioKernelEvent): Msg {
   switch (e.what) {
     case 'controller':
-      return `kernel log: Bluetooth controller ${e.iface} registered ("Bluetooth: ${e.iface}: …")`;
+      return msg('wireless.log-controller', { iface: e.iface ?? '?' });
     case 'phy':
-      return `kernel log: 802.11 radio ${e.iface} registered ("ieee80211 ${e.iface}: …")`;
+      return msg('wireless.log-phy', { iface: e.iface ?? '?' });
     case 'association':
-      return `kernel log: Wi-Fi interface ${e.iface} associated or authenticated with an access point`;
+      return msg('wireless.log-association', { iface: e.iface ?? '?' });
     case 'link':
-      return `kernel log: Wi-Fi interface ${e.iface} brought up`;
+      return msg('wireless.log-link', { iface: e.iface ?? '?' });
     case 'firmware':
-      return `kernel log: ${e.driver} loaded firmware`;
+      return msg('wireless.log-firmware', { driver: e.driver });
     default:
-      return `kernel log: ${e.kind === 'wifi' ? 'Wi-Fi' : 'Bluetooth'} driver ${e.driver}${e.device ? ` on device ${e.device}` : ''}`;
+      return msg('wireless.log-driver', { kind: e.kind, driver: e.driver, ...(e.device ? { device: e.device } : {}) });
   }
 }
 
@@ -456,7 +457,7 @@ function lineLabel(e: RadioKernelEvent): string {
 export function radiosFromStreams(streams: readonly Stream[]): WirelessAdapter[] {
   const hwsim = streams.some((s) => s.lines.some((l) => l.event.type === 'hwsim'));
   const groups = new Map<string, DriverGroup>();
-  const labels = new Map<string, Set<string>>();
+  const labels = new Map<string, Whys>();
   /** USB bus paths a wireless driver named (`1-1.3` from `rt2800usb 1-1.3:1.0`), per stream. */
   const boundAt = new Map<string, Map<string, Set<string>>>();
   for (const s of streams) {
@@ -471,7 +472,7 @@ export function radiosFromStreams(streams: readonly Stream[]): WirelessAdapter[]
       if (!g) {
         g = { kind: e.kind, driver: GENERIC.has(e.driver) ? (e.what === 'controller' ? 'bluetooth' : e.what === 'phy' ? 'mac80211' : 'wireless-interface') : e.driver, hints: new Set(), devices: new Set(), ifaces: new Set(), details: new Set(), whats: new Set(), lines: 0, sources: new Set(), span: {}, firstSource: l.source };
         groups.set(key, g);
-        labels.set(key, new Set());
+        labels.set(key, new Whys());
       }
       g.lines++;
       if (GENERIC.has(e.driver) && e.driver !== g.driver) g.hints.add(e.driver);
@@ -506,7 +507,7 @@ export function radiosFromStreams(streams: readonly Stream[]): WirelessAdapter[]
       const key = `${a.vid}:${a.pid}:${a.serial ?? ''}`;
       let g = usb.get(key);
       if (!g) {
-        g = { vid: a.vid, pid: a.pid, busPaths: new Set(), attachesPerStream: new Map(), sources: new Set(), span: {}, matchedBy: new Set(), drivers: new Set(), firstSource: a.connected.source };
+        g = { vid: a.vid, pid: a.pid, busPaths: new Set(), attachesPerStream: new Map(), sources: new Set(), span: {}, matchedBy: new Whys(), drivers: new Set(), firstSource: a.connected.source };
         if (a.serial) g.serial = a.serial;
         usb.set(key, g);
       }
@@ -516,10 +517,10 @@ export function radiosFromStreams(streams: readonly Stream[]): WirelessAdapter[]
       g.sources.add(a.connected.source);
       widen(g.span, a.connected);
       if (a.removed) widen(g.span, a.removed);
-      if (known) g.matchedBy.add(`kernel log: USB ${a.vid}:${a.pid} attached — ${known.source}`);
+      if (known) g.matchedBy.add(msg('wireless.log-usb-known', { vid: a.vid, pid: a.pid, name: known.name, source: known.source }));
       for (const d of drivers ?? []) {
         g.drivers.add(d);
-        g.matchedBy.add(`kernel log: USB ${a.vid}:${a.pid} at ${a.busPath} bound by the wireless driver ${d}`);
+        g.matchedBy.add(msg('wireless.log-usb-bound', { vid: a.vid, pid: a.pid, busPath: a.busPath, driver: d }));
       }
       perStream.set(key, (perStream.get(key) ?? 0) + 1);
     }
@@ -565,7 +566,7 @@ export function radiosFromStreams(streams: readonly Stream[]): WirelessAdapter[]
     }
     if (!into) continue;
     folded.add(k);
-    const ls = labels.get(k) ?? new Set<string>();
+    const ls = labels.get(k) ?? new Whys();
     const first = g.span.first ? { time: g.span.first.time, timeMs: g.span.first.ms, local: g.span.first.local } : { local: false };
     const last = g.span.last ? { time: g.span.last.time, timeMs: g.span.last.ms, local: g.span.last.local } : { local: false };
     if ('vid' in into) {
@@ -600,7 +601,7 @@ export function radiosFromStreams(streams: readonly Stream[]): WirelessAdapter[]
       ...(GENERIC.has(g.driver) ? (g.hints.size > 0 ? { driver: [...g.hints].join(',') } : {}) : { driver: g.driver }),
       ...(g.ifaces.size > 0 ? { ifaces: [...g.ifaces].sort() } : {}),
       presence: 'recorded',
-      matchedBy: [...labels.get(key)!].sort(),
+      matchedBy: labels.get(key)!.list(),
       ...spanFields(g.span),
       logLines: g.lines,
       sources: [...g.sources].sort(),
@@ -622,7 +623,7 @@ export function radiosFromStreams(streams: readonly Stream[]): WirelessAdapter[]
       ...(u.drivers.size > 0 ? { driver: [...u.drivers].sort().join(',') } : {}),
       ...(ifaces && ifaces.size > 0 ? { ifaces: [...ifaces].sort() } : {}),
       presence: 'recorded',
-      matchedBy: [...u.matchedBy].sort(),
+      matchedBy: u.matchedBy.list(),
       ...spanFields(u.span),
       attaches: Math.max(...u.attachesPerStream.values()),
       sources: [...u.sources].sort(),
@@ -651,7 +652,7 @@ export async function linuxOfflineAdapters(target: Target, coverage: CoverageIte
       bus: 'unknown',
       id: `bluetooth:${name.toLowerCase()}`,
       presence: 'recorded',
-      matchedBy: ['bluetoothd adapter folder /var/lib/bluetooth/<address>'],
+      matchedBy: [msg('wireless.bluetoothd-folder')],
       source: `/var/lib/bluetooth/${name}`,
     });
   }

@@ -28,7 +28,7 @@ export const wirelessAdaptersProbe: Probe = {
     presence: S.enum('present', 'present-at-last-boot', 'installed', 'recorded'),
     rfkill: S.enum('unblocked', 'soft-blocked', 'hard-blocked'),
     driverBound: S.bool,
-    matchedBy: S.strs,
+    matchedBy: S.list(S.obj({ key: S.str, params: S.any, text: S.str })),
     firstInstall: S.time,
     lastArrival: S.time,
     lastRemoval: S.time,

@@ -7,7 +7,8 @@ import type { Hive } from '../../formats/regf.js';
 import { BLUETOOTH_CLASS, enumDevices, NET_CLASS, pciIds, presentAtLastBoot, usbIds, type WinDevice } from '../windows/devices.js';
 import { key, num, str, subkeys } from '../windows/reg.js';
 import { knownWirelessUsb } from './_ids.js';
-import type { Presence, WirelessAdapter, WirelessKind } from './types.js';
+import { msg, type Msg } from '../../report/messages-keys.js';
+import { addWhy, type Presence, type WirelessAdapter, type WirelessKind } from './types.js';
 
 
 const WIFI_DESC = /802\.11|wi-?fi|wireless lan|\bwlan\b|wireless network|wireless-[a-z]{1,2}\b|无线/i;
@@ -22,8 +23,8 @@ interface NetClassEntry {
 }
 
 /** Network driver keys (Control\Class\{4d36e972-…}\NNNN) that are wireless, by key name. */
-export function wirelessNetClassEntries(hive: Hive): Map<string, { entry: NetClassEntry; kind: WirelessKind; why: string }> {
-  const out = new Map<string, { entry: NetClassEntry; kind: WirelessKind; why: string }>();
+export function wirelessNetClassEntries(hive: Hive): Map<string, { entry: NetClassEntry; kind: WirelessKind; why: Msg }> {
+  const out = new Map<string, { entry: NetClassEntry; kind: WirelessKind; why: Msg }>();
   for (const k of subkeys(key(hive, `CurrentControlSet\\Control\\Class\\${NET_CLASS}`))) {
     if (!/^\d{4}$/.test(k.name)) continue;
     const desc = str(k, 'DriverDesc');
@@ -31,12 +32,12 @@ export function wirelessNetClassEntries(hive: Hive): Map<string, { entry: NetCla
     const ifType = num(k, '*IfType');
     const comp = str(k, 'ComponentId') ?? str(k, 'MatchingDeviceId');
     const entry: NetClassEntry = { key: k.name, desc, ...(ifType !== undefined ? { ifType } : {}), ...(comp ? { componentId: comp } : {}) };
-    let hit: { kind: WirelessKind; why: string } | undefined;
-    if (ifType === 71) hit = { kind: 'wifi', why: '*IfType 71 (IEEE 802.11)' };
-    else if (ifType === 243 || ifType === 244) hit = { kind: 'wwan', why: `*IfType ${ifType} (WWAN)` };
-    else if (WIFI_DESC.test(desc)) hit = { kind: 'wifi', why: 'network adapter description says wireless' };
-    else if (WWAN_DESC.test(desc)) hit = { kind: 'wwan', why: 'network adapter description says mobile broadband' };
-    else if (BT_DESC.test(desc) || /^BTH\\/i.test(comp ?? '')) hit = { kind: 'bluetooth', why: 'Bluetooth network adapter (PAN/RFCOMM): the Bluetooth stack was installed' };
+    let hit: { kind: WirelessKind; why: Msg } | undefined;
+    if (ifType === 71) hit = { kind: 'wifi', why: msg('wireless.win-iftype-80211') };
+    else if (ifType === 243 || ifType === 244) hit = { kind: 'wwan', why: msg('wireless.win-iftype-wwan', { ifType }) };
+    else if (WIFI_DESC.test(desc)) hit = { kind: 'wifi', why: msg('wireless.win-desc-wifi') };
+    else if (WWAN_DESC.test(desc)) hit = { kind: 'wwan', why: msg('wireless.win-desc-wwan') };
+    else if (BT_DESC.test(desc) || /^BTH\\/i.test(comp ?? '')) hit = { kind: 'bluetooth', why: msg('wireless.win-bt-net') };
     if (hit) out.set(`${NET_CLASS}\\${k.name}`.toLowerCase(), { entry, ...hit });
   }
   return out;
@@ -47,8 +48,8 @@ function presence(d: WinDevice): Presence {
   return p === true ? 'present-at-last-boot' : p === false ? 'installed' : 'recorded';
 }
 
-function classify(d: WinDevice, net: ReturnType<typeof wirelessNetClassEntries>): { kind: WirelessKind; why: string[] } | undefined {
-  const why: string[] = [];
+function classify(d: WinDevice, net: ReturnType<typeof wirelessNetClassEntries>): { kind: WirelessKind; why: Msg[] } | undefined {
+  const why: Msg[] = [];
   let kind: WirelessKind | undefined;
   const netHit = d.driver ? net.get(d.driver.toLowerCase()) : undefined;
   if (netHit) {
@@ -57,27 +58,27 @@ function classify(d: WinDevice, net: ReturnType<typeof wirelessNetClassEntries>)
   }
   if (d.classGuid === BLUETOOTH_CLASS) {
     kind ??= 'bluetooth';
-    why.push('device class Bluetooth {e0cbf06c-…}');
+    why.push(msg('wireless.win-bt-class'));
   }
   if (/^BTHUSB$/i.test(d.service ?? '')) {
     kind ??= 'bluetooth';
-    why.push('driver service BTHUSB (Bluetooth radio)');
+    why.push(msg('wireless.win-bthusb'));
   }
   const ids = [...d.hardwareIds, ...d.compatibleIds];
   if (ids.some((i) => /CC_0280|CC_0D/i.test(i)) && d.bus.toUpperCase() === 'PCI') {
     kind ??= ids.some((i) => /CC_0D11/i.test(i)) ? 'bluetooth' : 'wifi';
-    why.push('PCI class code 0280/0D (wireless)');
+    why.push(msg('wireless.pci-class-windows'));
   }
   if (ids.some((i) => /USB\\Class_E0/i.test(i))) {
     kind ??= 'bluetooth';
-    why.push('USB class E0 (wireless controller)');
+    why.push(msg('wireless.usb-class-windows'));
   }
   const u = usbIds(d.device);
   if (u && d.bus.toUpperCase() === 'USB') {
     const known = knownWirelessUsb(u.vid, u.pid);
     if (known) {
       kind ??= known.kind;
-      why.push(known.source);
+      why.push(msg('wireless.known-usb', { vid: u.vid, pid: u.pid, name: known.name, source: known.source }));
     }
   }
   return kind ? { kind, why } : undefined;
@@ -103,7 +104,7 @@ export function windowsAdapters(hive: Hive, source: string): WirelessAdapter[] {
     const pid = physicalId(d);
     const existing = byPhysical.get(pid);
     if (existing) {
-      for (const w of c.why) if (!existing.matchedBy.includes(w)) existing.matchedBy.push(w);
+      for (const w of c.why) addWhy(existing.matchedBy, w);
       continue;
     }
     const u = usbIds(d.device);
@@ -135,7 +136,7 @@ export function windowsAdapters(hive: Hive, source: string): WirelessAdapter[] {
       bus: 'unknown',
       id: `class:${k}`,
       presence: 'recorded',
-      matchedBy: [hit.why, 'network driver key without a device instance'],
+      matchedBy: [hit.why, msg('wireless.win-orphan-net-key')],
       source: `${source}: ${hive.resolvePath(`CurrentControlSet\\Control\\Class\\${k}`)}`,
     });
   }

@@ -1,4 +1,5 @@
 // Observation shapes of the wireless probes.
+import type { Msg } from '../../report/messages-keys.js';
 import type { WirelessKind } from './_ids.js';
 
 export type { WirelessKind };
@@ -34,8 +35,8 @@ export interface WirelessAdapter {
   rfkill?: 'unblocked' | 'soft-blocked' | 'hard-blocked';
   /** False when no driver is bound (the hardware is there, unused): still a finding. */
   driverBound?: boolean;
-  /** What identified it as wireless. */
-  matchedBy: string[];
+  /** What identified it as wireless: catalogue messages (their English `text` kept in the JSON). */
+  matchedBy: Msg[];
   firstInstall?: string;
   lastArrival?: string;
   lastRemoval?: string;
@@ -76,4 +77,27 @@ export interface WirelessTrace {
   iface?: string;
   /** Where it was read. */
   source: string;
+}
+
+/** Reasons an adapter was judged wireless, one per English text, listed in text order. */
+export class Whys implements Iterable<Msg> {
+  private readonly byText = new Map<string, Msg>();
+  add(m: Msg): this {
+    if (!this.byText.has(m.text)) this.byText.set(m.text, m);
+    return this;
+  }
+  forEach(f: (m: Msg) => void): void {
+    this.byText.forEach((m) => f(m));
+  }
+  [Symbol.iterator](): Iterator<Msg> {
+    return this.byText.values();
+  }
+  list(): Msg[] {
+    return [...this.byText.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  }
+}
+
+/** Add a reason to an adapter's list unless one with the same text is there. */
+export function addWhy(list: Msg[], m: Msg): void {
+  if (!list.some((x) => x.text === m.text)) list.push(m);
 }

@@ -25,7 +25,7 @@ describe('wireless.adapters — Windows hives (corpus)', () => {
     ]);
     const bcm = list.find((a) => a.name.startsWith('Broadcom'))!;
     expect(bcm).toMatchObject({ bus: 'pci', vid: '14e4', pid: '4727', driver: 'BCM43XX', firstInstall: '2018-03-27T12:11:57.288Z' });
-    expect(bcm.matchedBy).toContain('*IfType 71 (IEEE 802.11)');
+    expect(bcm.matchedBy.map((m) => m.text)).toContain('*IfType 71 (IEEE 802.11)');
     expect(bcm.source).toBe('/Windows/System32/config/SYSTEM: ControlSet001\\Enum\\PCI\\VEN_14E4&DEV_4727&SUBSYS_00151028&REV_01\\4&752ea02&0&00E1');
     const bt = list.find((a) => a.kind === 'bluetooth')!;
     expect(bt).toMatchObject({ vid: '413c', pid: '8197', driver: 'BTHUSB', id: 'USB\\VID_413C&PID_8197\\28E347017777' });
@@ -61,7 +61,7 @@ describe('wireless.adapters — Linux sysfs', () => {
       ['receiver', 'usb:046d:c52b:3-2', true, null, null],
       ['bluetooth', 'usb:8087:0026:3-10', true, 'soft-blocked', ['hci0']],
     ]);
-    expect(list[2]!.matchedBy).toEqual(['usb.ids 2025.07.26: "Logitech, Inc." / "Unifying Receiver"; Linux 6.1.0-47-amd64 driver hid_logitech_dj (module alias usb:v046DpC52B)']);
+    expect(list[2]!.matchedBy.map((m) => m.text)).toEqual(['usb.ids 2025.07.26: "Logitech, Inc." / "Unifying Receiver"; Linux 6.1.0-47-amd64 driver hid_logitech_dj (module alias usb:v046DpC52B)']);
     expect(list.some((a) => a.vid === '093a')).toBe(false); // the wired USB mouse
   });
 

@@ -59,10 +59,10 @@ describe('kernel logs of a Raspberry Pi (rotated, gzip, a damaged gzip)', () => 
     expect(brcm).toMatchObject({ firstSeen: '2024-03-08T07:00:05', lastSeen: '2024-03-10T07:00:10', timesAreLocal: true, source: '/var/log/kern.log.2.gz' });
     expect(brcm.name).toContain('BCM4345/6');
     expect(brcm.sources).toEqual(['/var/log/kern.log', '/var/log/kern.log.1', '/var/log/kern.log.2.gz', '/var/log/syslog.2.gz']);
-    expect(brcm.matchedBy).toContain('kernel log: Wi-Fi driver brcmfmac');
+    expect(brcm.matchedBy.map((m) => m.text)).toContain('kernel log: Wi-Fi driver brcmfmac');
     const ralink = list[2]!;
     expect(ralink).toMatchObject({ vid: '148f', pid: '3070', bus: 'usb', name: 'Ralink 802.11 n WLAN', attaches: 16, firstSeen: '2024-03-08T07:20:00', lastSeen: '2024-03-10T09:30:00' });
-    expect(ralink.matchedBy.join('\n')).toMatch(/usb\.ids 2025\.07\.26: "Ralink Technology, Corp\." \/ "RT2870\/RT3070 Wireless Adapter"/);
+    expect(ralink.matchedBy.map((m) => m.text).join('\n')).toMatch(/usb\.ids 2025\.07\.26: "Ralink Technology, Corp\." \/ "RT2870\/RT3070 Wireless Adapter"/);
     // The damaged gzip is a counted gap; the files after it were still read.
     expect(coverage.filter((c) => c.kind === 'corrupt').map((c) => c.path)).toEqual(['/var/log/syslog.2.gz']);
   });
@@ -101,7 +101,7 @@ describe('dmesg files and the journal', () => {
       ['bluetooth', 'log:bluetooth:hci:hci0', ['hci0'], '2024-06-01T00:00:06.101Z', '2024-06-01T00:00:06.301Z'],
       ['wifi', 'log:wifi:mt7921e', ['wlp2s0'], '2024-06-01T00:00:04.100Z', '2024-06-01T00:00:30.121Z'],
     ]);
-    expect(list[1]!.matchedBy).toContain('kernel log: Wi-Fi interface wlp2s0 associated or authenticated with an access point');
+    expect(list[1]!.matchedBy.map((m) => m.text)).toContain('kernel log: Wi-Fi interface wlp2s0 associated or authenticated with an access point');
     expect(list.some((a) => a.driver === 'iwlwifi')).toBe(false);
     expect(coverage.filter((c) => c.kind !== 'not-recorded')).toEqual([]);
   });
