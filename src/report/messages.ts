@@ -39,6 +39,7 @@ export const COVERAGE_KINDS: Readonly<Record<string, Words>> = {
   'hive-replayed': { zh: '注册表已按事务日志恢复', en: 'registry hive replayed from its transaction logs' },
   'hive-check-incomplete': { zh: '注册表完整性检查未完成', en: 'registry integrity check not finished' },
   'empty-volume': { zh: '磁盘为空（是否已挂载？）', en: 'empty volume (is the disk mounted?)' },
+  interrupted: { zh: '检查中途停止（被中断或超时），未读完', en: 'stopped before the end (interrupted or out of time)' },
   'nothing-checked': { zh: '没有任何检查项可执行', en: 'nothing could be checked' },
   'access-times-changed': { zh: '读取可能改变了文件的访问时间（请以 root 运行，或只读挂载）', en: 'reading may have changed access times (run as root, or mount read-only)' },
 };

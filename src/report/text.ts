@@ -25,6 +25,7 @@ const T = {
     incompleteToo: '，且检查不完整',
     machine: '计算机',
     scan: '检查',
+    scanId: '报告编号',
     live: '在线（本机）',
     offline: '离线（挂载磁盘）',
     profile: '类别',
@@ -76,6 +77,7 @@ const T = {
     incompleteToo: ', and the scan is INCOMPLETE',
     machine: 'Machine',
     scan: 'Scan',
+    scanId: 'Report id',
     live: 'live (this machine)',
     offline: 'offline (mounted disk)',
     profile: 'Class',
@@ -207,7 +209,11 @@ function groupsOf(fs: Finding[], t: (typeof T)[Lang]): Group[] {
   }
   return [...byFolder.entries()]
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([d, items]) => ({ title: `${t.folder} ${printable(d)}（${t.items(items.length)}）`, items }));
+    .map(([d, items]) => ({
+      title: `${t.folder} ${printable(d)}（${t.items(items.length)}）`,
+      // within a folder, by name (not by the findings' hash ids)
+      items: items.sort((a, b) => (String(a.evidence['path']) < String(b.evidence['path']) ? -1 : String(a.evidence['path']) > String(b.evidence['path']) ? 1 : 0)),
+    }));
 }
 
 export function renderText(report: Report, opts: TextOptions): string {
@@ -234,6 +240,8 @@ export function renderText(report: Report, opts: TextOptions): string {
     for (const w of mc.warnings) L.push(c.yellow(`${t.warning}: ${printable(w[lang])}`));
   }
   L.push(`${t.scan}: ${localTime(report.scan.startedAt)} → ${localTime(report.scan.finishedAt)}  ${report.scan.mode === 'live' ? t.live : t.offline}${report.scan.mode === 'offline' ? ` ${printable(report.scan.root)}` : ''}`);
+  // Ties this text to its JSON and HTML (the HTML carries the same id as its baomi-scan-id meta).
+  L.push(`${t.scanId}: ${printable(report.scan.id)}`);
   if (report.unit !== undefined) L.push(`${t.unit}: ${printable(report.unit)}`);
   if (report.department !== undefined) L.push(`${t.department}: ${printable(report.department)}`);
   L.push(`${t.rules}: ${report.rules.count}  ${report.rules.digest}`);

@@ -239,7 +239,14 @@ export const documentMarkingsProbe: Probe = {
       coverage.push({ kind: 'no-text-layer', reason: `${stats.embeddedPictures} pictures inside documents and archives were not read: text in images needs OCR` });
     }
     // A disk read offline with nothing on it is an empty or failed mount, not a clean disk.
-    if (target.mode === 'offline' && stats.files === 0) {
+    if (totals.stopped) {
+      coverage.push({
+        kind: 'interrupted',
+        reason: `the document walk was stopped before the end (interrupted, or out of time): ${totals.stopped.foldersLeft} folder(s) queued and the files being read were not checked; the ${totals.records.length} document(s) with markings found before are kept`,
+        blocking: true,
+      });
+    }
+    if (target.mode === 'offline' && stats.files === 0 && !totals.stopped) {
       coverage.push({ kind: 'empty-volume', path: '/', reason: 'no file at all was found under the root: is the disk mounted there? nothing was inspected', blocking: true });
     }
     if (stats.symlinks > 0) {

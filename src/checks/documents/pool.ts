@@ -31,6 +31,8 @@ export interface WalkTotals {
   counts: WalkCounts;
   /** Folders listed, folders shared between workers, workers replaced after a hang or a crash. */
   walk: { folders: number; splits: number; restarts: number };
+  /** Set when the walk was stopped (its signal aborted) before the end: what it found until then is kept. */
+  stopped?: { foldersLeft: number };
 }
 
 interface Slot {
@@ -75,7 +77,11 @@ export class DocWalk {
       this.finish = resolve;
       this.fail = reject;
     });
-    const onAbort = (): void => this.fail?.(signal!.reason);
+    // Stopped (Ctrl-C, the time budget): end with what was found so far, and say how much was left.
+    const onAbort = (): void => {
+      this.totals.stopped = { foldersLeft: this.stack.length + this.workers.reduce((n, w) => n + w.assigned.length, 0) };
+      this.finish?.();
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       signal?.throwIfAborted();
