@@ -42,8 +42,8 @@ const V = {
     incompleteWhy: '检查不完整的原因', interruptedOrIncomplete: '检查被中断或未完成',
     statuses: { ok: '完成', 'not-applicable': '不适用', error: '出错', timeout: '超时或被中断' } as Record<string, string>,
     about: '关于本报告', scanId: '报告编号', tool: '工具', rulesDigest: '规则集摘要', signer: '签名密钥', scanner: '执行检查的主机',
-    signed: '本文件与同名 .json、.txt 报告各有独立的 Ed25519 签名（.sig）；用 baomi verify 报告.json 校验。',
-    filter: '筛选…', sortHint: '点击表头排序',
+    signed: '本文件与同名 .json、.txt 报告各有独立的 Ed25519 签名（.sig）；校验命令：baomi verify 报告.json',
+    filter: '筛选…', sortHint: '点击表头排序', runtime: '运行环境',
   },
   en: {
     title: 'Secrecy inspection report',
@@ -71,7 +71,7 @@ const V = {
     statuses: { ok: 'ok', 'not-applicable': 'not applicable', error: 'failed', timeout: 'timed out or interrupted' } as Record<string, string>,
     about: 'About this report', scanId: 'Report id', tool: 'Tool', rulesDigest: 'Rule set digest', signer: 'Signing key', scanner: 'Scanned from',
     signed: 'This file, and the .json and .txt reports of the same name, each carry an Ed25519 signature (.sig); check them with: baomi verify REPORT.json',
-    filter: 'Filter…', sortHint: 'click a heading to sort',
+    filter: 'Filter…', sortHint: 'click a heading to sort', runtime: 'node',
   },
 };
 type Vocab = (typeof V)['zh'];
@@ -328,7 +328,7 @@ const KEYS_ZH: Record<string, string> = {
   ...FIELD_LABELS_ZH,
   files: '文件数', folders: '文件夹数', bytes: '字节数', seconds: '用时（秒）', mbPerSecond: '速度（MB/秒）', reader: '读取方式', roots: '起点',
   withMarkings: '有密级标志的文件', gaps: '未能读取', symlinks: '符号链接', restarts: '重启次数', splits: '拆分次数', embeddedPictures: '内嵌图片',
-  byFormat: '按格式',
+  byFormat: '按格式', 'no-keyword-bytes': '无关键词字节（快速略过）', binary: '二进制文件', image: '图片', unknown: '未知格式', warnings: '警告',
   documentScan: '文件扫描统计', internetHistory: '互联网使用记录', wirelessHistory: '无线连接记录', usbAttached: '当前接入的 USB 设备',
 };
 
@@ -426,11 +426,11 @@ function wirelessSection(r: Report, v: Vocab): string {
   else {
     const rows: Cell[][] = (ads as Array<Record<string, unknown>>).map((a) => [
       t(a['name'] ?? '—'),
-      t(a['kind'] ?? '—'),
-      t(a['bus'] ?? '—'),
+      scalarHtml(a['kind']),
+      scalarHtml(a['bus']),
       t(a['driver'] ?? '—'),
       `<code>${t([str(a['vid']), str(a['pid'])].filter(Boolean).join(':') || '—')}</code>`,
-      t(a['presence'] ?? '—'),
+      scalarHtml(a['presence']),
       scalarHtml(a['firstInstall']),
       scalarHtml(a['lastArrival']),
       cellHtml(a['source'] ?? ''),
@@ -480,7 +480,9 @@ function notCheckedSection(r: Report, v: Vocab, lang: Lang): string {
   for (const c of r.coverage) if (c.blocking) blockingByKind.set(c.kind, (blockingByKind.get(c.kind) ?? 0) + 1);
   const kindLabel = (k: string): string => {
     const w = COVERAGE_KINDS[k]?.[v === V.zh ? 'zh' : 'en'];
-    return w !== undefined ? `${esc(w)} <code>${t(k)}</code>` : `<code>${t(k)}</code>`;
+    // Chinese pages: the words only (the kind's code is in the JSON)
+    if (w !== undefined) return lang === 'zh' ? esc(w) : `${esc(w)} <code>${t(k)}</code>`;
+    return `<code>${t(k)}</code>`;
   };
   const kindRows: Cell[][] = Object.entries(nc.byKind)
     .sort((a, b) => b[1] - a[1])
@@ -514,7 +516,7 @@ function aboutSection(r: Report, v: Vocab): string {
     [v.rule, t(`${r.rules.count} · ${r.rules.files.join(', ')}`)],
     [v.rulesDigest, `<code>${t(r.rules.digest)}</code>`],
     [v.signer, `<code>${t(r.signer.keyId)}</code>`],
-    [v.scanner, t(`${r.scan.scanner.hostname} (${r.scan.scanner.platform}, node ${r.scan.scanner.node})`)],
+    [v.scanner, t(`${r.scan.scanner.hostname} (${r.scan.scanner.platform}, ${v.runtime} ${r.scan.scanner.node})`)],
   ])}<p class="note">${esc(v.signed)}</p></section>`;
 }
 

@@ -64,18 +64,23 @@ export const FIELD_LABELS_ZH: Readonly<Record<string, string>> = {
   connections: '连接次数', detail: '详情', friendlyName: '设备名称', serialUnique: '序列号唯一', category: '网络类别', guid: 'GUID',
   keyPath: '注册表键', managed: '受管', nameType: '类型代码', url: '网址', host: '站点', visits: '访问次数', ssid: 'SSID',
   interface: '网卡', mac: 'MAC',
+  offset: '位置偏移', pattern: '标志形式', keyLastWrite: '键最后写入时间', family: '浏览器类型', schemaVersion: '数据库版本',
+  totalVisits: '访问总次数', firstVisit: '首次访问', lastVisit: '最后访问', disabled: '已禁用', logLines: '日志行数', attaches: '接入次数',
+  timesAreUtc: '时间为协调世界时', matchedBySerial: '按序列号识别', pathsTruncated: '路径被截断', autoConnect: '自动连接', id: '标识',
+  ids: '设备 ID', stateSecret: '国家秘密', internal: '内部', keyword: '关键词', levels: '密级', maxRank: '最高密级等级',
 };
 
 /** Observation values an officer reads (enumerations), in Chinese; others are shown as they are. */
 export const VALUE_WORDS_ZH: Readonly<Record<string, string>> = {
   wifi: '无线网卡', bluetooth: '蓝牙', wwan: '无线上网卡', receiver: '无线键鼠接收器', radio: '无线模块',
-  'wifi-network': '保存的 Wi-Fi 网络', 'bluetooth-device': '配对的蓝牙设备', 'hostapd-config': '无线热点配置',
+  'wifi-network': '保存的无线网络', 'bluetooth-device': '配对的蓝牙设备', 'hostapd-config': '无线热点配置',
   browser: '浏览器记录', 'network-profile': '网络配置', 'typed-urls': '输入的网址',
   present: '当前存在', 'present-at-last-boot': '上次开机时存在', installed: '曾安装（已移除）', recorded: '系统有记录',
   mobile: '移动网络', wireless: '无线', wired: '有线', other: '其他',
   registered: '已登记', unregistered: '未登记', unjudgeable: '无法核对', 'not-judged': '未核对',
   classified: '涉密', intranet: '内网', nonclassified: '非涉密', true: '是', false: '否',
-  virtual: '虚拟设备', platform: '主板集成', sdio: 'SDIO', unknown: '未知',
+  virtual: '虚拟设备', platform: '主板集成', sdio: 'SDIO', unknown: '未知', pci: 'PCI', usb: 'USB',
+  unblocked: '未阻断', 'soft-blocked': '软件阻断', 'hard-blocked': '硬件阻断',
 };
 
 /** The words of a coverage kind, or the kind itself when it has none (a test keeps that from happening). */

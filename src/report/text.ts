@@ -24,6 +24,7 @@ const T = {
     verdicts: { findings: '发现问题', clean: '未发现问题', incomplete: '检查不完整' },
     incompleteToo: '，且检查不完整',
     machine: '计算机',
+    machineId: '标识',
     scan: '检查',
     scanId: '报告编号',
     live: '在线（本机）',
@@ -76,6 +77,7 @@ const T = {
     verdicts: { findings: 'FINDINGS', clean: 'no findings', incomplete: 'INCOMPLETE' },
     incompleteToo: ', and the scan is INCOMPLETE',
     machine: 'Machine',
+    machineId: 'id',
     scan: 'Scan',
     scanId: 'Report id',
     live: 'live (this machine)',
@@ -232,7 +234,7 @@ export function renderText(report: Report, opts: TextOptions): string {
     ? c.red.bold(`${t.verdicts.findings}（${sevCounts}）`) + (s.complete ? '' : c.red(t.incompleteToo))
     : s.complete ? c.green(t.verdicts.clean) : c.red.bold(`${t.verdicts.incomplete}（${t.notCheckedCount(s.notChecked?.total ?? 0, s.notChecked?.blocking ?? s.incomplete.length)}）`);
   L.push(`${t.verdict}: ${verdict}`);
-  L.push(`${t.machine}: ${scalar(m['hostname'])}  ${printable(os.prettyName ?? os.name ?? '')}${m['machineId'] ? `  id ${scalar(m['machineId'])}` : ''}`);
+  L.push(`${t.machine}: ${scalar(m['hostname'])}  ${printable(os.prettyName ?? os.name ?? '')}${m['machineId'] ? `  ${t.machineId} ${scalar(m['machineId'])}` : ''}`);
   const mc = report.scan.machineContext;
   L.push(`${t.profile}: ${t.profiles[report.scan.profile] ?? report.scan.profile}${mc?.level ? `（${t.level} ${mc.level}）` : ''}${report.scan.profileAssumed ? t.assumed : ''}`);
   if (mc) {

@@ -49,3 +49,69 @@ export function runChromium(chromium: string, args: string[], url: string): Chro
 export function chromiumName(): string {
   return toolPath('chromium') !== undefined ? 'chromium' : toolPath('chromium-browser') !== undefined ? 'chromium-browser' : 'chromium';
 }
+
+/**
+ * Open `url` in headless Chromium (offline, as runChromium) and evaluate `expression` in the page
+ * once it has run its script (`data-ready`), over the DevTools protocol on a pipe
+ * (`--remote-debugging-pipe`: file descriptors 3 and 4, messages ending in NUL). Returns the value
+ * (JSON-serialisable). This is how a test reads `document.body.innerText`: the text as rendered.
+ */
+export async function evaluateInChromium(chromium: string, url: string, expression: string, env: Record<string, string> = {}): Promise<unknown> {
+  const { spawn } = await import('node:child_process');
+  const profile = mkdtempSync(join(tmpdir(), 'baomi-chromium-'));
+  const flags = [
+    '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-default-browser-check', '--disable-extensions',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars', `--user-data-dir=${profile}`,
+    '--remote-debugging-pipe', '--window-size=1200,1600',
+  ];
+  const netns = canUnshareNet();
+  const cmd = netns ? 'unshare' : chromium;
+  const argv = netns
+    ? ['-rn', '--', chromium, ...flags, 'about:blank']
+    : [...flags, '--proxy-server=http://127.0.0.1:9', '--host-resolver-rules=MAP * ~NOTFOUND', 'about:blank'];
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], env: { ...process.env, ...env, HOME: profile } });
+  const toBrowser = child.stdio[3] as NodeJS.WritableStream;
+  const fromBrowser = child.stdio[4] as NodeJS.ReadableStream;
+  let seq = 0;
+  const waiting = new Map<number, { ok: (v: Record<string, unknown>) => void; fail: (e: Error) => void }>();
+  let buf = '';
+  fromBrowser.on('data', (b: Buffer) => {
+    buf += b.toString('utf8');
+    let i;
+    while ((i = buf.indexOf('\0')) >= 0) {
+      const m = JSON.parse(buf.slice(0, i)) as { id?: number; result?: Record<string, unknown>; error?: { message: string } };
+      buf = buf.slice(i + 1);
+      const w = m.id !== undefined ? waiting.get(m.id) : undefined;
+      if (!w) continue;
+      waiting.delete(m.id!);
+      if (m.error) w.fail(new Error(m.error.message));
+      else w.ok(m.result ?? {});
+    }
+  });
+  const exited = new Promise<void>((res) => child.on('exit', () => res()));
+  const send = (method: string, params: Record<string, unknown> = {}, sessionId?: string): Promise<Record<string, unknown>> =>
+    new Promise((ok, fail) => {
+      const id = ++seq;
+      waiting.set(id, { ok, fail });
+      toBrowser.write(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }) + '\0');
+    });
+  const deadline = setTimeout(() => child.kill('SIGKILL'), 90_000);
+  try {
+    const { targetId } = (await send('Target.createTarget', { url })) as { targetId: string };
+    const { sessionId } = (await send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string };
+    for (let i = 0; i < 200; i++) {
+      const r = (await send('Runtime.evaluate', { expression: "document.readyState === 'complete' && document.documentElement.getAttribute('data-ready') === '1'", returnByValue: true }, sessionId)) as { result: { value?: unknown } };
+      if (r.result.value === true) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const r = (await send('Runtime.evaluate', { expression, returnByValue: true }, sessionId)) as { result: { value?: unknown }; exceptionDetails?: { text: string } };
+    if (r.exceptionDetails) throw new Error(`in the page: ${r.exceptionDetails.text}`);
+    await send('Browser.close').catch(() => undefined);
+    return r.result.value;
+  } finally {
+    clearTimeout(deadline);
+    child.kill('SIGKILL');
+    await exited;
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
