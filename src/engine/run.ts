@@ -335,7 +335,8 @@ export async function runScan(args: RunArgs): Promise<RunOutput> {
   }
   // A scan in which no rule could look at anything is never "complete": an empty or wrong mount
   // point, or --only with checks that do not exist on this target, checked nothing.
-    const looked = jobs.some((j, i) => j.rules.length > 0 && results[i]!.run.status === 'ok');
+  // (a probe stopped part way that kept what it found did look)
+  const looked = jobs.some((j, i) => j.rules.length > 0 && (results[i]!.run.status === 'ok' || results[i]!.observations.length > 0));
   if (rules.length > 0 && !looked) {
     extra.push({
       probe: 'scan',

@@ -342,7 +342,8 @@ export function renderText(report: Report, opts: TextOptions): string {
       const g = items[0]!;
       // The reason (English, parser detail) stays in the JSON; zh shows the kind in words and where.
       const reason = lang === 'zh' && COVERAGE_KINDS[kind] !== undefined ? '' : printable(g.reason);
-      gaps.push(`${label}: ${[g.path ? printable(g.path) : '', reason].filter((x) => x !== '').join(' — ')}${blocking ? ' [!]' : ''}`);
+      const what = [g.path ? printable(g.path) : '', reason].filter((x) => x !== '').join(' — ');
+      gaps.push(`${label}${what ? `: ${what}` : ''}${blocking ? ' [!]' : ''}`);
     } else {
       const eg = items.filter((g) => g.path).slice(0, 3).map((g) => printable(g.path!));
       gaps.push(`${label}: ${t.items(items.length)}${eg.length > 0 ? `（${t.example} ${eg.join(t.sep)}）` : ''}${blocking ? ' [!]' : ''}`);

@@ -147,3 +147,63 @@ describe('access times', () => {
     }
   });
 });
+
+describe('messages as catalogue keys, and what a stopped probe found', () => {
+  it('every message the engine writes carries its key and parameters beside the English', async () => {
+    const probes = new Map<string, Probe>([
+      ['identity', identity],
+      ['win', probe('win', { platforms: ['windows'] })],
+      ['liveonly', probe('liveonly', { modes: ['live'] })],
+      ['boom', probe('boom', { collect: async () => { throw new Error('hive is corrupt'); } })],
+      ['slow', probe('slow', { timeoutMs: 100, collect: (ctx) => new Promise((_, rej) => ctx.signal.addEventListener('abort', () => rej(new Error('aborted')))) })],
+    ]);
+    const out = await runScan({ target, rules: ['win', 'liveonly', 'boom', 'slow'].map((p) => rule(`r-${p}`, p)), probes, options: { profile: 'classified' }, log });
+    const by = Object.fromEntries(out.probes.map((p) => [p.id, p]));
+    expect(by['win']!.msg).toEqual({ key: 'probe.no-collector', params: { family: 'linux' }, text: 'no collector for linux targets' });
+    expect(by['liveonly']!.msg).toEqual({ key: 'probe.mode', params: { modes: 'live', mode: 'offline' }, text: by['liveonly']!.message });
+    expect(by['boom']!.msg).toMatchObject({ key: 'probe.error', params: { detail: 'hive is corrupt' } });
+    expect(by['slow']!.msg).toEqual({ key: 'probe.timeout', params: { ms: 100 }, text: 'did not finish within 100 ms' });
+    for (const p of out.probes) if (p.message !== undefined) expect(p.msg?.text, p.id).toBe(p.message);
+  });
+
+  // A probe that honours its signal answers with what it found so far: the document walk does.
+  const partial = (id: string, timeoutMs: number): Probe => probe(id, {
+    timeoutMs,
+    collect: (ctx) => new Promise((res) => {
+      ctx.signal.addEventListener('abort', () => res({
+        status: 'ok',
+        observations: [{ name: 'found-before', bad: true }],
+        coverage: [{ kind: 'interrupted', reason: 'stopped before the end', blocking: true }],
+      }));
+    }),
+  });
+
+  it('interrupted: the findings made before are kept, the run is `timeout` (incomplete), the gap is listed', async () => {
+    const probes = new Map<string, Probe>([['identity', identity], ['walk', partial('walk', 60_000)]]);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 200);
+    const out = await runScan({ target, rules: [rule('r-walk', 'walk')], probes, options: { profile: 'classified' }, log, signal: stop.signal });
+    const run = out.probes.find((p) => p.id === 'walk')!;
+    expect(run).toMatchObject({ status: 'timeout', observations: 1, msg: { key: 'probe.interrupted-partial', params: { observations: 1 } } });
+    expect(out.findings.map((f) => f.evidence['name'])).toEqual(['found-before']);
+    expect(out.coverage).toEqual([{ probe: 'walk', kind: 'interrupted', reason: 'stopped before the end', blocking: true }]);
+  });
+
+  it('out of time: the same, with the budget in the message', async () => {
+    const probes = new Map<string, Probe>([['identity', identity], ['walk', partial('walk', 150)]]);
+    const out = await runScan({ target, rules: [rule('r-walk', 'walk')], probes, options: { profile: 'classified' }, log });
+    expect(out.probes.find((p) => p.id === 'walk')).toMatchObject({ status: 'timeout', msg: { key: 'probe.timeout-partial', params: { ms: 150, observations: 1 } } });
+    expect(out.findings).toHaveLength(1);
+  });
+
+  it('a probe that does not answer within the grace ends as before: nothing kept, plain `interrupted`', async () => {
+    const probes = new Map<string, Probe>([['identity', identity], ['deaf', probe('deaf', { timeoutMs: 60_000, collect: () => new Promise(() => undefined) })]]);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 100);
+    const t0 = Date.now();
+    const out = await runScan({ target, rules: [rule('r-deaf', 'deaf')], probes, options: { profile: 'classified' }, log, signal: stop.signal });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(out.probes.find((p) => p.id === 'deaf')).toMatchObject({ status: 'timeout', message: 'interrupted', observations: 0, msg: { key: 'probe.interrupted' } });
+    expect(out.findings).toEqual([]);
+  });
+});

@@ -41,3 +41,35 @@ describe('message catalogue', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('messages as keys (src/report/messages-keys.ts)', () => {
+  it('every key renders in both languages; Chinese has no English word outside its parameters', async () => {
+    const { MESSAGES, msg, msgText, isMsg } = await import('../../src/report/messages.js');
+    const params = { modes: 'live/offline', mode: 'offline', family: 'macos', observations: 3, ms: 100, detail: 'boom', class: '0x0280', vid: '046d', pid: 'c52b', name: 'NAMEPARAM', source: 'SOURCEPARAM', type: 'wlan', iface: 'wlan0', driver: 'iwlwifi', device: '0000:00:14.3', busPath: '1-1.3', kind: 'wifi', ifType: 243 };
+    const values = Object.values(params).map(String).sort((a, b) => b.length - a.length);
+    expect(Object.keys(MESSAGES).length).toBeGreaterThan(30);
+    for (const key of Object.keys(MESSAGES)) {
+      const m = msg(key, params);
+      expect(isMsg(m), key).toBe(true);
+      expect(m.text.trim(), key).not.toBe('');
+      const zh = msgText(m, 'zh');
+      expect(zh, key).toMatch(/\p{Script=Han}/u);
+      let rest = zh;
+      for (const v of values) rest = rest.split(v).join(' ');
+      // acronyms in capitals (USB, PCI, IEEE), hex and paths are not words of the report
+      rest = rest.replace(/\b[A-Z][A-Z0-9]{1,7}\b/g, ' ').replace(/\S*\/\S*/g, ' ').replace(/\{[0-9a-f-…]+\}/g, ' ');
+      expect(rest.match(/[A-Za-z]{2,}/g), `${key}: ${zh}`).toBeNull();
+    }
+    expect(() => msg('no.such.key')).toThrow(/no message/);
+    // a newer report's unknown key falls back to its English text
+    expect(msgText({ key: 'from.the.future', text: 'as written' }, 'zh')).toBe('as written');
+  });
+
+  it('every msg(…) key the code uses is in the catalogue', async () => {
+    const { MESSAGES } = await import('../../src/report/messages.js');
+    const used = new Set<string>();
+    for (const f of sources(SRC)) for (const m of readFileSync(f, 'utf8').matchAll(/\bmsg\('([a-z0-9.-]+)'/g)) used.add(m[1]!);
+    expect(used.size).toBeGreaterThan(30);
+    expect([...used].filter((k) => MESSAGES[k] === undefined)).toEqual([]);
+  });
+});
