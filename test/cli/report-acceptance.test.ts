@@ -26,6 +26,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { Report } from '../../src/report/types.js';
 import { requireTool } from '../_helpers/oracles.js';
+import { linuxRootWithHistory } from '../_helpers/roots.js';
 import { FIXTURES, makeWindowsRoot, SOFTWARE_SAMPLE } from '../_helpers/windows-root.js';
 import { chromiumName, evaluateInChromium } from '../report/_chromium.js';
 import { englishLeaks } from '../report/_leaks.js';
@@ -180,5 +181,43 @@ describe('c. times: local with the offset in the reports, UTC in the JSON', () =
     const times = (await evaluateInChromium(chromium, pathToFileURL(htmlPath).href, "[...document.querySelectorAll('time')].map((t) => [t.getAttribute('datetime'), t.textContent])", { TZ: 'Asia/Shanghai' })) as Array<[string, string]>;
     expect(times.length).toBeGreaterThan(3);
     for (const [iso, shown] of times) if (/Z$/.test(iso)) expect(shown).toBe(local(iso));
+  }, 120_000);
+});
+
+// The same on a Linux disk (fixtures/roots/debian12-wifi: saved Wi-Fi, Bluetooth folders, kernel logs
+// that name radios; plus plaso's Chrome History): the radios found in kernel logs explain themselves
+// (matchedBy) in Chinese too.
+describe('b. no English in the Chinese reports of a Linux disk', () => {
+  let lrep: Report;
+  let ltxt: string;
+  let lhtml: string;
+  beforeAll(async () => {
+    const root = await linuxRootWithHistory();
+    const out = join(work, 'out-linux');
+    const r = spawnSync(process.execPath, [BIN, 'scan', '--root', root, '--profile', 'classified', '--out', out, '--lang', 'zh'], {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CONFIG_HOME: join(work, 'cfg'), NO_COLOR: '1', TZ: 'Asia/Shanghai' },
+      timeout: 170_000,
+    });
+    expect(r.status, r.stderr).toBe(1);
+    const json = join(out, (await readdir(out)).find((f) => f.endsWith('.json'))!);
+    lrep = JSON.parse(await readFile(json, 'utf8')) as Report;
+    ltxt = await readFile(json.replace(/\.json$/, '.txt'), 'utf8');
+    lhtml = json.replace(/\.json$/, '.html');
+  }, 180_000);
+
+  it('radios with reasons, and the text report without English', () => {
+    const radios = (lrep.inventory['wirelessAdapters'] as Array<{ matchedBy: Array<{ key: string }> }>) ?? [];
+    expect(radios.length).toBeGreaterThan(0);
+    expect(radios.every((a) => a.matchedBy.length > 0 && a.matchedBy.every((m) => typeof m.key === 'string'))).toBe(true);
+    expect(englishLeaks(ltxt, lrep).map((l) => `${l.word}  ←  ${l.line}`)).toEqual([]);
+  });
+
+  it('the HTML as rendered, without English', async () => {
+    const chromium = chromiumName();
+    requireTool(chromium);
+    const text = (await evaluateInChromium(chromium, pathToFileURL(lhtml).href, 'document.body.innerText', { TZ: 'Asia/Shanghai' })) as string;
+    expect(text).toContain('识别依据');
+    expect(englishLeaks(text, lrep).map((l) => `${l.word}  ←  ${l.line}`)).toEqual([]);
   }, 120_000);
 });

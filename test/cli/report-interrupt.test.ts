@@ -12,6 +12,8 @@ import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/report/types.js';
+import { englishLeaks } from '../report/_leaks.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const BIN = join(REPO, 'bin', 'baomi.js');
@@ -90,6 +92,8 @@ describe('SIGINT in the middle of the document walk', () => {
     expect(txt).toContain('通知00.txt');
     expect(txt).toMatch(/检查项 documents\.markings: 超时 — 检查被中断；保留了中断前的 \d+ 项结果 \[!\]/);
     expect(txt).toContain('检查中途停止（被中断或超时），未读完');
+    // an interrupted report in Chinese is Chinese too
+    expect(englishLeaks(txt, rep as Report).map((l) => `${l.word}  ←  ${l.line}`)).toEqual([]);
 
     const v = spawnSync(process.execPath, [BIN, 'verify', jsonPath], { encoding: 'utf8', env: env() });
     expect(v.status).toBe(0);

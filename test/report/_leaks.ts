@@ -18,9 +18,9 @@ const QUOTED_FIELDS = new Set([
   // what device
   'name', 'vendor', 'product', 'manufacturer', 'friendlyName', 'model', 'serial', 'serialRaw', 'revision', 'key', 'id', 'ids', 'driver',
   'ifaces', 'iface', 'interface', 'vid', 'pid', 'mac', 'gatewayMac', 'address', 'guid', 'volumeLabels', 'volumeSerials', 'driveLetters',
-  // who and which machine, which network
+  // who and which machine, which network (`security`: the key management as the config file writes it)
   'hostname', 'machineId', 'user', 'users', 'host', 'hosts', 'topHosts', 'url', 'urls', 'ssid', 'profile', 'browser', 'process',
-  'remote', 'local', 'prettyName', 'version', 'edition', 'build', 'family', 'detectedFrom', 'platform', 'node', 'alg', 'keyId',
+  'remote', 'local', 'security', 'prettyName', 'version', 'edition', 'build', 'family', 'detectedFrom', 'platform', 'node', 'alg', 'keyId',
   // as written in the document
   'text', 'markings', 'format', 'pattern', 'reader', 'byFormat',
 ]);
