@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { SEVERITIES, type Finding, type Severity } from '../engine/types.js';
 import { printable } from '../target/resolve.js';
-import { COVERAGE_KINDS, FIELD_LABELS_ZH, isMsg, msgText, VALUE_WORDS_ZH } from './messages.js';
+import { COVERAGE_KINDS, DETAIL_FIELDS, detailCountZh, FIELD_LABELS_ZH, isMsg, msgText, VALUE_WORDS_ZH } from './messages.js';
 import type { Lang } from './text.js';
 import type { Report } from './types.js';
 
@@ -135,7 +135,14 @@ function flatLines(v: unknown, prefix: string, out: string[], words: Record<stri
     v.forEach((x, i) => flatLines(x, `${prefix}[${i + 1}]`, out, words, depth + 1));
     return;
   }
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) flatLines(x, prefix ? `${prefix}.${words[k] ?? k}` : (words[k] ?? k), out, words, depth + 1);
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const p = prefix ? `${prefix}.${words[k] ?? k}` : (words[k] ?? k);
+    if (pageLang === 'zh' && DETAIL_FIELDS.has(k) && Array.isArray(x)) {
+      if (x.length > 0) out.push(`<span class="k">${t(p)}:</span> ${esc(detailCountZh(x.length))}`);
+      continue;
+    }
+    flatLines(x, p, out, words, depth + 1);
+  }
 }
 
 /** A value in a cell; objects as `key: value` lines, keys in the page's language when known. */
@@ -356,6 +363,7 @@ function genericTable(fs: Finding[] | Array<Record<string, unknown>>, v: Vocab, 
   const rows: Cell[][] = evs.map((e, i) => [
     ...shown.map((k): Cell => {
       const x = e[k];
+      if (pageLang === 'zh' && DETAIL_FIELDS.has(k) && Array.isArray(x)) return x.length > 0 ? esc(detailCountZh(x.length)) : '';
       return typeof x === 'number' ? { html: esc(String(x)), v: x } : cellHtml(x, v);
     }),
     ...(rest.length > 0 ? [cellHtml(Object.fromEntries(rest.filter((k) => e[k] !== undefined).map((k) => [k, e[k]])), v)] : []),

@@ -67,7 +67,7 @@ export const FIELD_LABELS_ZH: Readonly<Record<string, string>> = {
   offset: '位置偏移', pattern: '标志形式', keyLastWrite: '键最后写入时间', family: '浏览器类型', schemaVersion: '数据库版本',
   totalVisits: '访问总次数', firstVisit: '首次访问', lastVisit: '最后访问', disabled: '已禁用', logLines: '日志行数', attaches: '接入次数',
   timesAreUtc: '时间为协调世界时', matchedBySerial: '按序列号识别', pathsTruncated: '路径被截断', autoConnect: '自动连接', id: '标识',
-  trusted: '已信任', deviceClass: '设备类别码', adapter: '本机蓝牙适配器', ids: '设备 ID', stateSecret: '国家秘密', internal: '内部', keyword: '关键词', levels: '密级', maxRank: '最高密级等级',
+  warnings: '警告', trusted: '已信任', deviceClass: '设备类别码', adapter: '本机蓝牙适配器', ids: '设备 ID', stateSecret: '国家秘密', internal: '内部', keyword: '关键词', levels: '密级', maxRank: '最高密级等级',
 };
 
 /** Observation values an officer reads (enumerations), in Chinese; others are shown as they are. */
@@ -82,6 +82,16 @@ export const VALUE_WORDS_ZH: Readonly<Record<string, string>> = {
   virtual: '虚拟设备', platform: '主板集成', sdio: 'SDIO', unknown: '未知', pci: 'PCI', usb: 'USB',
   unblocked: '未阻断', 'soft-blocked': '软件阻断', 'hard-blocked': '硬件阻断',
 };
+
+/**
+ * Fields whose values are a parser's English details (a browser history's `warnings`): a Chinese
+ * report shows how many there are and where to read them; the JSON keeps them.
+ */
+export const DETAIL_FIELDS: ReadonlySet<string> = new Set(['warnings']);
+
+export function detailCountZh(n: number): string {
+  return `${n} 条（详情见 JSON 报告）`;
+}
 
 /** The words of a coverage kind, or the kind itself when it has none (a test keeps that from happening). */
 export function kindWords(kind: string, lang: 'zh' | 'en'): string {

@@ -8,7 +8,7 @@ import { dirname } from 'node:path/posix';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, Severity } from '../engine/types.js';
 import { printable } from '../target/resolve.js';
-import { COVERAGE_KINDS, FIELD_LABELS_ZH, isMsg, kindWords, msgText, VALUE_WORDS_ZH } from './messages.js';
+import { COVERAGE_KINDS, DETAIL_FIELDS, detailCountZh, FIELD_LABELS_ZH, isMsg, kindWords, msgText, VALUE_WORDS_ZH } from './messages.js';
 import type { Report } from './types.js';
 
 export type Lang = 'zh' | 'en';
@@ -153,7 +153,9 @@ export function evidenceLines(evidence: Record<string, unknown>, prefix = '', la
   for (const [k, v] of Object.entries(evidence)) {
     const label = lang === 'zh' ? (FIELD_LABELS_ZH[k] ?? k) : k;
     const key = prefix + label;
-    if (isMsg(v)) {
+    if (lang === 'zh' && DETAIL_FIELDS.has(k) && Array.isArray(v)) {
+      if (v.length > 0) out.push(`${printable(key)}: ${detailCountZh(v.length)}`);
+    } else if (isMsg(v)) {
       out.push(`${printable(key)}: ${printable(msgText(v, lang ?? 'en'))}`);
     } else if (Array.isArray(v) && v.length > 0 && v.every(isMsg)) {
       out.push(`${printable(key)}: ${v.slice(0, 10).map((x) => printable(msgText(x, lang ?? 'en'))).join('; ')}${v.length > 10 ? ` … (+${v.length - 10})` : ''}`);

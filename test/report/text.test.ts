@@ -85,6 +85,24 @@ describe('text report', () => {
   });
 });
 
+describe('words of the catalogue, not English, in a Chinese report', () => {
+  it('messages render in the language; a parser\'s warnings are counted, read in the JSON', () => {
+    const ev = {
+      matchedBy: [{ key: 'wireless.log-driver', params: { kind: 'wifi', driver: 'iwlwifi' }, text: 'kernel log: Wi-Fi driver iwlwifi' }],
+      warnings: ['WAL ignored: its page size 1024 differs from the database\'s 4096'],
+      presence: 'recorded',
+    };
+    expect(evidenceLines(ev, '', 'zh')).toEqual(['识别依据: 内核日志：无线网卡驱动「iwlwifi」', 'warnings: 1 条（详情见 JSON 报告）'.replace('warnings', '警告'), '存在情况: 系统有记录']);
+    expect(evidenceLines(ev, '', 'en')).toEqual(['matchedBy: kernel log: Wi-Fi driver iwlwifi', "warnings: WAL ignored: its page size 1024 differs from the database's 4096", 'presence: recorded']);
+  });
+
+  it('the scan id is in the header, tying the text to its JSON and HTML', () => {
+    const r = sampleReport();
+    expect(renderText(r, { lang: 'zh', colour: false }).split('\n').slice(0, 12)).toContain(`报告编号: ${r.scan.id}`);
+    expect(renderText(r, { lang: 'en', colour: false }).split('\n').slice(0, 12)).toContain(`Report id: ${r.scan.id}`);
+  });
+});
+
 describe('nothing from the disk reaches a terminal raw', () => {
   it('control and bidi-override characters in evidence, gaps and names are escaped', () => {
     const report = sampleReport();
