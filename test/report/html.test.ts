@@ -134,6 +134,22 @@ describe('HTML report source', () => {
     expect(renderHtml(r, { lang: 'en' })).toContain('<h3>internetHistory <span class="n">1</span></h3>');
   });
 
+  it('Chinese pages: probe messages from their keys, why the scan is incomplete in words, no parser reason or kind code', () => {
+    const r = richReport();
+    r.probes.push({ id: 'documents.markings', status: 'timeout', durationMs: 5, message: "interrupted; the 3 result(s) found before are kept", msg: { key: 'probe.interrupted-partial', params: { observations: 3 }, text: "interrupted; the 3 result(s) found before are kept" }, observations: 3, rules: ['document-classified-marking'] });
+    r.coverage.push({ probe: 'documents.markings', kind: 'interrupted', reason: 'the document walk was stopped before the end', blocking: true });
+    r.summary.incomplete = ['interrupted by SIGINT', 'probe usb.history timed out: did not finish within 30000 ms'];
+    r.summary.complete = false;
+    const zh = renderHtml(r, { lang: 'zh' });
+    expect(zh).toContain('检查被中断；保留了中断前的 3 项结果');
+    expect(zh).toContain('未在时限内完成（30000 毫秒）');
+    expect(zh).toContain('检查中途停止（被中断或超时），未读完：1 项');
+    for (const english of ['interrupted by SIGINT', 'did not finish within', 'the document walk was stopped', '<code>interrupted</code>']) expect(zh).not.toContain(english);
+    const en = renderHtml(r, { lang: 'en' });
+    expect(en).toContain('interrupted by SIGINT');
+    expect(en).toContain('the document walk was stopped before the end');
+  });
+
   it('documents grouped by folder, every one listed (no "more" cut)', () => {
     const r = richReport();
     const many = Array.from({ length: 300 }, (_, i) => doc(`/data/d${i % 7}/f${i}.docx`, '机密', `F-${String(i).padStart(20, '0')}`));
