@@ -139,7 +139,7 @@ async function firewall(target: Target, coverage: CoverageItem[]): Promise<Postu
       sources.push(unit);
     }
   }
-  return { kind: 'firewall', profile: 'system', enabled: tools.length > 0, tools, source: sources.join(', ') || '/etc/ufw/ufw.conf, /etc/systemd/system/*.wants (no firewall set to start)' };
+  return { kind: 'firewall', profile: 'host-firewall', enabled: tools.length > 0, tools, source: sources.join(', ') || '/etc/ufw/ufw.conf, /etc/systemd/system' };
 }
 
 async function usbStorage(target: Target, coverage: CoverageItem[]): Promise<PostureFact> {

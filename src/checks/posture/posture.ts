@@ -76,7 +76,7 @@ export const securityPostureProbe: Probe = {
     path: S.str,
     shareType: S.enum('disk', 'printer', 'other'),
     hidden: S.bool,
-    profile: S.enum('domain', 'private', 'public', 'system'),
+    profile: S.enum('domain', 'private', 'public', 'host-firewall'),
     tools: S.strs,
     noDriveTypeAutoRun: S.num,
     allDrivesOff: S.bool,

@@ -78,7 +78,7 @@ export async function dpkgPackages(target: Target, coverage: CoverageItem[], bud
       ...(f['Maintainer'] ? { publisher: f['Maintainer'] } : {}),
       ...(date ? { installDate: date, dateIs: 'installed-or-upgraded' } : {}),
       system: 'dpkg',
-      scope: 'machine',
+      scope: 'all-users',
       ...(arch ? { arch } : {}),
       id: name,
       source: path,
@@ -89,10 +89,10 @@ export async function dpkgPackages(target: Target, coverage: CoverageItem[], bud
 
 /** Flatpak deployments: `<installation>/app/<app id>/<arch>/<branch>/active`. */
 export async function flatpakApps(target: Target, coverage: CoverageItem[], budget: Budget): Promise<InstalledProgram[]> {
-  const installs: Array<{ dir: string; scope: 'machine' | 'user'; user?: string }> = [{ dir: '/var/lib/flatpak', scope: 'machine' }];
+  const installs: Array<{ dir: string; scope: 'all-users' | 'one-user'; user?: string }> = [{ dir: '/var/lib/flatpak', scope: 'all-users' }];
   for (const home of [...(await target.glob('/home/*')), '/root']) {
     const dir = `${home}/.local/share/flatpak`;
-    if (await target.exists(dir)) installs.push({ dir, scope: 'user', user: home.slice(home.lastIndexOf('/') + 1) });
+    if (await target.exists(dir)) installs.push({ dir, scope: 'one-user', user: home.slice(home.lastIndexOf('/') + 1) });
   }
   const out: InstalledProgram[] = [];
   for (const inst of installs) {
@@ -143,7 +143,7 @@ export async function snapPackages(target: Target, _coverage: CoverageItem[], bu
   const out: InstalledProgram[] = [];
   for (const [name, { rev, path }] of [...newest].sort((a, b) => a[0].localeCompare(b[0]))) {
     const date = await mtimeDay(target, path);
-    out.push(program({ name, version: `revision ${rev}`, ...(date ? { installDate: date, dateIs: 'installed-or-upgraded' } : {}), system: 'snap', scope: 'machine', id: name, source: path }));
+    out.push(program({ name, version: `revision ${rev}`, ...(date ? { installDate: date, dateIs: 'installed-or-upgraded' } : {}), system: 'snap', scope: 'all-users', id: name, source: path }));
   }
   return out;
 }

@@ -40,7 +40,7 @@ async function windowsPrograms(ctx: ProbeContext, coverage: CoverageItem[]): Pro
       continue;
     }
     coverage.push(...hiveNotes(h.value));
-    const r = uninstallEntries(h.value.hive, USER_UNINSTALL_KEY, h.value.source, { scope: 'user', user: u.user }, MAX_ENTRIES);
+    const r = uninstallEntries(h.value.hive, USER_UNINSTALL_KEY, h.value.source, { scope: 'one-user', user: u.user }, MAX_ENTRIES);
     out.push(...r.programs);
     if (r.truncated) coverage.push({ kind: 'partial', path: `${h.value.source}: ${USER_UNINSTALL_KEY}`, reason: `${r.keys} Uninstall entries, over the ${MAX_ENTRIES} budget`, blocking: true });
   }
@@ -108,7 +108,7 @@ export const softwareInstalledProbe: Probe = {
     dateIs: S.enum('installed-or-upgraded'),
     location: S.str,
     system: S.enum('windows-uninstall', 'dpkg', 'rpm', 'flatpak', 'snap'),
-    scope: S.enum('machine', 'user'),
+    scope: S.enum('all-users', 'one-user'),
     user: S.str,
     arch: S.str,
     hidden: S.bool,

@@ -7,9 +7,9 @@ import type { Hive, RegKey } from '../../formats/regf.js';
 import { key, num, str, subkeys } from '../windows/reg.js';
 import type { InstalledProgram } from './types.js';
 
-export const UNINSTALL_KEYS: ReadonlyArray<{ path: string; scope: 'machine'; arch: '64-bit' | '32-bit' }> = [
-  { path: 'Microsoft\\Windows\\CurrentVersion\\Uninstall', scope: 'machine', arch: '64-bit' },
-  { path: 'WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall', scope: 'machine', arch: '32-bit' },
+export const UNINSTALL_KEYS: ReadonlyArray<{ path: string; scope: 'all-users'; arch: '64-bit' | '32-bit' }> = [
+  { path: 'Microsoft\\Windows\\CurrentVersion\\Uninstall', scope: 'all-users', arch: '64-bit' },
+  { path: 'WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall', scope: 'all-users', arch: '32-bit' },
 ];
 export const USER_UNINSTALL_KEY = 'Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
 

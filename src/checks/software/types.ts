@@ -15,7 +15,7 @@ export interface InstalledProgram {
   location?: string;
   system: PackageSystem;
   /** Installed for the whole machine, or for one user only (NTUSER.DAT, ~/.local/share/flatpak). */
-  scope: 'machine' | 'user';
+  scope: 'all-users' | 'one-user';
   user?: string;
   arch?: string;
   /** Hidden from "Programs and Features" (SystemComponent, updates). */

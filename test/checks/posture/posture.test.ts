@@ -62,7 +62,7 @@ describe('security.posture — Linux (fixtures/checklist/linux)', () => {
     expect(JSON.stringify(res)).not.toContain('$y$');
     expect(byKind(o, 'ssh')).toEqual([{ kind: 'ssh', permitRootLogin: 'yes', permitEmptyPasswords: true, setBy: 'local' }]);
     expect(byKind(o, 'auto-logon')).toEqual([{ kind: 'auto-logon', enabled: true, user: 'zhang', passwordStored: false, manager: 'gdm', how: 'automatic' }]);
-    expect(byKind(o, 'firewall')).toEqual([{ kind: 'firewall', profile: 'system', enabled: false, tools: [] }]);
+    expect(byKind(o, 'firewall')).toEqual([{ kind: 'firewall', profile: 'host-firewall', enabled: false, tools: [] }]);
     expect(byKind(o, 'usb-storage-policy')).toEqual([{ kind: 'usb-storage-policy', blocked: false }]);
     // A desktop is installed and its screen lock is not read: said, not assumed.
     expect(res.coverage?.find((c) => c.kind === 'not-collected')).toMatchObject({ path: '/etc/gdm3', blocking: true });
@@ -75,7 +75,7 @@ describe('security.posture — Linux (fixtures/checklist/linux)', () => {
     expect(byKind(o, 'ssh')).toEqual([{ kind: 'ssh', permitRootLogin: 'no', permitEmptyPasswords: false, setBy: 'local' }]);
     expect((o as PostureFact[]).find((f) => f.kind === 'ssh')!.source).toBe('/etc/ssh/sshd_config.d/10-unit.conf');
     expect(byKind(o, 'auto-logon')).toEqual([]);
-    expect(byKind(o, 'firewall')).toEqual([{ kind: 'firewall', profile: 'system', enabled: true, tools: ['ufw'] }]);
+    expect(byKind(o, 'firewall')).toEqual([{ kind: 'firewall', profile: 'host-firewall', enabled: true, tools: ['ufw'] }]);
     expect(byKind(o, 'usb-storage-policy')).toEqual([{ kind: 'usb-storage-policy', blocked: true }]);
   });
 

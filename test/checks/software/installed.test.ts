@@ -31,10 +31,10 @@ describe('software.installed — Windows (generated hives, fixtures/checklist/wi
       ['百度网盘', 'cloud-sync'],
     ].sort());
     const sun = ps.find((p) => p.name === '向日葵远程控制')!;
-    expect(sun).toMatchObject({ version: '15.2.0.63064', publisher: '上海贝锐信息科技股份有限公司', installDate: '2024-01-05', scope: 'machine', arch: '32-bit', system: 'windows-uninstall' });
+    expect(sun).toMatchObject({ version: '15.2.0.63064', publisher: '上海贝锐信息科技股份有限公司', installDate: '2024-01-05', scope: 'all-users', arch: '32-bit', system: 'windows-uninstall' });
     expect(sun.source).toBe('/Windows/System32/config/SOFTWARE: WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\SunloginClient');
     expect(sun.matched).toEqual([{ id: 'sunlogin', zh: '向日葵远程控制', en: 'Sunlogin Remote Control (Oray)' }]);
-    expect(ps.find((p) => p.name === 'Microsoft OneDrive')).toMatchObject({ scope: 'user', user: 'zhangsan', id: 'zhangsan:OneDriveSetup.exe' });
+    expect(ps.find((p) => p.name === 'Microsoft OneDrive')).toMatchObject({ scope: 'one-user', user: 'zhangsan', id: 'zhangsan:OneDriveSetup.exe' });
     expect(ps.find((p) => p.name.startsWith('Microsoft Visual C++'))).toMatchObject({ hidden: true, categories: [] });
     // Look-alikes stay unmarked.
     for (const n of ['QQ音乐', 'WPS Office']) expect(ps.find((p) => p.name === n)?.categories).toEqual([]);
@@ -94,7 +94,7 @@ describe('software.installed — Linux (fixtures/checklist/linux)', () => {
       ['virtualbox-7.0', 'virtualization'],
     ]);
     expect(ps.find((p) => p.name === 'teamviewer')).toMatchObject({ version: '15.48.4', publisher: 'TeamViewer GmbH <support@teamviewer.com>', installDate: '2024-03-12', dateIs: 'installed-or-upgraded', system: 'dpkg', arch: 'amd64', source: '/var/lib/dpkg/status' });
-    expect(ps.find((p) => p.name === 'com.tencent.WeChat')).toMatchObject({ system: 'flatpak', scope: 'user', user: 'zhang', version: 'stable', arch: 'x86_64' });
+    expect(ps.find((p) => p.name === 'com.tencent.WeChat')).toMatchObject({ system: 'flatpak', scope: 'one-user', user: 'zhang', version: 'stable', arch: 'x86_64' });
     for (const n of ['libvncserver1', 'qqwing', 'openssh-server']) expect(ps.find((p) => p.name === n)?.categories).toEqual([]);
     expect(protection(res.observations).map((s) => [s.category, s.count])).toEqual([['antivirus', 0], ['host-audit', 0]]);
     expect(res.coverage ?? []).toEqual([]);
@@ -106,7 +106,7 @@ describe('software.installed — Linux (fixtures/checklist/linux)', () => {
     expect(flagged(ps)).toEqual([['clamav', 'antivirus']]);
     expect(ps.map((p) => p.name)).not.toContain('teamviewer');
     expect(ps.filter((p) => p.system === 'snap').map((p) => [p.name, p.version])).toEqual([['core22', 'revision 1380'], ['firefox', 'revision 4173']]);
-    expect(ps.find((p) => p.system === 'flatpak')).toMatchObject({ name: 'org.gnome.Calculator', scope: 'machine' });
+    expect(ps.find((p) => p.system === 'flatpak')).toMatchObject({ name: 'org.gnome.Calculator', scope: 'all-users' });
     expect(protection(res.observations).map((s) => [s.category, s.count])).toEqual([['antivirus', 1], ['host-audit', 1]]);
   });
 
