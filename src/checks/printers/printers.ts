@@ -19,7 +19,7 @@ export interface Printer {
   name: string;
   connection: Connection;
   port: string;
-  host?: string;
+  address?: string;
   driver?: string;
   fax: boolean;
   isDefault?: boolean;
@@ -32,16 +32,16 @@ const MAX_PRINTERS_CONF = 4 * 1024 * 1024;
 const FAX = /\bfax\b|传真/i;
 
 /** How a Windows printer port connects. `tcpip` holds the Standard TCP/IP monitor's port names (lower case). */
-export function windowsConnection(port: string, driver: string | undefined, tcpip: ReadonlyMap<string, string | undefined>): { connection: Connection; host?: string } {
+export function windowsConnection(port: string, driver: string | undefined, tcpip: ReadonlyMap<string, string | undefined>): { connection: Connection; address?: string } {
   const p = port.trim();
   const lower = p.toLowerCase();
   if (/^(shrfax|fax):?$/i.test(p) || FAX.test(driver ?? '')) return { connection: 'fax' };
   if (tcpip.has(lower)) {
     const host = tcpip.get(lower);
-    return host ? { connection: 'network', host } : { connection: 'network' };
+    return host ? { connection: 'network', address: host } : { connection: 'network' };
   }
   if (/^wsd-/i.test(p)) return { connection: 'wsd' };
-  if (/^\\\\[^\\]+\\/.test(p) || /^https?:\/\//i.test(p) || /^IP_\d/i.test(p)) return { connection: 'network', ...(/^\\\\([^\\]+)\\/.exec(p) ? { host: /^\\\\([^\\]+)\\/.exec(p)![1]! } : {}) };
+  if (/^\\\\[^\\]+\\/.test(p) || /^https?:\/\//i.test(p) || /^IP_\d/i.test(p)) return { connection: 'network', ...(/^\\\\([^\\]+)\\/.exec(p) ? { address: /^\\\\([^\\]+)\\/.exec(p)![1]! } : {}) };
   if (/^usb\d+$/i.test(p)) return { connection: 'usb' };
   if (/^lpt\d+:?$/i.test(p)) return { connection: 'parallel' };
   if (/^com\d+:?$/i.test(p)) return { connection: 'serial' };
@@ -77,13 +77,13 @@ export function userPrinterConnections(user: Hive, userName: string, source: str
   for (const k of subkeys(key(user, 'Printers\\Connections')).slice(0, MAX_PRINTERS)) {
     const m = /^,,([^,]+),(.+)$/.exec(k.name);
     if (!m) continue;
-    out.push({ kind: 'printer', name: m[2]!, connection: 'network', port: `\\\\${m[1]}\\${m[2]}`, host: m[1]!, fax: FAX.test(m[2]!), user: userName, source: `${source}: ${k.path}` });
+    out.push({ kind: 'printer', name: m[2]!, connection: 'network', port: `\\\\${m[1]}\\${m[2]}`, address: m[1]!, fax: FAX.test(m[2]!), user: userName, source: `${source}: ${k.path}` });
   }
   return out;
 }
 
 /** How a CUPS DeviceURI connects (cups backends: usb, parallel, serial, ipp, ipps, socket, lpd, smb, dnssd…; HPLIP hp:, hpfax:). */
-export function cupsConnection(uri: string): { connection: Connection; host?: string } {
+export function cupsConnection(uri: string): { connection: Connection; address?: string } {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase() ?? '';
   if (scheme === 'hpfax') return { connection: 'fax' };
   if (scheme === 'hp') return /^hp:\/net\//i.test(uri) ? { connection: 'network' } : { connection: 'usb' };
@@ -94,7 +94,7 @@ export function cupsConnection(uri: string): { connection: Connection; host?: st
   if (['ipp', 'ipps', 'http', 'https', 'socket', 'lpd', 'smb', 'dnssd', 'mdns', 'implicitclass', 'ippusbxd'].includes(scheme)) {
     // dnssd://Name._ipp._tcp.local/ names a service found by multicast DNS; the host is the service name.
     const host = /^[a-z0-9+.-]+:\/\/(?:[^@/]*@)?([^/:?]+)/i.exec(uri)?.[1];
-    return { connection: 'network', ...(host ? { host: decodeURIComponent(host) } : {}) };
+    return { connection: 'network', ...(host ? { address: decodeURIComponent(host) } : {}) };
   }
   return { connection: 'unknown' };
 }
@@ -162,7 +162,7 @@ export const printersProbe: Probe = {
     name: S.str,
     connection: S.enum('network', 'wsd', 'fax', 'usb', 'parallel', 'serial', 'virtual', 'redirected', 'unknown'),
     port: S.str,
-    host: S.str,
+    address: S.str,
     driver: S.str,
     fax: S.bool,
     isDefault: S.bool,

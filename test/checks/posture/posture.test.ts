@@ -93,3 +93,11 @@ describe('security.posture — Linux (fixtures/checklist/linux)', () => {
     expect(emptyPasswordAccounts('a::1:0:99999:7:::\nb:!:1::::::\nc:*:1::::::\nd:!*:1::::::\ne:$6$x$y:1::::::\nf:\n')).toEqual(['a', 'f']);
   });
 });
+
+describe('security.posture — live and offline give the same facts (Linux: the same files)', () => {
+  it.each(['violations', 'clean'] as const)('%s', async (m) => {
+    const off = await collect(securityPostureProbe, checklistLinuxRoot(m), {}, 'offline');
+    const live = await collect(securityPostureProbe, checklistLinuxRoot(m), {}, 'live');
+    expect(live.observations).toEqual(off.observations);
+  });
+});

@@ -3,7 +3,7 @@ import { cupsConnection, parsePrintersConf, printersProbe, windowsConnection, ty
 import { conforms } from '../../../src/engine/shape.js';
 import { checklistLinuxRoot, checklistWindowsRoot, collect } from '../software/_checklist-roots.js';
 
-const brief = (ps: unknown[]) => (ps as Printer[]).map((p) => [p.name, p.connection, p.fax, p.host ?? null]);
+const brief = (ps: unknown[]) => (ps as Printer[]).map((p) => [p.name, p.connection, p.fax, p.address ?? null]);
 
 describe('printers.installed — Windows (generated hives)', () => {
   it('violations: TCP/IP, WSD, fax, a virtual printer, and a user\'s network printer connection', async () => {
@@ -50,7 +50,7 @@ describe('printers.installed — CUPS (fixtures/checklist/linux)', () => {
 
   it('a password saved in a DeviceURI is not kept', () => {
     const [p] = parsePrintersConf('<Printer X>\nDeviceURI smb://user:secret@server/queue\n</Printer>\n', 'f');
-    expect(p).toMatchObject({ connection: 'network', host: 'server', port: 'smb://server/queue' });
+    expect(p).toMatchObject({ connection: 'network', address: 'server', port: 'smb://server/queue' });
     expect(JSON.stringify(p)).not.toContain('secret');
   });
 
@@ -58,4 +58,12 @@ describe('printers.installed — CUPS (fixtures/checklist/linux)', () => {
     'DeviceURI %s → %s',
     (uri, c) => expect(cupsConnection(uri).connection).toBe(c),
   );
+});
+
+describe('printers.installed — live and offline give the same facts (CUPS: the same file)', () => {
+  it.each(['violations', 'clean'] as const)('%s', async (m) => {
+    const off = await collect(printersProbe, checklistLinuxRoot(m), {}, 'offline');
+    const live = await collect(printersProbe, checklistLinuxRoot(m), {}, 'live');
+    expect(live.observations).toEqual(off.observations);
+  });
 });

@@ -164,3 +164,11 @@ describe('software list (rules/data/software.yaml)', () => {
     expect(classify(cat, { name, system: 'dpkg' })).toEqual([]);
   });
 });
+
+describe('software.installed — live and offline give the same facts (Linux: the same package records)', () => {
+  it.each(['violations', 'clean'] as const)('%s', async (m) => {
+    const off = await collect(softwareInstalledProbe, checklistLinuxRoot(m), {}, 'offline');
+    const live = await collect(softwareInstalledProbe, checklistLinuxRoot(m), {}, 'live');
+    expect(live.observations).toEqual(off.observations);
+  });
+});
