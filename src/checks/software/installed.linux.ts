@@ -147,3 +147,66 @@ export async function snapPackages(target: Target, _coverage: CoverageItem[], bu
   }
   return out;
 }
+
+/** rpm databases are 10–200 MB on a full system; refuse absurd ones. */
+export const MAX_RPMDB_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Packages of the rpm database: `rpmdb.sqlite` (rpm >= 4.16; Fedora, RHEL 9, openEuler, Kylin…) read
+ * in a worker with its write-ahead log applied; the older Berkeley DB (`Packages`) and ndb
+ * (`Packages.db`) formats are a named gap. `judgeable` false when packages may be missing.
+ */
+export async function rpmPackages(target: Target, coverage: CoverageItem[], budget: Budget): Promise<{ programs: InstalledProgram[]; judgeable: boolean; found: boolean }> {
+  const { applyWal } = await import('../../formats/sqlite-wal.js');
+  const { readRpmDb } = await import('./rpm-db.js');
+  for (const path of ['/var/lib/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/rpmdb.sqlite']) {
+    if (!(await target.exists(path))) continue;
+    let db: Buffer;
+    let wal: Buffer | undefined;
+    try {
+      db = await target.readFile(path, { maxBytes: MAX_RPMDB_BYTES });
+      if (await target.exists(`${path}-wal`)) wal = await target.readFile(`${path}-wal`, { maxBytes: MAX_RPMDB_BYTES });
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      coverage.push({ kind: code === 'E_TOO_LARGE' ? 'too-large' : 'unreadable', path, reason: `rpm database not read: ${(err as Error).message}`, blocking: true });
+      return { programs: [], judgeable: false, found: true };
+    }
+    let judgeable = true;
+    if (wal !== undefined && wal.length > 0) {
+      const applied = applyWal(db, wal);
+      db = applied.image;
+      if (applied.warnings.length > 0) {
+        coverage.push({ kind: 'partial', path: `${path}-wal`, reason: `rpm database write-ahead log not fully applied: ${applied.warnings.join('; ')}`, blocking: true });
+        judgeable = false;
+      }
+    }
+    const r = await readRpmDb(db, { maxEntries: budget.maxEntries, ...(budget.signal ? { signal: budget.signal } : {}) });
+    if (!r.ok) {
+      coverage.push({ kind: r.kind === 'timeout' ? 'timeout' : 'corrupt', path, reason: `rpm database not read: ${r.message}`, blocking: true });
+      return { programs: [], judgeable: false, found: true };
+    }
+    if (r.bad > 0) coverage.push({ kind: 'corrupt', path, reason: `${r.bad} package header(s) could not be read`, blocking: true });
+    if (r.truncated) coverage.push({ kind: 'partial', path, reason: `more than ${budget.maxEntries} packages: the rest were not listed`, blocking: true });
+    const programs = r.packages.map((p) =>
+      program({
+        name: p.name,
+        ...(p.version ? { version: `${p.epoch ? `${p.epoch}:` : ''}${p.version}${p.release ? `-${p.release}` : ''}` } : {}),
+        ...(p.vendor ? { publisher: p.vendor } : {}),
+        ...(p.installTime ? { installDate: new Date(p.installTime * 1000).toISOString().slice(0, 10) } : {}),
+        system: 'rpm',
+        scope: 'all-users',
+        ...(p.arch ? { arch: p.arch } : {}),
+        id: p.arch ? `${p.name}.${p.arch}` : p.name,
+        source: path,
+      }),
+    );
+    return { programs, judgeable: judgeable && r.bad === 0 && !r.truncated, found: true };
+  }
+  for (const path of ['/var/lib/rpm/Packages', '/var/lib/rpm/Packages.db', '/usr/lib/sysimage/rpm/Packages.db']) {
+    if (await target.exists(path)) {
+      coverage.push({ kind: 'unsupported', path, reason: 'rpm database in the Berkeley DB or ndb format (rpm < 4.16): not read, rpm packages are not listed', blocking: true });
+      return { programs: [], judgeable: false, found: true };
+    }
+  }
+  return { programs: [], judgeable: true, found: false };
+}

@@ -3,13 +3,13 @@
 // matches; and, for each kind of required protection (antivirus, host audit), which programs
 // provide it. Rules judge (rules/software.yaml).
 // Windows (offline, or live via reg save): Uninstall keys of SOFTWARE, SOFTWARE\WOW6432Node and each
-// user's NTUSER.DAT. Linux (live and offline, the same files): dpkg status, flatpak, snap; an rpm
-// database is reported as not read (a gap), never as "no packages".
+// user's NTUSER.DAT. Linux (live and offline, the same files): dpkg status, the rpm database
+// (rpmdb.sqlite, read in a worker), flatpak, snap.
 import { S } from '../../engine/shape.js';
 import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import { hiveNotes, systemHive, userHive, userHivePaths } from '../windows/hives.js';
 import { CATEGORIES, classify, loadCatalogue, PROTECTION_CATEGORIES, type SoftwareCategory } from './_catalogue.js';
-import { dpkgPackages, flatpakApps, snapPackages } from './installed.linux.js';
+import { dpkgPackages, flatpakApps, rpmPackages, snapPackages } from './installed.linux.js';
 import { UNINSTALL_KEYS, uninstallEntries, USER_UNINSTALL_KEY } from './installed.windows.js';
 import type { InstalledProgram, ProtectionSummary } from './types.js';
 
@@ -56,16 +56,12 @@ async function linuxPrograms(ctx: ProbeContext, coverage: CoverageItem[]): Promi
   if (dpkg) out.push(...dpkg);
   // An unreadable or cut-short dpkg list cannot say "no antivirus".
   let judgeable = !coverage.some((c) => c.blocking && c.path === '/var/lib/dpkg/status');
-  for (const p of ['/var/lib/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/rpmdb.sqlite', '/var/lib/rpm/Packages', '/var/lib/rpm/Packages.db']) {
-    if (await target.exists(p)) {
-      coverage.push({ kind: 'unsupported', path: p, reason: 'rpm package database found but not read by this version: rpm packages are not listed', blocking: true });
-      judgeable = false;
-      break;
-    }
-  }
+  const rpm = await rpmPackages(target, coverage, budget);
+  out.push(...rpm.programs);
+  if (!rpm.judgeable) judgeable = false;
   out.push(...(await flatpakApps(target, coverage, budget)));
   out.push(...(await snapPackages(target, coverage, budget)));
-  if (!dpkg && judgeable && out.length === 0) {
+  if (!dpkg && !rpm.found && out.length === 0) {
     coverage.push({ kind: 'not-found', path: '/var/lib/dpkg/status', reason: 'no package database found (dpkg, rpm, flatpak, snap): installed software could not be listed', blocking: true });
     judgeable = false;
   }
@@ -84,7 +80,7 @@ export function protectionSummaries(programs: readonly InstalledProgram[], accep
 
 export const softwareInstalledProbe: Probe = {
   id: 'software.installed',
-  description: 'Installed software (Windows Uninstall keys, dpkg, flatpak, snap), marked by the checklist software list; required protection present.',
+  description: 'Installed software (Windows Uninstall keys, dpkg, rpm, flatpak, snap), marked by the checklist software list; required protection present.',
   platforms: ['linux', 'windows'],
   modes: ['live', 'offline'],
   identity: ['kind', 'system', 'id', 'category'],

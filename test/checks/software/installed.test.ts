@@ -1,4 +1,5 @@
-import { cp, mkdtemp, utimes, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +9,8 @@ import { parseDpkgStatus } from '../../../src/checks/software/installed.linux.js
 import { installDate } from '../../../src/checks/software/installed.windows.js';
 import type { InstalledProgram, ProtectionSummary } from '../../../src/checks/software/types.js';
 import { conforms } from '../../../src/engine/shape.js';
-import { checklistLinuxRoot, checklistWindowsRoot, collect } from './_checklist-roots.js';
+import { requireTool, skipWithout } from '../../_helpers/oracles.js';
+import { CHECKLIST, checklistLinuxRoot, checklistWindowsRoot, collect } from './_checklist-roots.js';
 
 const programs = (obs: unknown[]) => obs.filter((o) => (o as { kind: string }).kind === 'program') as InstalledProgram[];
 const protection = (obs: unknown[]) => obs.filter((o) => (o as { kind: string }).kind === 'protection') as ProtectionSummary[];
@@ -110,15 +112,55 @@ describe('software.installed — Linux (fixtures/checklist/linux)', () => {
     expect(protection(res.observations).map((s) => [s.category, s.count])).toEqual([['antivirus', 1], ['host-audit', 1]]);
   });
 
-  it('an rpm database that is not read is a blocking gap, and protection is not judged', async () => {
+  it('rpmdb.sqlite written by rpm 4.18 (fixtures/checklist/rpm): packages with version-release, vendor, install date, architecture', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'baomi-sw-'));
+    await mkdir(join(root, 'var/lib/rpm'), { recursive: true });
+    await cp(join(CHECKLIST, 'rpm', 'rpmdb.sqlite'), join(root, 'var/lib/rpm/rpmdb.sqlite'));
+    const res = await collect(softwareInstalledProbe, root);
+    for (const o of res.observations) expect(conforms(o, softwareInstalledProbe.observes)).toEqual([]);
+    const ps = programs(res.observations);
+    expect(ps.map((p) => [p.name, p.version, p.publisher, p.arch, p.categories.join('+')])).toEqual([
+      ['anydesk', '6.3.0-1', 'AnyDesk Software GmbH', 'noarch', 'remote-control'],
+      ['clamav', '1.0.5-1.el9', 'Fedora Project', 'noarch', 'antivirus'],
+      ['filesystem', '3.18-6.el9', 'Rocky Enterprise Software Foundation', 'noarch', ''],
+      ['qqwing', '1.3.4-18.fc39', 'Fedora Project', 'noarch', ''],
+    ]);
+    expect(ps[0]).toMatchObject({ system: 'rpm', id: 'anydesk.noarch', source: '/var/lib/rpm/rpmdb.sqlite' });
+    expect(ps[0]!.installDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(protection(res.observations).map((s) => [s.category, s.count])).toEqual([['antivirus', 1], ['host-audit', 0]]);
+    expect(res.coverage ?? []).toEqual([]);
+  });
+
+  it.skipIf(skipWithout('rpm'))('one truth: the same packages as rpm -qa on the same database', async () => {
+    requireTool('rpm');
+    const dir = await mkdtemp(join(tmpdir(), 'baomi-rpmdb-'));
+    await cp(join(CHECKLIST, 'rpm', 'rpmdb.sqlite'), join(dir, 'rpmdb.sqlite'));
+    const qa = execFileSync('rpm', ['--dbpath', dir, '-qa', '--qf', '%{NAME}|%{VERSION}-%{RELEASE}|%{VENDOR}|%{ARCH}|%{INSTALLTIME:day}\\n'], { encoding: 'utf8' });
+    const root = await mkdtemp(join(tmpdir(), 'baomi-sw-'));
+    await mkdir(join(root, 'var/lib/rpm'), { recursive: true });
+    await cp(join(dir, 'rpmdb.sqlite'), join(root, 'var/lib/rpm/rpmdb.sqlite'));
+    const ours = programs((await collect(softwareInstalledProbe, root)).observations).map((p) => `${p.name}|${p.version}|${p.publisher}|${p.arch}`).sort();
+    expect(ours).toEqual(qa.trim().split('\n').map((l) => l.split('|').slice(0, 4).join('|')).sort());
+  });
+
+  it('a damaged rpm database is a blocking gap, and protection is not judged', async () => {
     const root = await mkdtemp(join(tmpdir(), 'baomi-sw-'));
     await cp(checklistLinuxRoot('clean'), root, { recursive: true, verbatimSymlinks: true });
-    await cp(join(root, 'etc/hostname'), join(root, 'var/lib/dpkg/rpmdb.sqlite'));
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(join(root, 'var/lib/rpm'), { recursive: true });
-    await writeFile(join(root, 'var/lib/rpm/rpmdb.sqlite'), 'SQLite format 3\0');
+    await writeFile(join(root, 'var/lib/rpm/rpmdb.sqlite'), Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4000, 0x41)]));
     const res = await collect(softwareInstalledProbe, root);
-    expect(res.coverage?.find((c) => c.path === '/var/lib/rpm/rpmdb.sqlite')).toMatchObject({ kind: 'unsupported', blocking: true });
+    expect(res.coverage?.find((c) => c.path === '/var/lib/rpm/rpmdb.sqlite')).toMatchObject({ kind: 'corrupt', blocking: true });
+    expect(protection(res.observations)).toEqual([]);
+    // dpkg's packages are still listed
+    expect(programs(res.observations).some((p) => p.name === 'clamav' && p.system === 'dpkg')).toBe(true);
+  });
+
+  it('an rpm database in the old Berkeley DB format is named as not read', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'baomi-sw-'));
+    await mkdir(join(root, 'var/lib/rpm'), { recursive: true });
+    await writeFile(join(root, 'var/lib/rpm/Packages'), Buffer.alloc(4096));
+    const res = await collect(softwareInstalledProbe, root);
+    expect(res.coverage?.find((c) => c.path === '/var/lib/rpm/Packages')).toMatchObject({ kind: 'unsupported', blocking: true });
     expect(protection(res.observations)).toEqual([]);
   });
 
@@ -170,5 +212,25 @@ describe('software.installed — live and offline give the same facts (Linux: th
     const off = await collect(softwareInstalledProbe, checklistLinuxRoot(m), {}, 'offline');
     const live = await collect(softwareInstalledProbe, checklistLinuxRoot(m), {}, 'live');
     expect(live.observations).toEqual(off.observations);
+  });
+});
+
+describe('rpm header blobs (hostile input)', () => {
+  it('offsets and counts are checked against the blob', async () => {
+    const { parseRpmHeader } = await import('../../../src/checks/software/_rpm-header.js');
+    const hdr = (il: number, dl: number, entries: number[][], data: Buffer) => {
+      const b = Buffer.alloc(8 + entries.length * 16);
+      b.writeUInt32BE(il, 0);
+      b.writeUInt32BE(dl, 4);
+      entries.forEach((e, i) => e.forEach((v, j) => b.writeUInt32BE(v, 8 + i * 16 + j * 4)));
+      return Buffer.concat([b, data]);
+    };
+    const ok = hdr(1, 4, [[1000, 6, 0, 1]], Buffer.from('abc\0'));
+    expect(parseRpmHeader(ok)).toEqual({ name: 'abc' });
+    expect(() => parseRpmHeader(Buffer.alloc(4))).toThrow(/shorter/);
+    expect(() => parseRpmHeader(hdr(0x7fffffff, 0, [], Buffer.alloc(0)))).toThrow(/implausible/);
+    expect(() => parseRpmHeader(hdr(1, 1_000_000, [[1000, 6, 0, 1]], Buffer.from('abc\0')))).toThrow(/claims/);
+    expect(() => parseRpmHeader(hdr(1, 4, [[1000, 6, 9, 1]], Buffer.from('abc\0')))).toThrow(/outside/);
+    expect(() => parseRpmHeader(hdr(1, 4, [[1000, 6, 0, 1]], Buffer.from('abcd')))).toThrow(/past the end/);
   });
 });
