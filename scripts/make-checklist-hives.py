@@ -207,7 +207,42 @@ NTUSER = {
     },
 }
 
-HIVES = [('SOFTWARE', 'HKEY_LOCAL_MACHINE\\SOFTWARE', SOFTWARE), ('SYSTEM', 'HKEY_LOCAL_MACHINE\\SYSTEM', SYSTEM), ('SAM', 'HKEY_LOCAL_MACHINE\\SAM', SAM), ('NTUSER.DAT', 'HKEY_CURRENT_USER', NTUSER)]
+# BCD (the boot configuration store, itself a registry hive: \Boot\BCD on BIOS systems, \EFI\Microsoft\Boot\BCD on
+# the EFI system partition): Objects\{id}\Description Type (object type: 0x10100002 boot manager,
+# 0x10200003 Windows boot loader, 0x10200005 memory diagnostic, 0x10400008 boot sector — the BCD WMI
+# provider's BcdObject types) and Elements\<element type>\Element (12000004 = BcdLibraryString_Description;
+# 24000001 = BcdBootMgrObjectList_DisplayOrder, REG_MULTI_SZ of object ids).
+BOOTMGR = '{9dea862c-5cdd-4e70-acc1-f32b344d4795}'
+MEMDIAG = '{b2721d73-1db4-4c62-bf78-c548a880142d}'
+W10 = '{3f7a2c11-5b6d-11ee-9c1a-8f2e4b6d0a11}'
+OTHER = '{3f7a2c12-5b6d-11ee-9c1a-8f2e4b6d0a11}'
+
+
+def bcd_object(type_, desc=None, extra=None):
+    d = {f'Objects\\{type_[0]}\\Description': {'Type': dword(type_[1])}}
+    if desc is not None:
+        d[f'Objects\\{type_[0]}\\Elements\\12000004'] = {'Element': sz(desc)}
+    d.update(extra or {})
+    return d
+
+
+BCD = {
+    'violations': {
+        'Description': {'KeyName': sz('BCD00000000'), 'System': dword(1), 'TreatAsSystem': dword(1)},
+        **bcd_object((BOOTMGR, 0x10100002), 'Windows Boot Manager', {f'Objects\\{BOOTMGR}\\Elements\\24000001': {'Element': multi([W10, OTHER])}}),
+        **bcd_object((W10, 0x10200003), 'Windows 10'),
+        **bcd_object((OTHER, 0x10400008), 'Ubuntu 22.04'),
+        **bcd_object((MEMDIAG, 0x10200005), 'Windows Memory Diagnostic'),
+    },
+    'clean': {
+        'Description': {'KeyName': sz('BCD00000000'), 'System': dword(1), 'TreatAsSystem': dword(1)},
+        **bcd_object((BOOTMGR, 0x10100002), 'Windows Boot Manager', {f'Objects\\{BOOTMGR}\\Elements\\24000001': {'Element': multi([W10])}}),
+        **bcd_object((W10, 0x10200003), 'Windows 10'),
+        **bcd_object((MEMDIAG, 0x10200005), 'Windows Memory Diagnostic'),
+    },
+}
+
+HIVES = [('BCD', 'HKEY_LOCAL_MACHINE\\BCD00000000', BCD), ('SOFTWARE', 'HKEY_LOCAL_MACHINE\\SOFTWARE', SOFTWARE), ('SYSTEM', 'HKEY_LOCAL_MACHINE\\SYSTEM', SYSTEM), ('SAM', 'HKEY_LOCAL_MACHINE\\SAM', SAM), ('NTUSER.DAT', 'HKEY_CURRENT_USER', NTUSER)]
 
 
 def empty_base(path):

@@ -2,10 +2,11 @@
 // 违规外联监控、移动存储介质管控): automatic logon, the guest account, screen lock, Remote Desktop,
 // shares, firewall, AutoRun and USB storage blocked (Windows, from SOFTWARE, SYSTEM, SAM and each
 // NTUSER.DAT); empty passwords, SSH, display-manager autologin, firewall and USB storage (Linux, from
-// /etc). Facts only; rules/posture.yaml judges.
+// /etc); the systems the boot menu offers (GRUB grub.cfg, Windows BCD). Facts only; rules/posture.yaml judges.
 import { S } from '../../engine/shape.js';
 import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import { hiveNotes, systemHive, userHive, userHivePaths } from '../windows/hives.js';
+import { bootMenus } from './boot.js';
 import { linuxPosture } from './posture.linux.js';
 import { autoLogon, autorun, firewallProfiles, guestAccount, machineInactivityLimit, remoteDesktop, screenLock, shares, usbStoragePolicy } from './posture.windows.js';
 import type { PostureFact } from './types.js';
@@ -57,13 +58,16 @@ export const securityPostureProbe: Probe = {
   description: 'Protective settings: automatic logon, guest account, screen lock, remote desktop, shares, firewall, AutoRun, USB storage blocked; on Linux empty passwords, SSH, autologin, firewall.',
   platforms: ['linux', 'windows'],
   modes: ['live', 'offline'],
-  identity: ['kind', 'user', 'name', 'profile', 'manager', 'source'],
+  identity: ['kind', 'user', 'name', 'profile', 'manager', 'loader', 'source'],
   observes: S.obj({
-    kind: S.enum('auto-logon', 'guest-account', 'screen-lock', 'remote-desktop', 'share', 'firewall', 'autorun', 'usb-storage-policy', 'empty-password', 'ssh'),
+    kind: S.enum('auto-logon', 'guest-account', 'screen-lock', 'remote-desktop', 'share', 'firewall', 'autorun', 'usb-storage-policy', 'empty-password', 'ssh', 'boot-menu'),
     enabled: S.bool,
     user: S.str,
     passwordStored: S.bool,
     manager: S.enum('gdm', 'lightdm', 'sddm'),
+    loader: S.enum('grub', 'bcd'),
+    systems: S.strs,
+    otherSystems: S.num,
     how: S.enum('automatic', 'timed'),
     accountFlags: S.num,
     screenSaverActive: S.bool,
@@ -91,6 +95,7 @@ export const securityPostureProbe: Probe = {
   async collect(ctx: ProbeContext): Promise<ProbeResult> {
     const coverage: CoverageItem[] = [];
     const facts = ctx.target.os.family === 'windows' ? await windowsPosture(ctx, coverage) : await linuxPosture(ctx.target, coverage);
+    facts.push(...(await bootMenus(ctx.target, coverage)));
     return { status: 'ok', observations: facts, inventory: { posture: facts }, coverage };
   },
 };

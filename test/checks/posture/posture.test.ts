@@ -101,3 +101,25 @@ describe('security.posture — live and offline give the same facts (Linux: the 
     expect(live.observations).toEqual(off.observations);
   });
 });
+
+describe('security.posture — the boot menu (several systems on one machine)', () => {
+  it('GRUB: another system found by os-prober; kernels under "Advanced options" and UEFI settings are not systems', async () => {
+    const bad = await collect(securityPostureProbe, checklistLinuxRoot('violations'));
+    expect(byKind(bad.observations, 'boot-menu')).toEqual([{ kind: 'boot-menu', loader: 'grub', systems: ['Debian GNU/Linux', 'Windows Boot Manager (on /dev/nvme0n1p1)'], otherSystems: 1 }]);
+    const ok = await collect(securityPostureProbe, checklistLinuxRoot('clean'));
+    expect(byKind(ok.observations, 'boot-menu')).toEqual([{ kind: 'boot-menu', loader: 'grub', systems: ['Debian GNU/Linux'], otherSystems: 0 }]);
+  });
+
+  it('BCD: a second system chain-loaded from a boot sector entry; the memory diagnostic is not a system', async () => {
+    const bad = await collect(securityPostureProbe, await checklistWindowsRoot('violations'));
+    expect(byKind(bad.observations, 'boot-menu')).toEqual([{ kind: 'boot-menu', loader: 'bcd', systems: ['Windows 10', 'Ubuntu 22.04'], otherSystems: 1 }]);
+    const ok = await collect(securityPostureProbe, await checklistWindowsRoot('clean'));
+    expect(byKind(ok.observations, 'boot-menu')).toEqual([{ kind: 'boot-menu', loader: 'bcd', systems: ['Windows 10'], otherSystems: 0 }]);
+  });
+
+  it('a damaged BCD is a named gap', async () => {
+    const root = await checklistWindowsRoot('clean', { 'Boot/BCD': Buffer.from('regf') });
+    const res = await collect(securityPostureProbe, root);
+    expect(res.coverage?.find((c) => c.path === '/Boot/BCD')).toMatchObject({ kind: 'corrupt', blocking: true });
+  });
+});

@@ -9,7 +9,7 @@ import { FIXTURES, fixtureBytes, makeWindowsRoot } from '../../_helpers/windows-
 export const CHECKLIST = join(FIXTURES, 'checklist');
 export type Machine = 'violations' | 'clean';
 
-/** <root>/Windows/System32/config/{SOFTWARE,SYSTEM,SAM} and Users/zhangsan/NTUSER.DAT of one fixture machine. */
+/** <root>/Windows/System32/config/{SOFTWARE,SYSTEM,SAM}, Boot/BCD and Users/zhangsan/NTUSER.DAT of one fixture machine. */
 export async function checklistWindowsRoot(m: Machine, extra: Record<string, string | Buffer> = {}): Promise<string> {
   const hive = (n: string) => fixtureBytes(join(CHECKLIST, 'windows', m, `${n}.xz`));
   return makeWindowsRoot({
@@ -17,6 +17,7 @@ export async function checklistWindowsRoot(m: Machine, extra: Record<string, str
     files: {
       'Windows/System32/config/SOFTWARE': hive('SOFTWARE'),
       'Windows/System32/config/SAM': hive('SAM'),
+      'Boot/BCD': hive('BCD'),
       'Users/zhangsan/NTUSER.DAT': hive('NTUSER.DAT'),
       ...extra,
     },

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checklistLinuxRoot, checklistWindowsRoot } from './_checklist-roots.js';
 
 const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'baomi.js');
-const OURS = /^(software|posture|printer)-/;
+const OURS = /^(software|posture|printer|boot)-/;
 let work: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'baomi-checklist-'));
@@ -40,6 +40,7 @@ describe('checklist rules on the fixture machines', () => {
     const { rep, text } = await scan(await checklistWindowsRoot('violations'));
     expect(rep.probes.filter((p) => ['software.installed', 'security.posture', 'printers.installed'].includes(p.id)).map((p) => p.status)).toEqual(['ok', 'ok', 'ok']);
     expect(ours(rep)).toEqual([
+      'boot-multiple-systems:high:',
       'posture-auto-logon:high:zhangsan',
       'posture-autorun-on:medium:',
       'posture-firewall-off:medium:public',
@@ -76,6 +77,7 @@ describe('checklist rules on the fixture machines', () => {
   it('Linux violations: each Linux rule fires', async () => {
     const { rep } = await scan(checklistLinuxRoot('violations'));
     expect(ours(rep)).toEqual([
+      'boot-multiple-systems:high:',
       'posture-auto-logon:high:zhang',
       'posture-empty-password:high:guest',
       'posture-firewall-off:medium:host-firewall',
