@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { SEVERITIES, type Finding, type Severity } from '../engine/types.js';
 import { printable } from '../target/resolve.js';
-import { COVERAGE_KINDS, DETAIL_FIELDS, detailCountZh, FIELD_LABELS_ZH, isMsg, msgText, VALUE_WORDS_ZH } from './messages.js';
+import { CHECKLIST_FIELDS, COVERAGE_KINDS, DETAIL_FIELDS, detailCountZh, FIELD_LABELS_ZH, isMsg, msgText, VALUE_WORDS_ZH } from './messages.js';
 import type { Lang } from './text.js';
 import type { Report } from './types.js';
 
@@ -332,6 +332,7 @@ function documentTables(fs: Finding[], v: Vocab): string {
 
 /** Chinese words for evidence keys and inventory lists (English pages show the keys as they are). */
 const KEYS_ZH: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(CHECKLIST_FIELDS).map(([k, w]) => [k, w.zh])),
   ...FIELD_LABELS_ZH,
   files: '文件数', folders: '文件夹数', bytes: '字节数', seconds: '用时（秒）', mbPerSecond: '速度（MB/秒）', reader: '读取方式', roots: '起点',
   withMarkings: '有密级标志的文件', gaps: '未能读取', symlinks: '符号链接', restarts: '重启次数', splits: '拆分次数', embeddedPictures: '内嵌图片',

@@ -220,7 +220,7 @@ describe('baomi rules test', () => {
   it('the built-in rules: every case passes (exit 0), counted', () => {
     const r = baomi(['rules', 'test', RULES]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^(\d+) passed, 0 failed, 14 rule\(s\), 0 without cases$/m);
+    expect(r.stdout).toMatch(/^(\d+) passed, 0 failed, 32 rule\(s\), 0 without cases$/m);
   });
   it('a case the rule does not satisfy: exit 1, naming the case and file', async () => {
     const f = join(work, 'wrong-case.yaml');
