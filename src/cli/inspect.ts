@@ -13,7 +13,25 @@ import { isHistoryFailure, sniffSqlite } from '../formats/browser-history.js';
 import { parseBrowserHistoryBounded } from '../checks/network/history-worker.js';
 import { decodeSetupapiBytes, parseSetupapiLog } from '../formats/setupapi.js';
 import { parseWlanProfile } from '../checks/wireless/history.windows.js';
-import { terminalText, UsageError } from './common.js';
+import type { Command } from 'commander';
+import { cliWords } from '../report/messages.js';
+import { terminalText, usageError, UsageError, type CliContext } from './common.js';
+import { addCommand } from './help.js';
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+export function registerInspect(program: Command, cx: CliContext): void {
+  addCommand(program, cx, 'inspect', [0, 2])
+    .argument('<file>', cx.t('inspect.arg.file'))
+    .option('--key <path>', cx.t('inspect.opt.key'))
+    .option('--depth <n>', cx.t('inspect.opt.depth'))
+    .option('--urls', cx.t('inspect.opt.urls'))
+    .option('--usb', cx.t('inspect.opt.usb'))
+    .option('--keyword <word>', cx.t('inspect.opt.keyword'), collect)
+    .option('--no-logs', cx.t('inspect.opt.noLogs'))
+    .option('--json', cx.t('inspect.opt.json'))
+    .action(async (file: string, opts: InspectFlags) => cx.setExit(await inspectCommand(file, opts)));
+}
 
 export interface InspectFlags {
   key?: string;
@@ -62,7 +80,9 @@ async function readHead(file: string, n = 4096): Promise<Buffer> {
   try {
     fh = await open(file, 'r');
   } catch (err) {
-    throw new UsageError(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw usageError('inspect.err.noFile', { file });
+    const w = cliWords('inspect.err.open', { file, why: (err as NodeJS.ErrnoException).code ?? '?' });
+    throw new UsageError({ zh: w.zh, en: `${file}: ${(err as Error).message}` });
   }
   try {
     const buf = Buffer.alloc(n);
@@ -76,7 +96,7 @@ async function readHead(file: string, n = 4096): Promise<Buffer> {
 function parseDepth(d: string | undefined, fallback: number): number {
   if (d === undefined) return fallback;
   const n = Number(d);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--depth must be a whole number ≥ 0, not "${d}"`);
+  if (!Number.isInteger(n) || n < 0) throw usageError('inspect.err.depth', { value: d });
   return n;
 }
 
@@ -124,7 +144,7 @@ export function replayText(r: ReplayResult, logsWanted: boolean): string {
 
 /** A SYSTEM hive's USB devices, merged per physical device (as the usb.history probe sees them). */
 function inspectHiveUsb(file: string, hive: Hive, flags: InspectFlags, note: string): number {
-  if (!hive.getKey('CurrentControlSet\\Enum')) throw new UsageError(`${file}: not a SYSTEM hive (no ControlSet\\Enum): --usb needs one`);
+  if (!hive.getKey('CurrentControlSet\\Enum')) throw usageError('inspect.err.notSystemHive', { file });
   const recs = windowsUsbHistory({ system: { hive, source: file } });
   if (flags.json) {
     process.stdout.write(JSON.stringify(recs, null, 2) + '\n');
@@ -149,7 +169,7 @@ async function inspectHive(file: string, flags: InspectFlags): Promise<number> {
   try {
     ({ hive, replay } = await openHiveFileWithLogs(file, { logs: logsWanted }));
   } catch (err) {
-    if (err instanceof HiveError) throw new UsageError(`${file}: not a readable registry hive (${err.code}): ${err.message}`);
+    if (err instanceof HiveError) throw usageError('inspect.err.notHive', { file, code: err.code, message: err.message });
     throw err;
   }
   const note = replayText(replay, logsWanted);
@@ -158,7 +178,12 @@ async function inspectHive(file: string, flags: InspectFlags): Promise<number> {
   if (flags.usb) return inspectHiveUsb(file, hive, flags, note);
   const path = flags.key ?? '';
   const key = hive.getKey(path);
-  if (!key) throw new UsageError(`${file}: no key "${path}" in this hive${hive.currentControlSet() ? ` (CurrentControlSet = ${hive.currentControlSet()})` : ''}`);
+  if (!key) {
+    const ccs = hive.currentControlSet();
+    const note = ccs ? cliWords('inspect.err.ccs', { ccs }) : { zh: '', en: '' };
+    const w = cliWords('inspect.err.noKey', { file, key: path });
+    throw new UsageError({ zh: w.zh.replace('{ccs}', note.zh), en: w.en.replace('{ccs}', note.en) });
+  }
   const depth = parseDepth(flags.depth, flags.key !== undefined ? 512 : 0);
   const json = keyToJson(key, { recursive: depth > 0, maxDepth: depth });
   if (flags.json) {
@@ -184,9 +209,9 @@ async function inspectSqlite(file: string, flags: InspectFlags): Promise<number>
   const wal = await readFile(`${file}-wal`).catch(() => undefined);
   // In a worker stopped at its budget, as the scan reads it: a crafted database cannot hang inspect either.
   const bounded = await parseBrowserHistoryBounded(db, { ...(wal ? { wal } : {}), evidence: flags.urls ? 'full' : 'minimal' }, { timeoutMs: 60_000 });
-  if (!bounded.ok) throw new UsageError(`${file}: reading it stopped (${bounded.kind}): ${bounded.message}`);
+  if (!bounded.ok) throw usageError('inspect.err.stopped', { file, kind: bounded.kind, message: bounded.message });
   const r = bounded.result;
-  if (isHistoryFailure(r)) throw new UsageError(`${file}: SQLite database, but not a readable browser history (${r.error.kind})`);
+  if (isHistoryFailure(r)) throw usageError('inspect.err.notHistory', { file, kind: r.error.kind });
   if (flags.json) {
     process.stdout.write(JSON.stringify({ file, ...(wal ? { walFile: `${file}-wal` } : {}), ...r }, null, 2) + '\n');
     return 0;
@@ -207,7 +232,7 @@ async function inspectWlan(file: string, flags: InspectFlags): Promise<number> {
   const buf = await readFile(file);
   const text = buf[0] === 0xff && buf[1] === 0xfe ? buf.subarray(2).toString('utf16le') : buf.toString('utf8').replace(/^\uFEFF/, '');
   const p = parseWlanProfile(text);
-  if (!p) throw new UsageError(`${file}: not a readable WLAN profile`);
+  if (!p) throw usageError('inspect.err.notWlan', { file });
   if (flags.json) process.stdout.write(JSON.stringify({ file, ...p }, null, 2) + '\n');
   else process.stdout.write(terminalText(`Wi-Fi profile ${file}\n  SSID ${JSON.stringify(p.ssid)}, connection ${p.connectionMode ?? '?'}, authentication ${p.authentication ?? '?'}`) + '\n');
   return 0;
