@@ -346,6 +346,8 @@ export async function scanCommand(flags: ScanFlags, context?: CliContext): Promi
     process.stderr.write(terminalText(`baomi: ${cx.t('scan.lost', { reason: lost ?? '' })}`) + '\n');
     code = 2;
   }
+  const meaning = code === 0 || code === 1 || code === 2 || code === 3 ? (`scan.exit.${code}` as const) : 'scan.exit.130';
+  process.stderr.write(`baomi: ${cx.t('scan.exitLine', { code, meaning: cx.t(meaning) })}\n`);
   if (stoppedBy !== undefined) {
     // A probe that does not honour its abort signal may keep the process alive: the report is
     // written, so end anyway (the timer does not itself keep the process running).
