@@ -400,7 +400,7 @@ export const CLI_WORDS = {
   },
   'insp.history.span': { zh: '  访问互联网的时间：{first} 至 {last}（UTC）', en: '  internet visits from {first} to {last} (UTC)' },
   'insp.wlan': {
-    zh: '无线网络配置 {file}\n  网络名 SSID {ssid}，连接方式 {mode}，认证方式 {auth}',
+    zh: '无线网络配置 {file}\n  网络名 {ssid}，连接方式「{mode}」，认证方式「{auth}」',
     en: 'Wi-Fi profile {file}\n  SSID {ssid}, connection {mode}, authentication {auth}',
   },
   'insp.doc.head': { zh: '文档 {file}', en: 'document {file}' },
