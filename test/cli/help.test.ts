@@ -1,9 +1,9 @@
 // Every command's --help, and the CLI's errors, in the chosen language — through the built bin
 // (bin/baomi.js → dist/), as an officer runs it. In Chinese, no ASCII word may appear outside what the
 // user types or reads as a name (see foreignWords); every help has examples and exit codes.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { foreignWordsIn } from './_foreign-words.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -27,12 +27,35 @@ const COMMANDS: readonly string[][] = [
   ['rules', 'test'],
 ];
 
-/** A locale-free environment: the language comes only from what each test gives. */
-function baomi(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The built bin in a locale-free environment: the language comes only from what each test gives. */
+function baomi(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(LANG|LANGUAGE|LC_.*)$/.test(k)) base[k] = v;
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...base, LANG: 'C', ...env }, timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...base, LANG: 'C', ...env }, timeout: 120_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** Many runs, a few at a time (each is a Node start-up: the machine has two cores). */
+async function runAll(jobs: ReadonlyArray<readonly [string, string[], Record<string, string>?]>): Promise<Map<string, Run>> {
+  const out = new Map<string, Run>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const [name, args, env] = jobs[next++]!;
+      out.set(name, await baomi(args, env));
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
+  return out;
 }
 
 const NAMES = ['baomi', 'help', ...COMMANDS.flat()];
@@ -67,11 +90,15 @@ function exitCodes(help: string, title: string): number[] {
 
 describe('help in Chinese and English', () => {
   const helps = new Map<string, { zh: string; en: string }>();
+  let runs: Map<string, Run>;
+  beforeAll(async () => {
+    runs = await runAll(COMMANDS.flatMap((path) => [[`zh ${path.join(' ')}`, [...path, '--help', '--lang', 'zh']], [`en ${path.join(' ')}`, [...path, '--help']]] as const));
+    for (const path of COMMANDS) helps.set(path.join(' '), { zh: runs.get(`zh ${path.join(' ')}`)!.stdout, en: runs.get(`en ${path.join(' ')}`)!.stdout });
+  }, 600_000);
   for (const path of COMMANDS) {
-    const zh = baomi([...path, '--help', '--lang', 'zh']);
-    const en = baomi([...path, '--help']);
-    helps.set(path.join(' '), { zh: zh.stdout, en: en.stdout });
     it(`baomi ${path.join(' ') || '(program)'} --help`, () => {
+      const zh = runs.get(`zh ${path.join(' ')}`)!;
+      const en = runs.get(`en ${path.join(' ')}`)!;
       expect(zh.code, zh.stderr).toBe(0);
       expect(en.code, en.stderr).toBe(0);
       expect(zh.stdout).toMatch(/^用法： baomi/);
@@ -90,11 +117,11 @@ describe('help in Chinese and English', () => {
     });
   }
 
-  it(`covers every command the program has (${COMMANDS.length})`, () => {
+  it(`covers every command the program has (${COMMANDS.length})`, async () => {
     // Walk the program's own listing: a command added without a row here fails.
     const found: string[][] = [[]];
     for (let i = 0; i < found.length; i++) {
-      const help = helps.get(found[i]!.join(' '))?.zh ?? baomi([...found[i]!, '--help', '--lang', 'zh']).stdout;
+      const help = helps.get(found[i]!.join(' '))?.zh ?? (await baomi([...found[i]!, '--help', '--lang', 'zh'])).stdout;
       for (const sub of listedCommands(help, '命令：')) found.push([...found[i]!, sub]);
     }
     expect(found.map((p) => p.join(' ')).sort()).toEqual(COMMANDS.map((p) => p.join(' ')).sort());
@@ -111,12 +138,18 @@ describe('help in Chinese and English', () => {
     expect(exitCodes(helps.get('verify')!.zh, '退出码：')).toEqual([0, 1, 2]);
   });
 
-  it('LANG=zh_CN.UTF-8 gives Chinese without --lang; LC_ALL outranks LANG; --lang outranks both', () => {
-    expect(baomi(['scan', '--help'], { LANG: 'zh_CN.UTF-8' }).stdout).toMatch(/^用法：/);
-    expect(baomi(['scan', '--help'], { LANG: 'zh_CN.UTF-8', LC_ALL: 'en_US.UTF-8' }).stdout).toMatch(/^Usage:/);
-    expect(baomi(['scan', '--help', '--lang', 'en'], { LANG: 'zh_CN.UTF-8' }).stdout).toMatch(/^Usage:/);
-    expect(baomi(['help', 'verify'], { LC_MESSAGES: 'zh_TW.UTF-8' }).stdout).toMatch(/^用法： baomi verify/);
-  });
+  it('LANG=zh_CN.UTF-8 gives Chinese without --lang; LC_ALL outranks LANG; --lang outranks both', async () => {
+    const r = await runAll([
+      ['lang', ['scan', '--help'], { LANG: 'zh_CN.UTF-8' }],
+      ['lc_all', ['scan', '--help'], { LANG: 'zh_CN.UTF-8', LC_ALL: 'en_US.UTF-8' }],
+      ['flag', ['scan', '--help', '--lang', 'en'], { LANG: 'zh_CN.UTF-8' }],
+      ['help cmd', ['help', 'verify'], { LC_MESSAGES: 'zh_TW.UTF-8' }],
+    ]);
+    expect(r.get('lang')!.stdout).toMatch(/^用法：/);
+    expect(r.get('lc_all')!.stdout).toMatch(/^Usage:/);
+    expect(r.get('flag')!.stdout).toMatch(/^Usage:/);
+    expect(r.get('help cmd')!.stdout).toMatch(/^用法： baomi verify/);
+  }, 120_000);
 
   it('the help wraps Chinese at the terminal width without splitting a flag or value', () => {
     for (const line of helps.get('scan')!.zh.split('\n')) {
@@ -141,29 +174,33 @@ describe('errors in the chosen language, exit 2', () => {
     { what: 'a usage error (baomi)', args: ['scan', '--profile', 'foo'], zh: /^baomi: --profile 只能是「classified」.*不能是「foo」\n$/, en: /^baomi: --profile must be one of classified, intranet, nonclassified .*not "foo"\n$/ },
     { what: 'a usage error about a file', args: ['inspect', '/nonexistent/SYSTEM'], zh: /^baomi: \/nonexistent\/SYSTEM：文件不存在\n$/, en: /^baomi: \/nonexistent\/SYSTEM: no such file\n$/ },
   ];
+  let runs: Map<string, Run>;
+  beforeAll(async () => {
+    runs = await runAll(cases.flatMap((c) => [[`zh ${c.what}`, [...c.args, '--lang', 'zh']], [`en ${c.what}`, c.args]] as const));
+  }, 600_000);
   for (const c of cases) {
     it(c.what, () => {
-      const zh = baomi([...c.args, '--lang', 'zh']);
+      const zh = runs.get(`zh ${c.what}`)!;
       expect(zh.code).toBe(2);
       expect(zh.stdout).toBe('');
       expect(zh.stderr).toMatch(c.zh);
       expect(foreignWords(zh.stderr)).toEqual([]);
-      const en = baomi(c.args);
+      const en = runs.get(`en ${c.what}`)!;
       expect(en.code).toBe(2);
       expect(en.stderr).toMatch(c.en);
     });
   }
 
-  it('an invalid --lang is reported in the locale language', () => {
-    const r = baomi(['verify', 'x.json', '--lang', 'fr'], { LANG: 'zh_CN.UTF-8' });
+  it('an invalid --lang is reported in the locale language', async () => {
+    const r = await baomi(['verify', 'x.json', '--lang', 'fr'], { LANG: 'zh_CN.UTF-8' });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/选项 --lang <语言> 的取值「fr」无效，可选：「zh」「en」/);
     expect(foreignWords(r.stderr)).toEqual([]);
   });
 
-  it('a ledger with errors: each with file and row, in Chinese', () => {
+  it('a ledger with errors: each with file and row, in Chinese', async () => {
     const f = join(LEDGER_FIX, 'broken.csv');
-    const r = baomi(['ledger', 'validate', f, '--lang', 'zh']);
+    const r = await baomi(['ledger', 'validate', f, '--lang', 'zh']);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain(`${f}:8: 错误: `);
     expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^台账有 \d+ 个错误、\d+ 个警告/);
