@@ -32,7 +32,7 @@ export const CLI_WORDS = {
   'opt.logJson': { zh: '日志以 JSON 行格式输出到标准错误', en: 'log as JSON lines (pino) to stderr' },
   'opt.debug': { zh: '调试日志；出错时显示调用栈', en: 'debug logs; show stack traces on errors' },
   'opt.lang': {
-    zh: '消息、帮助和报告的语言：「zh」中文，「en」英文（默认按 LC_ALL / LC_MESSAGES / LANG 环境变量：zh_* 为中文，否则英文）',
+    zh: '消息、帮助和报告的语言，「zh」为中文（默认按 LC_ALL / LC_MESSAGES / LANG 环境变量：zh_* 为中文，否则英文）',
     en: 'language of messages, help and reports (default from LC_ALL / LC_MESSAGES / LANG: zh_* gives zh, else en)',
   },
 
