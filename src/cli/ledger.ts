@@ -1,14 +1,29 @@
 // `baomi ledger validate FILE`: every problem in the ledger (台账) with file and row, then a summary
 // of what it registers. Exit 2 when any problem is an error, else 0.
+import type { Command } from 'commander';
 import { formatLocation, readLedger } from '../ledger/index.js';
 import type { Ledger, LedgerClass, LedgerEntry, LedgerProblem } from '../ledger/index.js';
 import { SECRET_LEVELS } from '../ledger/types.js';
+import { cliText, type Words } from '../report/messages.js';
 import type { Lang } from '../report/text.js';
-import { pickLang, terminalText } from './common.js';
+import { cliContext, pickLang, terminalText, type CliContext } from './common.js';
+import { addCommand } from './help.js';
+
+export function registerLedger(program: Command, cx: CliContext): void {
+  const ledger = addCommand(program, cx, 'ledger', [0, 2]);
+  addCommand(ledger, cx, 'ledger.validate', [0, 2])
+    .argument('<file>', cx.t('ledger.validate.arg.file'))
+    .action(async (file: string) => cx.setExit(await ledgerValidateCommand(file, cx)));
+}
 
 /** `file[:row]: error: [column] message` (Chinese: `file[:row]: 错误: [列] …`). */
+/** A ledger problem line in both languages (for a usage error printed later). */
+export function ledgerProblemWords(p: LedgerProblem): Words {
+  return { zh: formatLedgerProblem(p, 'zh'), en: formatLedgerProblem(p, 'en') };
+}
+
 export function formatLedgerProblem(p: LedgerProblem, lang: Lang): string {
-  const sev = lang === 'zh' ? (p.severity === 'error' ? '错误' : '警告') : p.severity;
+  const sev = cliText(p.severity === 'error' ? 'ledger.severity.error' : 'ledger.severity.warning', lang);
   const col = p.column !== undefined ? `[${p.column}] ` : '';
   return `${formatLocation(p)}: ${sev}: ${col}${lang === 'zh' ? p.messageZh : p.message}`;
 }
@@ -32,7 +47,7 @@ function byClass(entries: LedgerEntry[], lang: Lang): string {
         .map(([l, n]) => `${l} ${n}`);
       const none = of.filter((e) => e.level === undefined).length;
       if (levels.length > 0) {
-        if (none > 0) levels.push(lang === 'zh' ? `未注明等级 ${none}` : `no level ${none}`);
+        if (none > 0) levels.push(cliText('ledger.noLevel', lang, { n: none }));
         part += lang === 'zh' ? `（${levels.join('、')}）` : ` (${levels.join(', ')})`;
       }
     }
@@ -46,26 +61,21 @@ export function ledgerSummary(ledger: Ledger, lang: Lang): string {
   const computers = ledger.entries.filter((e) => e.isComputer);
   const notInUse = ledger.entries.filter((e) => !e.inUse).length;
   const noUsb = computers.filter((e) => e.usbStorageAllowed === false).length;
-  if (lang === 'zh') {
-    let s = `${ledger.file}：介质 ${media.length} 件`;
-    if (media.length > 0) s += `（${byClass(media, lang)}）`;
-    s += `；计算机 ${computers.length} 台`;
-    if (computers.length > 0) s += `（${byClass(computers, lang)}）`;
-    if (noUsb > 0) s += `，其中禁止 USB 存储 ${noUsb} 台`;
-    if (notInUse > 0) s += `；不在用（停用/报废/丢失等）${notInUse} 条`;
-    return s;
-  }
-  let s = `${ledger.file}: ${media.length} media`;
-  if (media.length > 0) s += ` (${byClass(media, lang)})`;
-  s += `, ${computers.length} computer${computers.length === 1 ? '' : 's'}`;
-  if (computers.length > 0) s += ` (${byClass(computers, lang)})`;
-  if (noUsb > 0) s += `, ${noUsb} with USB storage forbidden`;
-  if (notInUse > 0) s += `; ${notInUse} not in use (retired, destroyed, lost…)`;
-  return s;
+  const t = (k: Parameters<typeof cliText>[0], vars?: Parameters<typeof cliText>[2]): string => cliText(k, lang, vars);
+  return t('ledger.summaryLine', {
+    file: ledger.file,
+    media: media.length,
+    mediaByClass: media.length > 0 ? t('ledger.byClass', { parts: byClass(media, lang) }) : '',
+    computers: computers.length,
+    computersByClass: computers.length > 0 ? t('ledger.byClass', { parts: byClass(computers, lang) }) : '',
+    noUsb: noUsb > 0 ? t('ledger.noUsb', { n: noUsb }) : '',
+    notInUse: notInUse > 0 ? t('ledger.notInUse', { n: notInUse }) : '',
+  });
 }
 
-export async function ledgerValidateCommand(file: string, opts: { lang?: string }): Promise<number> {
-  const lang = pickLang(opts.lang);
+export async function ledgerValidateCommand(file: string, opts: { lang?: string } = {}): Promise<number> {
+  const cx = cliContext(pickLang(opts.lang));
+  const lang = cx.lang;
   const { ledger, problems } = await readLedger(file);
   const out: string[] = problems.map((p) => formatLedgerProblem(p, lang));
   const errors = problems.filter((p) => p.severity === 'error').length;
@@ -73,21 +83,13 @@ export async function ledgerValidateCommand(file: string, opts: { lang?: string 
   if (ledger) {
     const how =
       ledger.format === 'csv'
-        ? ` [CSV, ${ledger.encoding ?? ''}, ${({ ',': 'comma', '\t': 'tab', ';': 'semicolon' } as Record<string, string>)[ledger.delimiter ?? ''] ?? ''}]`
+        ? ` [CSV, ${ledger.encoding ?? ''}, ${({ ',': cx.t('ledger.delim.comma'), '\t': cx.t('ledger.delim.tab'), ';': cx.t('ledger.delim.semicolon') } as Record<string, string>)[ledger.delimiter ?? ''] ?? ''}]`
         : ledger.format === 'xlsx'
           ? ` [XLSX: ${(ledger.sheets ?? []).join(', ')}]`
           : ' [YAML]';
     out.push(ledgerSummary(ledger, lang) + how);
   }
-  out.push(
-    lang === 'zh'
-      ? errors > 0
-        ? `台账有 ${errors} 个错误、${warnings} 个警告：改正错误后才能用于检查`
-        : `台账可用（${warnings} 个警告）`
-      : errors > 0
-        ? `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}: fix the errors before using this ledger`
-        : `ok (${warnings} warning${warnings === 1 ? '' : 's'})`,
-  );
+  out.push(errors > 0 ? cx.t('ledger.bad', { errors, warnings }) : cx.t('ledger.ok', { warnings }));
   process.stdout.write(terminalText(out.join('\n')) + '\n');
   return errors > 0 ? 2 : 0;
 }

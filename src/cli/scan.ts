@@ -17,7 +17,35 @@ import { createPublicKey } from 'node:crypto';
 import { FsTarget } from '../target/fs-target.js';
 import { TargetError } from '../target/types.js';
 import { formatLocation, readLedger, type Ledger, type LedgerProblem } from '../ledger/index.js';
-import { makeLogger, pickLang, terminalText, toolVersion, UsageError, useColour, type GlobalOptions } from './common.js';
+import { Option, type Command } from 'commander';
+import { cliWords, type Words } from '../report/messages.js';
+import { cliContext, makeLogger, pickLang, terminalText, toolVersion, usageError, UsageError, useColour, type CliContext, type GlobalOptions } from './common.js';
+import { addCommand } from './help.js';
+import { asUsageError } from './keys.js';
+import { ledgerProblemWords } from './ledger.js';
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+export function registerScan(program: Command, cx: CliContext): void {
+  addCommand(program, cx, 'scan', [0, 1, 2, 3, 130])
+    .option('--profile <profile>', cx.t('scan.opt.profile'))
+    .option('--level <level>', cx.t('scan.opt.level'))
+    .option('--root <dir>', cx.t('scan.opt.root'))
+    .option('--rules <path>', cx.t('scan.opt.rules'), collect)
+    .option('--only <ids>', cx.t('scan.opt.only'))
+    .option('--ledger <file>', cx.t('scan.opt.ledger'))
+    .option('--paths <path...>', cx.t('scan.opt.paths'))
+    .option('--out <dir>', cx.t('scan.opt.out'), 'baomi-reports')
+    .addOption(new Option('--format <format>', cx.t('scan.opt.format')).choices(['text', 'json']).default('text'))
+    .option('--key <file>', cx.t('scan.opt.key'))
+    .option('--unit <name>', cx.t('scan.opt.unit'))
+    .option('--department <name>', cx.t('scan.opt.department'))
+    .option('--probe-timeout <ms>', cx.t('scan.opt.probeTimeout'))
+    .addOption(new Option('--evidence <detail>', cx.t('scan.opt.evidence')).choices(['minimal', 'full']).default('minimal'))
+    .action(async (opts: ScanFlags, cmd: Command) => {
+      cx.setExit(await scanCommand({ ...cmd.optsWithGlobals(), ...opts }, cx));
+    });
+}
 
 export interface ScanFlags extends GlobalOptions {
   profile?: string;
@@ -37,10 +65,6 @@ export interface ScanFlags extends GlobalOptions {
   evidence?: string;
 }
 
-function formatLedgerProblem(p: LedgerProblem): string {
-  return `${formatLocation(p)}${p.column ? ` [${p.column}]` : ''}: ${p.severity}: ${p.message}`;
-}
-
 /**
  * `--profile` as an officer writes it: classified / intranet / nonclassified, or 涉密 / 内网 / 工作网 /
  * 非涉密 / 互联网 — with the same words the ledger's class column accepts (src/engine/vocab.ts);
@@ -49,7 +73,7 @@ function formatLedgerProblem(p: LedgerProblem): string {
 export function parseProfile(p: string): { profile: Profile; level?: SecretLevel } {
   const c = parseClass(p);
   if (c === undefined) {
-    throw new UsageError(`--profile must be one of ${PROFILES.join(', ')} (or 涉密 / 内网 / 非涉密), not "${p}"`);
+    throw usageError('scan.err.profile', { list: PROFILES.join(', '), value: p });
   }
   return { profile: c.class, ...(c.level ? { level: c.level } : {}) };
 }
@@ -58,8 +82,17 @@ export function parseProfile(p: string): { profile: Profile; level?: SecretLevel
 export function parseLevelFlag(v: string): SecretLevel {
   const en: Record<string, SecretLevel> = { secret: '秘密', confidential: '机密', 'top-secret': '绝密', topsecret: '绝密' };
   const l = en[v.trim().toLowerCase()] ?? parseLevel(v);
-  if (l === undefined) throw new UsageError(`--level must be 秘密, 机密 or 绝密 (secret, confidential, top-secret), not "${v}"`);
+  if (l === undefined) throw usageError('scan.err.level', { value: v });
   return l;
+}
+
+/** A target error (the root cannot be opened) in both languages, by its code. */
+function targetErrorWords(err: TargetError): Words {
+  const key = `err.target.${err.code}`;
+  const known = ['E_NOT_FOUND', 'E_LOOP', 'E_NOT_DIR', 'E_IS_DIR', 'E_ACCESS', 'E_ROOT'] as const;
+  const k = known.find((c) => `err.target.${c}` === key);
+  const w = cliWords(k ? `err.target.${k}` : 'err.target.other', { path: err.path });
+  return { zh: w.zh, en: err.message };
 }
 
 /** True when `inner` is `outer` or inside it (both real paths). */
@@ -76,20 +109,19 @@ const VIRTUAL_FS: ReadonlyMap<number, string> = new Map([
 ]);
 const VIRTUAL_DIRS = ['/proc', '/sys', '/dev'];
 
-function errnoWords(err: unknown): string {
+const ERRNO_WORDS = ['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP', 'EIO', 'ENOENT'] as const;
+
+/** A system error in words an officer reads (the code alone when there are none). */
+function errnoWords(err: unknown): Words {
   const e = err as NodeJS.ErrnoException;
-  const words: Record<string, string> = {
-    EROFS: 'the file system is read-only (a write-protected stick?)',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    ENOSPC: 'the disk is full',
-    EDQUOT: 'the disk quota is exhausted',
-    ENOTDIR: 'a part of the path is a file, not a folder',
-    ENAMETOOLONG: 'the path is too long',
-    ELOOP: 'too many symbolic links',
-    EIO: 'input/output error (a failing disk?)',
-  };
-  return (e?.code && words[e.code]) ?? e?.message ?? String(err);
+  const known = ERRNO_WORDS.find((c) => c === e?.code);
+  if (known) return cliWords(`errno.${known}`);
+  return cliWords('errno.other', { code: e?.code ?? '?', message: e?.message ?? String(err) });
+}
+
+/** `key` with `why` (words in both languages) put into its `{why}` slot. */
+function withWhy(key: Parameters<typeof cliWords>[0], vars: Record<string, string>, why: Words): Words {
+  return { zh: cliWords(key, { ...vars, why: why.zh }).zh, en: cliWords(key, { ...vars, why: why.en }).en };
 }
 
 /**
@@ -98,7 +130,7 @@ function errnoWords(err: unknown): string {
  * removed), is not on the inspected disk, and is not a kernel view (/proc, /sys, /dev).
  */
 async function checkOutDir(out: string, root: string): Promise<void> {
-  const fail = (why: string): UsageError => new UsageError(`--out ${out}: ${why}; nothing was scanned`);
+  const fail = (why: Words): UsageError => new UsageError(withWhy('out.fail', { out }, why));
   const abs = resolve(out);
   // The out dir may not exist yet: look at its nearest existing ancestor (only stat here: nothing is
   // created before the path is known to be a sane place).
@@ -111,25 +143,25 @@ async function checkOutDir(out: string, root: string): Promise<void> {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT') throw fail(errnoWords(err));
       const up = resolve(existing, '..');
-      if (up === existing) throw fail('no part of this path exists');
+      if (up === existing) throw fail(cliWords('out.noPart'));
       existing = up;
     }
   }
   const realExisting = await realpath(existing);
   const realOut = join(realExisting, relative(existing, abs));
   const virtualDir = VIRTUAL_DIRS.find((d) => isInside(realOut, d));
-  if (virtualDir !== undefined) throw fail(`${virtualDir} is a view of the running system, not a disk: write reports to a real folder`);
+  if (virtualDir !== undefined) throw fail(cliWords('out.virtualDir', { dir: virtualDir }));
   try {
     const fs = await statfs(realExisting);
     const kind = VIRTUAL_FS.get(Number(fs.type));
-    if (kind !== undefined) throw fail(`it is on ${kind}, a view of the running system, not a disk: write reports to a real folder`);
+    if (kind !== undefined) throw fail(cliWords('out.virtualFs', { kind }));
   } catch (err) {
     if (err instanceof UsageError) throw err;
     // statfs is not available everywhere (Windows): the path checks above stand.
   }
   const realRoot = await realpath(root);
   if (realRoot !== '/' && isInside(realOut, realRoot)) {
-    throw new UsageError(`--out ${out} is on the inspected disk (${root}); write reports elsewhere (e.g. the kit's own stick)`);
+    throw usageError('out.onRoot', { out, root });
   }
   // Create what is missing, one level at a time (a recursive mkdir can loop on odd file systems).
   let dir = realExisting;
@@ -138,13 +170,13 @@ async function checkOutDir(out: string, root: string): Promise<void> {
     try {
       await mkdir(dir);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fail(`cannot create ${dir}: ${errnoWords(err)}`);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fail(withWhy('out.cannotCreate', { dir }, errnoWords(err)));
     }
   }
   const st = await stat(realOut).catch((err: unknown) => {
     throw fail(errnoWords(err));
   });
-  if (!st.isDirectory()) throw fail('it is a file, not a folder');
+  if (!st.isDirectory()) throw fail(cliWords('out.isFile'));
   // Writable: a file is created, written, synced and removed (a read-only or full stick fails here).
   const probe = join(realOut, `.baomi-write-test-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
@@ -157,7 +189,7 @@ async function checkOutDir(out: string, root: string): Promise<void> {
       await unlink(probe).catch(() => undefined);
     }
   } catch (err) {
-    throw fail(`cannot write there: ${errnoWords(err)}`);
+    throw fail(withWhy('out.cannotWrite', {}, errnoWords(err)));
   }
 }
 
@@ -167,16 +199,16 @@ const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130
  * Ctrl-C, SIGTERM or a closed terminal during the scan: the scan stops, and what was found so far is
  * written as a signed report marked incomplete. A second signal quits at once.
  */
-function interruptOnSignals(): { signal: AbortSignal; received: () => NodeJS.Signals | undefined; dispose: () => void } {
+function interruptOnSignals(cx: CliContext): { signal: AbortSignal; received: () => NodeJS.Signals | undefined; dispose: () => void } {
   const ac = new AbortController();
   let got: NodeJS.Signals | undefined;
   const on = (sig: NodeJS.Signals): void => {
     if (got !== undefined) {
-      process.stderr.write(`baomi: ${sig} again: quitting without a report\n`);
+      process.stderr.write(`baomi: ${cx.t('scan.signalAgain', { signal: sig })}\n`);
       process.exit(SIGNAL_EXIT[sig] ?? 130);
     }
     got = sig;
-    process.stderr.write(`baomi: ${sig}: stopping the scan; writing a report of what was done so far (again to quit at once)\n`);
+    process.stderr.write(`baomi: ${cx.t('scan.signal', { signal: sig })}\n`);
     ac.abort(new Error(`interrupted by ${sig}`));
   };
   const sigs: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -184,26 +216,27 @@ function interruptOnSignals(): { signal: AbortSignal; received: () => NodeJS.Sig
   return { signal: ac.signal, received: () => got, dispose: () => sigs.forEach((s) => process.off(s, on)) };
 }
 
-export async function scanCommand(flags: ScanFlags): Promise<number> {
-  const log = makeLogger(flags);
-  const lang = pickLang(flags.lang);
+export async function scanCommand(flags: ScanFlags, context?: CliContext): Promise<number> {
+  const cx = context ?? cliContext(pickLang(flags.lang));
+  const lang = cx.lang;
+  const log = makeLogger(flags, lang);
   const given = flags.profile !== undefined ? parseProfile(flags.profile) : undefined;
   const level = flags.level !== undefined ? parseLevelFlag(flags.level) : given?.level;
   if (level !== undefined && given !== undefined && given.profile !== 'classified') {
-    throw new UsageError(`--level ${level} is for classified (涉密) computers; --profile says ${given.profile}`);
+    throw usageError('scan.err.levelNotClassified', { level, profile: given.profile });
   }
-  if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`--format must be text or json, not "${flags.format}"`);
+  if (flags.format !== 'text' && flags.format !== 'json') throw usageError('scan.err.format', { value: flags.format });
   let probeTimeoutMs: number | undefined;
   if (flags.probeTimeout !== undefined) {
     probeTimeoutMs = Number(flags.probeTimeout);
-    if (!Number.isInteger(probeTimeoutMs) || probeTimeoutMs <= 0) throw new UsageError(`--probe-timeout must be a positive number of ms`);
+    if (!Number.isInteger(probeTimeoutMs) || probeTimeoutMs <= 0) throw usageError('scan.err.probeTimeout');
   }
   for (const [flag, p] of (flags.paths ?? []).map((x) => ['--paths', x]) as Array<[string, string | undefined]>) {
     if (p === undefined) continue;
     try {
       await stat(p);
     } catch {
-      throw new UsageError(`${flag} ${p}: no such file or directory`);
+      throw usageError('scan.err.noPath', { flag, path: p });
     }
   }
 
@@ -214,15 +247,11 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
   try {
     target = await FsTarget.open(mode, root);
   } catch (err) {
-    if (err instanceof TargetError) throw new UsageError(err.message);
+    if (err instanceof TargetError) throw new UsageError(targetErrorWords(err));
     throw err;
   }
   if (target.os.family === 'unknown') {
-    log.warn(
-      mode === 'offline'
-        ? `no operating system found under ${root} (no Windows folder, no Linux release file or layout): its documents are scanned; the checks that need an operating system do not apply`
-        : 'could not recognise the operating system of this machine: the checks that need it cannot run',
-    );
+    log.warn(mode === 'offline' ? cx.t('scan.noOsOffline', { root }) : cx.t('scan.noOsLive'));
   }
   await checkOutDir(flags.out, root);
 
@@ -231,9 +260,9 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
   if (flags.ledger !== undefined) {
     const r = await readLedger(flags.ledger);
     const errors = r.problems.filter((p) => p.severity === 'error');
-    for (const w of r.problems.filter((p) => p.severity === 'warning')) log.warn(formatLedgerProblem(w));
+    for (const w of r.problems.filter((p) => p.severity === 'warning')) log.warn(ledgerProblemWords(w)[lang]);
     if (errors.length > 0 || !r.ledger) {
-      throw new UsageError(`${errors.length} problem(s) in the ledger ${flags.ledger}; nothing was scanned (check it with: baomi ledger validate)`, errors.map(formatLedgerProblem));
+      throw usageError('scan.err.ledger', { n: errors.length, file: flags.ledger }, errors.map(ledgerProblemWords));
     }
     ledgerData = r.ledger;
   }
@@ -244,28 +273,22 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
   );
   for (const w of loaded.warnings) log.warn(w);
   if (loaded.problems.length > 0) {
-    throw new UsageError(`${loaded.problems.length} problem(s) in rule files; nothing was scanned`, loaded.problems.map(formatProblem));
+    throw usageError('scan.err.rules', { n: loaded.problems.length }, loaded.problems.map(formatProblem));
   }
   const only = flags.only?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (only) {
     const known = new Set(loaded.rules.map((r) => r.id));
     const unknown = only.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw new UsageError(`--only: unknown rule id(s): ${unknown.join(', ')}`);
+    if (unknown.length > 0) throw usageError('scan.err.only', { ids: unknown.join(', ') });
   }
 
 
-  let signing;
-  try {
-    signing = await resolveSigningKey(flags.key);
-  } catch (err) {
-    if (err instanceof KeyError) throw new UsageError(err.message);
-    throw err;
-  }
-  if (signing.created) process.stderr.write(`baomi: created a signing key at ${signing.path} (public key beside it as baomi.pub)\n`);
+  const signing = await resolveSigningKey(flags.key).catch(asUsageError);
+  if (signing.created) process.stderr.write(terminalText(`baomi: ${cx.t('scan.keyCreated', { path: signing.path })}`) + '\n');
   const publicKey = createPublicKey(signing.key);
 
   const startedAt = new Date();
-  const interrupt = interruptOnSignals();
+  const interrupt = interruptOnSignals(cx);
   const run = await runScan({
     target,
     rules: loaded.rules,
@@ -277,10 +300,7 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
     signal: interrupt.signal,
     // Before the long part of the scan: say how this machine will be judged when nobody said so.
     onContext: (ctx) => {
-      if (ctx.source === 'default') {
-        const hint = lang === 'zh' ? '如不是涉密计算机，请用 --profile（内网 / 非涉密）或 --ledger 台账指定' : 'if it is not a classified computer, say so with --profile (intranet / nonclassified) or --ledger';
-        process.stderr.write(terminalText(`baomi: ${ctx.reason[lang]}${lang === 'zh' ? '；' : '; '}${hint}`) + '\n');
-      }
+      if (ctx.source === 'default') process.stderr.write(terminalText(`baomi: ${cx.t('scan.classHint', { reason: ctx.reason[lang] })}`) + '\n');
     },
   });
   const finishedAt = new Date();
@@ -317,15 +337,17 @@ export async function scanCommand(flags: ScanFlags): Promise<number> {
   else process.stdout.write(renderText(report, { lang, colour: useColour(process.stdout) }));
   interrupt.dispose();
   if (saved?.fallback) {
-    process.stderr.write(terminalText(`baomi: could not write the report to ${flags.out} (${saved.fallback.reason}); it was written to ${saved.fallback.dir} instead`) + '\n');
+    process.stderr.write(terminalText(`baomi: ${cx.t('scan.fallback', { out: flags.out, reason: saved.fallback.reason, dir: saved.fallback.dir })}`) + '\n');
   }
   if (saved) {
     const w = saved.written;
-    process.stderr.write(terminalText(`baomi: report ${w.jsonPath} (signature ${w.sigPath}, text ${w.txtPath}, HTML ${w.htmlPath}; each with its .sig)`) + '\n');
+    process.stderr.write(terminalText(`baomi: ${cx.t('scan.written', { json: w.jsonPath, sig: w.sigPath, txt: w.txtPath, html: w.htmlPath })}`) + '\n');
   } else {
-    process.stderr.write(terminalText(`baomi: ${lost}; the report was only printed above`) + '\n');
+    process.stderr.write(terminalText(`baomi: ${cx.t('scan.lost', { reason: lost ?? '' })}`) + '\n');
     code = 2;
   }
+  const meaning = code === 0 || code === 1 || code === 2 || code === 3 ? (`scan.exit.${code}` as const) : 'scan.exit.130';
+  process.stderr.write(`baomi: ${cx.t('scan.exitLine', { code, meaning: cx.t(meaning) })}\n`);
   if (stoppedBy !== undefined) {
     // A probe that does not honour its abort signal may keep the process alive: the report is
     // written, so end anyway (the timer does not itself keep the process running).

@@ -3,12 +3,22 @@
 // FAIL with the reason; exit 1 when any file fails or is missing.
 import { readFile } from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
-import { KeyError, loadPublicKey, publicKeyFromBase64 } from '../sign/keys.js';
+import type { Command } from 'commander';
+import { loadPublicKey, publicKeyFromBase64 } from '../sign/keys.js';
 import { verifyCompanionFile, verifyReportFile, type VerifyResult } from '../report/sign.js';
-import { terminalText, UsageError } from './common.js';
+import { cliContext, terminalText, type CliContext } from './common.js';
+import { addCommand } from './help.js';
+import { asUsageError } from './keys.js';
 
-function line(r: VerifyResult): string {
-  return terminalText(r.ok ? `OK    ${r.file}  ${r.keyId}` : `FAIL  ${r.file}  ${r.reason}`) + '\n';
+export function registerVerify(program: Command, cx: CliContext): void {
+  addCommand(program, cx, 'verify', [0, 1, 2])
+    .argument('<files...>', cx.t('verify.arg.files'))
+    .option('--pubkey <file>', cx.t('verify.opt.pubkey'))
+    .action(async (files: string[], opts: { pubkey?: string }) => cx.setExit(await verifyCommand(files, opts, cx)));
+}
+
+function line(r: VerifyResult, cx: CliContext): string {
+  return terminalText(r.ok ? cx.t('verify.ok', { file: r.file, keyId: r.keyId ?? '' }) : cx.t('verify.fail', { file: r.file, reason: r.reason ?? '' })) + '\n';
 }
 
 /** The key and scan id a verified report names (it verified, so its JSON parses). */
@@ -22,19 +32,13 @@ async function signerOf(file: string): Promise<{ key?: KeyObject; scanId?: strin
   }
 }
 
-export async function verifyCommand(files: string[], opts: { pubkey?: string }): Promise<number> {
-  let pub: KeyObject | undefined;
-  try {
-    pub = opts.pubkey !== undefined ? await loadPublicKey(opts.pubkey) : undefined;
-  } catch (err) {
-    if (err instanceof KeyError) throw new UsageError(err.message);
-    throw err;
-  }
+export async function verifyCommand(files: string[], opts: { pubkey?: string }, cx: CliContext = cliContext('en')): Promise<number> {
+  const pub: KeyObject | undefined = opts.pubkey !== undefined ? await loadPublicKey(opts.pubkey).catch(asUsageError) : undefined;
   let allOk = true;
   for (const f of files) {
     const r = await verifyReportFile(f, pub);
     allOk &&= r.ok;
-    process.stdout.write(line(r));
+    process.stdout.write(line(r, cx));
     if (!f.endsWith('.json')) continue;
     const base = f.slice(0, -'.json'.length);
     const { key: embedded, scanId } = r.ok ? await signerOf(f) : {};
@@ -42,13 +46,13 @@ export async function verifyCommand(files: string[], opts: { pubkey?: string }):
     for (const c of [`${base}.txt`, `${base}.html`]) {
       const cr: VerifyResult = key && r.keyId
         ? await verifyCompanionFile(c, key, pub ? 'pubkey' : 'embedded', r.keyId, scanId)
-        : { file: c, ok: false, against: pub ? 'pubkey' : 'embedded', reason: 'not checked: the report it belongs to did not verify' };
+        : { file: c, ok: false, against: pub ? 'pubkey' : 'embedded', reason: cx.t('verify.notChecked') };
       allOk &&= cr.ok;
-      process.stdout.write(line(cr));
+      process.stdout.write(line(cr, cx));
     }
   }
   if (!pub) {
-    process.stdout.write('note: checked against the key each report carries: this proves the file is intact, not who signed it; give --pubkey to check origin\n');
+    process.stdout.write(`${cx.t('verify.note')}\n`);
   }
   return allOk ? 0 : 1;
 }

@@ -100,3 +100,4 @@ export function kindWords(kind: string, lang: 'zh' | 'en'): string {
 
 export { MESSAGES, isMsg, msg, msgText, type Msg, type MsgParams } from './messages-keys.js';
 export * from './messages-checklist.js';
+export * from './messages-cli.js';

@@ -3,7 +3,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COVERAGE_KINDS, FIELD_LABELS_ZH, VALUE_WORDS_ZH } from '../../src/report/messages.js';
+import { CLI_WORDS, cliText, COVERAGE_KINDS, FIELD_LABELS_ZH, VALUE_WORDS_ZH } from '../../src/report/messages.js';
+import { foreignWordsIn } from '../cli/_foreign-words.js';
 
 const SRC = join(import.meta.dirname, '..', '..', 'src');
 
@@ -39,6 +40,28 @@ describe('message catalogue', () => {
     expect(kinds.size).toBeGreaterThan(20);
     const missing = [...kinds].filter((k) => COVERAGE_KINDS[k] === undefined).sort();
     expect(missing).toEqual([]);
+  });
+  it('every CLI entry has both languages, the same slots in each, and no English word in the Chinese', () => {
+    const entries = Object.entries(CLI_WORDS);
+    expect(entries.length).toBeGreaterThan(200);
+    const names = ['baomi', 'help', 'scan', 'verify', 'inspect', 'keys', 'generate', 'ledger', 'validate', 'rules', 'list', 'show', 'test'];
+    const slots = (t: string): string[] => [...t.matchAll(/\{(\w+)[}|]/g)].map((m) => m[1]!).sort();
+    for (const [k, w] of entries) {
+      expect(w.zh.trim(), k).not.toBe('');
+      expect(w.en.trim(), k).not.toBe('');
+      // English words (outside slots and placeholders) have Chinese ones.
+      if (/[a-z]{3}/.test(w.en.replace(/\{[^}]*\}|<[^>]*>|\[[^\]]*\]/g, '')) && !k.startsWith('ph.')) expect(w.zh, k).toMatch(/\p{Script=Han}/u);
+      expect(foreignWordsIn(w.zh, names), k).toEqual([]);
+      // The English may say less than the Chinese never: every slot of one is in the other (a key's
+      // English may add the system's own message, which the Chinese leaves out).
+      expect(slots(w.zh).filter((x) => !slots(w.en).includes(x)), k).toEqual([]);
+    }
+  });
+  it('slots are filled, English plurals follow the number', () => {
+    expect(cliText('ledger.ok', 'en', { warnings: 1 })).toBe('ok (1 warning)');
+    expect(cliText('ledger.ok', 'en', { warnings: 0 })).toBe('ok (0 warnings)');
+    expect(cliText('ledger.ok', 'zh', { warnings: 3 })).toBe('台账可用（3 个警告）');
+    expect(cliText('verify.ok', 'zh', { file: 'a.json', keyId: 'k' })).toBe('通过  a.json  k');
   });
 });
 
