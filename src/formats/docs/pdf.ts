@@ -202,6 +202,7 @@ function readDocument(e: Engine, bytes: Uint8Array, sink: PdfSink): void {
   };
 
   let ptr = 0;
+  let box = 0;
   let doc = 0;
   let formInfo = 0;
   let form = 0;
@@ -248,6 +249,8 @@ function readDocument(e: Engine, bytes: Uint8Array, sink: PdfSink): void {
     formInfo = m.PDFiumExt_OpenFormFillInfo();
     form = formInfo ? m.PDFiumExt_InitFormFillEnvironment(doc, formInfo) : 0;
 
+    box = malloc(32);
+    if (!box) throw new RangeError('no memory for a character box');
     const empty: number[] = [];
     const unreadable: number[] = [];
     let withText = 0;
@@ -271,7 +274,7 @@ function readDocument(e: Engine, bytes: Uint8Array, sink: PdfSink): void {
               if (!buf) throw new RangeError('no memory for the page text');
               try {
                 const got = m.FPDFText_GetText(tp, 0, count, buf);
-                if (got > 1) text = utf16.decode(heap().subarray(buf, buf + (got - 1) * 2));
+                if (got > 1) text = layoutGaps(m, tp, utf16.decode(heap().subarray(buf, buf + (got - 1) * 2)), box);
               } finally {
                 free(buf);
               }
@@ -300,7 +303,52 @@ function readDocument(e: Engine, bytes: Uint8Array, sink: PdfSink): void {
     if (formInfo) m.PDFiumExt_CloseFormFillInfo(formInfo);
     if (doc) m.FPDF_CloseDocument(doc);
     if (ptr) free(ptr);
+    if (box) free(box);
   }
+}
+
+/** A gap on a line wider than this many em is a layout gap (see layoutGaps). */
+const LAYOUT_GAP_EM = 1.5;
+
+/** Whitespace, line and cell breaks (UTF-16 code units). */
+function blank(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x3000 || c === 0xa0;
+}
+
+/**
+ * PDFium writes one space for any gap on a line, a word's or a column's alike. The marking grammar
+ * tells a label set apart in a layout (`办公室      内部资料      第1页` in a running header, the
+ * columns of a table) by a run of two spaces or more, and keeps words on one line across a single
+ * space, full-width included (`第一章　秘密`; markings.ts strongBoundary). So a space between
+ * glyphs of one line more than LAYOUT_GAP_EM em apart — wider than one full-width space — becomes
+ * two. `box` is 32 bytes of engine memory for the character box (left, right, bottom, top).
+ */
+function layoutGaps(m: Pdfium, tp: number, text: string, box: number): string {
+  let out = '';
+  let from = 0;
+  const f64 = (): Float64Array => m.pdfium.HEAPF64;
+  const charBox = (ci: number): [number, number, number, number] | undefined => {
+    if (!m.FPDFText_GetCharBox(tp, ci, box, box + 8, box + 16, box + 24)) return undefined;
+    const h = f64();
+    const i = box >> 3;
+    return [h[i]!, h[i + 1]!, h[i + 2]!, h[i + 3]!];
+  };
+  for (let t = text.indexOf(' '); t >= 0; t = text.indexOf(' ', t + 1)) {
+    if (t === 0 || t + 1 >= text.length || blank(text.charCodeAt(t - 1)) || blank(text.charCodeAt(t + 1))) continue;
+    const ia = m.FPDFText_GetCharIndexFromTextIndex(tp, t - 1);
+    const ib = m.FPDFText_GetCharIndexFromTextIndex(tp, t + 1);
+    if (ia < 0 || ib < 0) continue;
+    const a = charBox(ia);
+    const b = charBox(ib);
+    if (!a || !b) continue;
+    const em = Math.max(m.FPDFText_GetFontSize(tp, ia), m.FPDFText_GetFontSize(tp, ib));
+    const sameLine = Math.abs((a[2] + a[3]) / 2 - (b[2] + b[3]) / 2) < 0.5 * em;
+    if (em > 0 && sameLine && b[0] - a[1] > LAYOUT_GAP_EM * em) {
+      out += `${text.slice(from, t)}  `;
+      from = t + 1;
+    }
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 /** The file with a trailer naming its last catalog object appended, or undefined when it has none. */
