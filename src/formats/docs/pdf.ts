@@ -321,17 +321,18 @@ function blank(c: number): boolean {
  * columns of a table) by a run of two spaces or more, and keeps words on one line across a single
  * space, full-width included (`第一章　秘密`; markings.ts strongBoundary). So a space between
  * glyphs of one line more than LAYOUT_GAP_EM em apart — wider than one full-width space — becomes
- * two. `box` is 32 bytes of engine memory for the character box (left, right, bottom, top).
+ * two. `box` is 32 bytes of engine memory for a character's box (FS_RECTF).
  */
 function layoutGaps(m: Pdfium, tp: number, text: string, box: number): string {
   let out = '';
   let from = 0;
-  const f64 = (): Float64Array => m.pdfium.HEAPF64;
+  // the loose box: from the glyph's origin over its advance (a narrow glyph's bearing is no gap)
   const charBox = (ci: number): [number, number, number, number] | undefined => {
-    if (!m.FPDFText_GetCharBox(tp, ci, box, box + 8, box + 16, box + 24)) return undefined;
-    const h = f64();
-    const i = box >> 3;
-    return [h[i]!, h[i + 1]!, h[i + 2]!, h[i + 3]!];
+    if (!m.FPDFText_GetLooseCharBox(tp, ci, box)) return undefined;
+    const h = m.pdfium.HEAPF32;
+    const i = box >> 2;
+    // FS_RECTF: left, top, right, bottom → left, right, bottom, top
+    return [h[i]!, h[i + 2]!, h[i + 3]!, h[i + 1]!];
   };
   for (let t = text.indexOf(' '); t >= 0; t = text.indexOf(' ', t + 1)) {
     if (t === 0 || t + 1 >= text.length || blank(text.charCodeAt(t - 1)) || blank(text.charCodeAt(t + 1))) continue;

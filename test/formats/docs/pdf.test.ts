@@ -56,6 +56,12 @@ describe('PDF', () => {
     expect(partText(two, 'page:1')).toBe('秘密★1年\n关于保密检查的通知');
   });
 
+  it('a layout gap on a line (> 1.5 em) is two spaces, a one-em space stays one (the grammar tells a label set apart by two)', async () => {
+    const header = `${oneRun('办公室', 72, 800, 10)}\n${oneRun('内部资料', 200, 800, 10)}\n${oneRun('第 1 页', 400, 800, 10)}`;
+    const r = await extractText(pagesPdf([header]));
+    expect(partText(r, 'page:1')).toBe('办公室  内部资料  第 1 页');
+  });
+
   it('annotation texts → annot:N (a popup repeating its parent is not read twice)', async () => {
     const pdf = pagesPdf([oneRun('正文'), oneRun('第二页')], {
       pageExtra: (i) => (i === 1 ? ' /Annots [7 0 R 8 0 R 9 0 R]' : ''),
