@@ -1,19 +1,21 @@
-// PDF text extraction, candidates side by side on the same PDFs and the same cores.
+// PDF text extraction: baomi's extractor against poppler's pdftotext on the same PDFs and cores.
 //
 //   python3 scripts/make-bench-pdfs.py                 # → /tmp/baomi-bench-pdfs (313 PDFs, 42 MB)
 //   npm run build                                      # baomi's extractor, from dist/
-//   npm install --prefix /tmp/pdfium-try @hyzyla/pdfium   # the PDFium WebAssembly candidate
-//   node bench/pdf/run.mjs [--dir D] [--jobs 2] [--engines pdftotext,pdfjs,pdfium,pdfjs-raw] [--runs 3]
+//   node bench/pdf/run.mjs [--dir D] [--jobs 2] [--engines pdftotext,baomi] [--runs 3] [--json F]
 //
 // Engines (each runs `jobs` processes at once: one per core):
-//   pdftotext  poppler's pdftotext, one subprocess per file (`pdftotext -enc UTF-8 FILE -`)
-//   pdfjs      baomi's own extractText (dist/formats/docs/index.js: pdf.js through unpdf), as scans use it
-//   pdfium     @hyzyla/pdfium (PDFium built to WebAssembly), FPDFText per page
-//   embedpdf   @embedpdf/pdfium (a newer PDFium WebAssembly build; npm install --prefix /tmp/embedpdf-try @embedpdf/pdfium)
-//   pdfjs-raw  pdf.js (the same unpdf build) with getTextContent only: the floor of any pdf.js path
+//   pdftotext  poppler's pdftotext, one subprocess per file (`pdftotext -enc UTF-8 FILE -`): the reference
+//   baomi      baomi's own extractText from the built dist/ (BAOMI_DIST=… for another build: the
+//              pdf.js build before the switch was measured so), as scans use it — PDFium in its thread
+// The candidates measured before the switch (docs/pdf-extraction.md) can still be run:
+//   pdfium     @hyzyla/pdfium (npm install --prefix /tmp/pdfium-try @hyzyla/pdfium; PDFIUM_DIR=…)
+//   embedpdf   @embedpdf/pdfium used bare, FPDFText per page (EMBEDPDF_DIR=…, default: this repo's)
+//   pdfjs-raw  pdf.js (unpdf) with getTextContent only (npm install --prefix /tmp/unpdf-try unpdf@1.7.0; UNPDF_DIR=…)
 // Node engines run in `jobs` worker processes fed from one queue (largest files first); the wall
-// time includes starting them; CPU time (user + system, summed over the processes; for pdftotext
-// from /usr/bin/time, in a separate pass) is the fairer figure on a machine others share. Peak RSS is per process (the largest worker, or the largest
+// time includes starting them; CPU time (user + system, summed over the processes and their
+// threads; for pdftotext from /usr/bin/time, in a separate pass) is the fairer figure on a machine
+// others share. Peak RSS is per process (the largest worker with its threads, or the largest
 // pdftotext process measured with /usr/bin/time). Completeness is judged against pdftotext: per
 // page, the set of CJK characters (and of Latin words) the engine found out of those pdftotext found.
 import { fork, spawn } from 'node:child_process';
@@ -30,7 +32,7 @@ const opt = (name, dflt) => {
 };
 
 async function loadEngine(engine) {
-  if (engine === 'pdfjs') {
+  if (engine === 'baomi' || engine === 'pdfjs') {
     const dist = process.env.BAOMI_DIST ?? join(ROOT, 'dist');
     const { extractText } = await import(pathToFileURL(join(dist, 'formats/docs/index.js')).href);
     return async (bytes) => {
@@ -46,7 +48,8 @@ async function loadEngine(engine) {
     };
   }
   if (engine === 'pdfjs-raw') {
-    const { getResolvedPDFJS } = await import(pathToFileURL(join(ROOT, 'node_modules/unpdf/dist/index.mjs')).href);
+    const dir = process.env.UNPDF_DIR ?? '/tmp/unpdf-try';
+    const { getResolvedPDFJS } = await import(pathToFileURL(join(dir, 'node_modules/unpdf/dist/index.mjs')).href);
     const pdfjs = await getResolvedPDFJS();
     return async (bytes) => {
       const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0, useWasm: false }).promise;
@@ -77,7 +80,7 @@ async function loadEngine(engine) {
     };
   }
   if (engine === 'embedpdf') {
-    const dir = process.env.EMBEDPDF_DIR ?? '/tmp/embedpdf-try';
+    const dir = process.env.EMBEDPDF_DIR ?? ROOT;
     const pkg = join(dir, 'node_modules/@embedpdf/pdfium/dist');
     const { init } = await import(pathToFileURL(join(pkg, 'index.js')).href);
     const m = await init({ wasmBinary: readFileSync(join(pkg, 'pdfium.wasm')) });
@@ -254,7 +257,7 @@ async function main() {
   DIR = opt('dir', '/tmp/baomi-bench-pdfs');
   const jobs = Number(opt('jobs', '2'));
   const runs = Number(opt('runs', '3'));
-  const engines = opt('engines', 'pdftotext,pdfjs,pdfium,embedpdf,pdfjs-raw').split(',');
+  const engines = opt('engines', 'pdftotext,baomi').split(',');
   if (!existsSync(DIR)) throw new Error(`${DIR} missing: python3 scripts/make-bench-pdfs.py ${DIR}`);
   const files = listPdfs(DIR).sort((a, b) => statSync(b).size - statSync(a).size);
   const bytes = files.reduce((s, f) => s + statSync(f).size, 0);

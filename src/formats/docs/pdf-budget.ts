@@ -1,13 +1,14 @@
 /**
- * A PDF's expansion budget, checked before pdf.js sees the file. pdf.js decodes a stream whole
- * (its FlateStream doubles a buffer until the data ends): a 2 MB PDF holding a 2 GiB Flate stream
- * took a scan to 4.36 GB. So every stream is decoded here first, through its filter chain
+ * A PDF's expansion budget, checked before the PDF engine (PDFium, pdf.ts) sees the file. A reader
+ * decodes a stream whole (pdf.js, used before, doubled a buffer until the data ended): a 2 MB PDF
+ * holding a 2 GiB Flate stream took a scan to 4.36 GB. So every stream is decoded here first, through its filter chain
  * (Flate, LZW, RunLength, ASCIIHex, ASCII85), by a decoder that counts and stops at the budget while
  * decoding (never inflate-then-check); declared object counts (object streams' /N, the cross
- * reference's /Size) are held to a budget too. Over a budget → a named gap, and pdf.js is not run.
+ * reference's /Size) are held to a budget too. Over a budget → a named gap, and PDFium is not run.
  *
- * Not screened: the image codecs (DCT, JPX, JBIG2, CCITT: pdf.js decodes them only to paint, not
- * for text), and the streams of an encrypted PDF (their bytes are ciphertext here).
+ * Not screened: the image codecs (DCT, JPX, JBIG2, CCITT: decoded only to paint, not for text),
+ * and the streams of an encrypted PDF (their bytes are ciphertext here) — for those, PDFium's own
+ * memory cap (pdf.ts PDFIUM_HEAP_CAP) is the bound.
  */
 import { constants as zc, createInflate, inflateSync } from 'node:zlib';
 import type { GapKind } from './types.js';
@@ -120,7 +121,7 @@ export function lzwDecode(data: Uint8Array, cap: number, keep: boolean, earlyCha
         prev = code;
         if (next + earlyChange >= 1 << bits && bits < 12) bits++;
         continue;
-      } else return { size, ...(keep ? { out: Buffer.concat(chunks) } : {}) }; // damaged: pdf.js stops too
+      } else return { size, ...(keep ? { out: Buffer.concat(chunks) } : {}) }; // damaged: the reader stops too
       if (prev >= 0 && next < 4096) {
         prefix[next] = prev;
         last[next] = first;
@@ -233,7 +234,7 @@ const MiB = (n: number): string => `${Math.round((n / 1024 / 1024) * 10) / 10} M
 /**
  * The first budget this PDF goes over, or undefined. `check` is called between streams (the time
  * budget). Streams are found by their `stream` … `endstream` keywords, with the dictionary before
- * them (what pdf.js would decode, damaged cross-references included).
+ * them (what a reader would decode, damaged cross-references included).
  */
 export async function screenPdf(bytes: Uint8Array, budget: PdfBudget = DEFAULT_PDF_BUDGET, check?: () => void): Promise<PdfOverBudget | undefined> {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
