@@ -33,13 +33,13 @@ export const CHECKLIST_FIELDS: Readonly<Record<string, Words>> = {
   setBy: { zh: '设置方式', en: 'setBy' },
   shareType: { zh: '共享类型', en: 'shareType' },
   tools: { zh: '防火墙', en: 'tools' },
-  noDriveTypeAutoRun: { zh: 'NoDriveTypeAutoRun 值', en: 'noDriveTypeAutoRun' },
+  noDriveTypeAutoRun: { zh: '自动播放关闭值', en: 'noDriveTypeAutoRun' },
   allDrivesOff: { zh: '所有驱动器已关闭自动播放', en: 'allDrivesOff' },
   removableOff: { zh: '可移动驱动器已关闭自动播放', en: 'removableOff' },
   blocked: { zh: '已禁用', en: 'blocked' },
-  start: { zh: '服务启动类型（Start）', en: 'start' },
-  permitRootLogin: { zh: 'root 登录（PermitRootLogin）', en: 'permitRootLogin' },
-  permitEmptyPasswords: { zh: '允许空口令（PermitEmptyPasswords）', en: 'permitEmptyPasswords' },
+  start: { zh: '服务启动类型', en: 'start' },
+  permitRootLogin: { zh: '允许超级用户登录', en: 'permitRootLogin' },
+  permitEmptyPasswords: { zh: '允许空口令', en: 'permitEmptyPasswords' },
   loader: { zh: '启动管理器', en: 'loader' },
   systems: { zh: '启动菜单中的系统', en: 'systems' },
   otherSystems: { zh: '其他系统数', en: 'otherSystems' },
@@ -47,6 +47,10 @@ export const CHECKLIST_FIELDS: Readonly<Record<string, Words>> = {
   port: { zh: '端口', en: 'port' },
   fax: { zh: '传真', en: 'fax' },
   isDefault: { zh: '默认打印机', en: 'isDefault' },
+  // inventory lists
+  posture: { zh: '安全保密设置', en: 'posture' },
+  software: { zh: '已安装软件', en: 'software' },
+  printers: { zh: '打印机', en: 'printers' },
 };
 
 /** Observation values (enumerations) an officer reads. */
@@ -84,4 +88,16 @@ export const CHECKLIST_VALUES: Readonly<Record<string, Words>> = {
   parallel: { zh: '并口', en: 'parallel' },
   serial: { zh: '串口', en: 'serial' },
   redirected: { zh: '远程桌面重定向', en: 'redirected' },
+  // the settings of security.posture, by kind
+  'auto-logon': { zh: '自动登录', en: 'automatic logon' },
+  'guest-account': { zh: '来宾账户', en: 'guest account' },
+  'screen-lock': { zh: '屏幕锁定', en: 'screen lock' },
+  'remote-desktop': { zh: '远程桌面', en: 'remote desktop' },
+  share: { zh: '共享文件夹', en: 'share' },
+  firewall: { zh: '防火墙', en: 'firewall' },
+  autorun: { zh: '自动播放', en: 'AutoRun' },
+  'usb-storage-policy': { zh: 'USB 存储禁用策略', en: 'USB storage policy' },
+  'empty-password': { zh: '空口令账户', en: 'empty password' },
+  ssh: { zh: 'SSH 远程登录', en: 'SSH' },
+  'boot-menu': { zh: '启动菜单', en: 'boot menu' },
 };

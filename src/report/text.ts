@@ -269,15 +269,26 @@ export function renderText(report: Report, opts: TextOptions): string {
   // A probe that ran but left a blocking gap (no ledger to judge registration, an unread hive) did
   // not check everything its rules need: "nothing found" would be a lie.
   const gapped = new Set(report.coverage.filter((g) => g.blocking).map((g) => g.probe));
-  const cleanLines: string[] = [];
+  // one line per state; a state with many rules lists their titles on its line, so that the first
+  // screen still reaches the findings when thirty rules ran
+  const byState = new Map<string, string[]>();
   for (const id of report.rules.ids) {
     if (byRule.has(id)) continue;
     const p = statusOf.get(id);
+    if (!p) continue;
     const title = about[id]?.title[lang] ?? id;
-    if (p?.status === 'ok' && gapped.has(p.id)) cleanLines.push(`- ${title}: ${t.partlyChecked}`);
-    else if (p?.status === 'ok') cleanLines.push(`- ${title}: ${t.cleanLine}`);
-    else if (p?.status === 'not-applicable' && !p.blocking) cleanLines.push(`- ${title}: ${t.statuses['not-applicable']}`);
-    else if (p) cleanLines.push(`- ${title}: ${t.notRun}（${t.statuses[p.status] ?? p.status}）`);
+    let state: string;
+    if (p.status === 'ok' && gapped.has(p.id)) state = t.partlyChecked;
+    else if (p.status === 'ok') state = t.cleanLine;
+    else if (p.status === 'not-applicable' && !p.blocking) state = t.statuses['not-applicable'] ?? p.status;
+    else state = `${t.notRun}（${t.statuses[p.status] ?? p.status}）`;
+    byState.set(state, [...(byState.get(state) ?? []), title]);
+  }
+  const cleanLines: string[] = [];
+  const sep = lang === 'zh' ? '；' : '; ';
+  for (const [state, titles] of byState) {
+    if (titles.length <= 3) for (const title of titles) cleanLines.push(`- ${title}: ${state}`);
+    else cleanLines.push(`- ${state}（${t.items(titles.length)}）: ${titles.join(sep)}`);
   }
   if (cleanLines.length > 0) {
     L.push('');

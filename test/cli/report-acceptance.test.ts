@@ -93,7 +93,8 @@ beforeAll(async () => {
 describe('the scan behind the acceptance tests', () => {
   it('has findings of every rule family and gaps of many kinds', () => {
     const families = new Set(rep.findings.map((f) => f.ruleId.split('-')[0]));
-    expect([...families].sort()).toEqual(['document', 'internet', 'usb', 'wireless']);
+    // the four families this disk was planted for (the checklist rules may find more on it)
+    for (const fam of ['document', 'internet', 'usb', 'wireless']) expect(families.has(fam), fam).toBe(true);
     const rules = new Set(rep.findings.map((f) => f.ruleId));
     for (const id of ['document-classified-marking', 'document-internal-marking', 'document-keyword', 'internet-history', 'wireless-adapter-present', 'wireless-history']) {
       expect(rules.has(id), id).toBe(true);
@@ -121,9 +122,12 @@ describe('a. the first screen of the text report', () => {
     expect(countLines).toHaveLength(byRule.size);
     for (const id of byRule) expect(countLines.some((l) => l.includes(`（${id}）`)), id).toBe(true);
     // a line for each rule without findings
-    const cleanLines = first.slice(clean + 1, findings).filter((l) => l.startsWith('- '));
-    expect(cleanLines.length).toBe(rep.rules.ids.filter((id) => !byRule.has(id)).length);
-    expect(cleanLines.some((l) => /: 不适用$/.test(l))).toBe(true);
+    // a line for each rule without findings, or one line for a state many rules share, naming them all
+    const cleanBlock = first.slice(clean + 1, findings).filter((l) => l.startsWith('- ')).join('\n');
+    const unfound = rep.rules.ids.filter((id) => !byRule.has(id));
+    expect(unfound.length).toBeGreaterThan(10);
+    for (const id of unfound) expect(cleanBlock.includes(rep.rules.about![id]!.title.zh), id).toBe(true);
+    expect(/: 不适用$/m.test(cleanBlock)).toBe(true);
     // the first finding: its rule heading, basis, remediation, and its first evidence lines
     const f0 = first.slice(findings + 1).join('\n');
     expect(f0).toMatch(/-- \[高\] .+（[a-z-]+）: \d+ 项 --\n {2}依据: .+\n {2}整改: .+\n/);

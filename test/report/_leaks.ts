@@ -8,7 +8,8 @@
 //   3. hexadecimal and digests (SHA-256, finding ids `F-…`, VID:PID, GUIDs);
 //   4. the report's own identifiers: rule ids and probe ids of this report;
 //   5. units after a number (MB, KB, ms…) and acronyms written in capitals (USB, PCI, MAC…);
-//   6. command-line options (`--profile`), the program's name and its commands (`baomi verify`).
+//   6. command-line options (`--profile`), the program's name and its commands (`baomi verify`);
+//   7. a name the text itself quotes in 「」 (a setting, a command, a product, as the CLI's help does).
 import type { Report } from '../../src/report/types.js';
 
 /** Field names (as the JSON spells them) whose values are quoted from the machine. */
@@ -77,6 +78,7 @@ const RULES: Array<[string, RegExp]> = [
   ['hex', /\b(?=[0-9A-Fa-f:&_-]*\d)[0-9A-Fa-f]{2,}(?:[:&_-][0-9A-Fa-f]{2,})*\b/g],
   ['unit after a number', /(?<=\d\s?)(?:[KMGT]i?B|B|ms|s)\b/g],
   ['acronym in capitals', /\b[A-Z][A-Z0-9]{1,7}(?:-[0-9]+)?\b/g],
+  ['quoted name', /「[^」\n]*」/g],
   ['command-line option', /(?<![\w-])--[a-z][a-z-]*/g],
   ['the program and its commands', /\bbaomi(?: (?:scan|verify|inspect|ledger|rules))?\b/g],
 ];
