@@ -1,0 +1,186 @@
+// A kit built into a temp folder, run through its own launcher (baomi.sh) against offline fixture
+// roots (Linux: fixtures/roots/debian12-wifi; Windows: a root made from the win10-SYSTEM_B and
+// SOFTWARE-sample hives, fixtures/windows) with no Node on PATH, the reports verified with the kit's
+// public key, and the batch log checked (`results list`) after a report is deleted and another edited.
+// The Node runtimes are fetched once with npm pack into $BAOMI_KIT_CACHE (default: a folder in the
+// system temp dir, outside the repository): about 40 s the first time, then taken from the cache.
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { createHash, createPublicKey } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyIdOf } from '../../src/sign/keys.js';
+import { makeWindowsRoot, FIXTURES, SOFTWARE_SAMPLE } from '../_helpers/windows-root.js';
+import { requireTool } from '../_helpers/oracles.js';
+import type { KitManifest } from '../../src/kit/manifest.js';
+
+const REPO = join(import.meta.dirname, '..', '..');
+const CACHE = process.env['BAOMI_KIT_CACHE'] || join(tmpdir(), 'baomi-kit-cache');
+let work: string;
+let kit: string;
+let tools: string;
+let winRoot: string;
+
+/** The launcher, run by the system's sh with a PATH of only the tools it needs (no node among them). */
+function launch(args: string[], extraEnv: Record<string, string> = {}, opts: { detached?: boolean } = {}): SpawnSyncReturns<string> {
+  return spawnSync(join(tools, 'sh'), [join(kit, 'baomi.sh'), ...args], {
+    env: { PATH: tools, HOME: join(work, 'home'), LANG: 'C.UTF-8', ...extraEnv },
+    encoding: 'utf8',
+    timeout: 240_000,
+    // detached: a new session without a controlling terminal (no /dev/tty), as a non-interactive run
+    ...(opts.detached ? { detached: true } : {}),
+  });
+}
+
+function cli(args: string[]): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [join(REPO, 'bin', 'baomi.js'), ...args], { encoding: 'utf8', timeout: 600_000, env: { ...process.env, BAOMI_KIT_CACHE: CACHE } });
+}
+
+function index(): Array<Record<string, unknown>> {
+  const p = join(kit, 'results', 'index.jsonl');
+  return existsSync(p) ? readFileSync(p, 'utf8').trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>) : [];
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'baomi-kit-test-'));
+  kit = join(work, 'kit');
+  tools = join(work, 'tools');
+  mkdirSync(tools);
+  for (const t of ['sh', 'uname', 'gzip', 'mktemp', 'rm', 'cat', 'id', 'chmod', 'dirname']) symlinkSync(requireTool(t), join(tools, t));
+  const r = cli(['kit', 'build', '--out', kit, '--cache', CACHE, '--lang', 'en']);
+  if (r.status !== 0) throw new Error(`kit build failed (${r.status}): ${r.stderr}`);
+  writeFileSync(join(work, 'build.out'), r.stdout);
+}, 900_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+  if (winRoot) rmSync(winRoot, { recursive: true, force: true });
+});
+
+describe('baomi kit build', () => {
+  it('writes kit.json (version, rule digest, key id), the key pair, both runtimes, results/ and prints the size', () => {
+    const m = JSON.parse(readFileSync(join(kit, 'kit.json'), 'utf8')) as KitManifest;
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+    expect(m.version).toBe(pkg.version);
+    expect(m.rulesDigest).toMatch(/^sha256:[0-9a-f]{64}$|^[0-9a-f]{64}$/);
+    expect(m.keyId).toBe(keyIdOf(createPublicKey(readFileSync(join(kit, 'kit.pub')))));
+    expect(lstatSync(join(kit, 'key', 'kit.key')).mode & 0o077).toBe(0);
+    const out = readFileSync(join(work, 'build.out'), 'utf8');
+    expect(out).toContain(m.keyId);
+    const mb = Number(/kit size: ([\d.]+) MB/.exec(out)?.[1]);
+    expect(mb).toBeGreaterThan(20);
+    expect(mb).toBeLessThan(150);
+    expect(Object.keys(m.runtimes).sort()).toEqual(['arm64', 'x64']);
+    for (const [arch, rt] of Object.entries(m.runtimes)) {
+      expect(rt.version.split('.')[0]).toBe(process.version.slice(1).split('.')[0]);
+      const node = execFileSync('gzip', ['-dc', join(kit, rt.file)], { maxBuffer: 256 * 1024 * 1024 });
+      expect(createHash('sha256').update(node).digest('hex')).toBe(rt.sha256);
+      // ELF, for the right machine: EM_X86_64 62, EM_AARCH64 183
+      expect(node.readUInt16LE(18)).toBe(arch === 'x64' ? 62 : 183);
+    }
+    expect(readdirSync(join(kit, 'results'))).toEqual([]);
+    expect(existsSync(join(kit, 'app', 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm'))).toBe(true);
+    // the private key is nowhere but key/kit.key
+    const pem = readFileSync(join(kit, 'key', 'kit.key'), 'utf8');
+    expect(execFileSync('grep', ['-rl', pem.split('\n')[1]!, kit], { encoding: 'utf8' }).trim()).toBe(join(kit, 'key', 'kit.key'));
+  });
+
+  it('refuses a non-empty --out (exit 2)', () => {
+    const r = cli(['kit', 'build', '--out', kit, '--lang', 'en']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/not empty/);
+  });
+});
+
+describe('the kit launcher, with no Node on PATH', () => {
+  it('has no node on its PATH', () => {
+    const r = spawnSync(join(tools, 'sh'), ['-c', 'command -v node || echo none'], { env: { PATH: tools }, encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe('none');
+  });
+
+  it('scans a Linux root and a Windows root: signed reports named after the targets, one index line each', async () => {
+    const lin = launch(['scan', '--root', join(FIXTURES, 'roots', 'debian12-wifi'), '--profile', 'intranet']);
+    expect(lin.stderr).not.toMatch(/internal error/);
+    expect([0, 1, 3]).toContain(lin.status);
+    winRoot = await makeWindowsRoot({ system: 'win10-SYSTEM_B.xz', software: SOFTWARE_SAMPLE });
+    const win = launch(['scan', '--root', winRoot, '--profile', 'nonclassified']);
+    expect(win.stderr).not.toMatch(/internal error/);
+    expect([0, 1, 3]).toContain(win.status);
+    const lines = index();
+    expect(lines).toHaveLength(2);
+    const [l, w] = lines as Array<{ report: string; machine: { hostname: string }; exitCode: number; profile: string; sha256: string; keyId: string }>;
+    expect(l!.machine.hostname).toBe('sm-cwk-02');
+    expect(l!.report.startsWith('sm-cwk-02-')).toBe(true);
+    expect(l!.exitCode).toBe(lin.status);
+    expect(l!.profile).toBe('intranet');
+    expect(w!.machine.hostname).toBeTruthy();
+    expect(w!.report.startsWith(`${w!.machine.hostname}-`)).toBe(true);
+    expect(w!.exitCode).toBe(win.status);
+    expect(w!.profile).toBe('nonclassified');
+    const m = JSON.parse(readFileSync(join(kit, 'kit.json'), 'utf8')) as KitManifest;
+    for (const e of [l!, w!]) {
+      const file = join(kit, 'results', e.report);
+      expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(e.sha256);
+      expect(e.keyId).toBe(m.keyId);
+      const v = cli(['verify', '--pubkey', join(kit, 'kit.pub'), file]);
+      expect(v.status, v.stdout + v.stderr).toBe(0);
+    }
+    // the runtime's private folder is gone
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith('baomi-kit.') && existsSync(join(tmpdir(), n, 'kit.key')))).toEqual([]);
+  });
+
+  it('results list: all fine (exit 0), then a deleted, an edited and a re-signed-by-nobody report are flagged (exit 1)', () => {
+    const ok = launch(['results', 'list', join(kit, 'results')]);
+    expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/2 report\(s\), 0 with problems/);
+    const [a, b] = index() as Array<{ report: string }>;
+    // edited: one byte changed
+    const bPath = join(kit, 'results', b!.report);
+    const bytes = readFileSync(bPath);
+    bytes[bytes.indexOf('"findings"')] = 0x20;
+    writeFileSync(bPath, bytes);
+    const edited = launch(['results', 'list', join(kit, 'results')]);
+    expect(edited.status).toBe(1);
+    expect(edited.stdout).toMatch(/report altered/);
+    // edited, and the index line changed to match: the signature still fails
+    const lines = readFileSync(join(kit, 'results', 'index.jsonl'), 'utf8').split('\n');
+    lines[1] = JSON.stringify({ ...JSON.parse(lines[1]!), sha256: createHash('sha256').update(bytes).digest('hex') });
+    writeFileSync(join(kit, 'results', 'index.jsonl'), lines.join('\n'));
+    const badSig = launch(['results', 'list', join(kit, 'results')]);
+    expect(badSig.status).toBe(1);
+    expect(badSig.stdout).toMatch(/bad signature/);
+    // deleted
+    unlinkSync(join(kit, 'results', a!.report));
+    const del = launch(['results', 'list', join(kit, 'results'), '--lang', 'zh']);
+    expect(del.status).toBe(1);
+    expect(del.stdout).toMatch(/报告缺失/);
+    expect(del.stdout).toMatch(/签名无效/);
+  });
+
+  it('takes the class and department from the ledger row matched by the host name', () => {
+    const ledger = join(work, 'ledger.yaml');
+    writeFileSync(ledger, 'computers:\n  - id: KIT-PC-07\n    hostname: sm-cwk-02\n    class: 内网\n    department: 保密办\n');
+    const before = index().length;
+    const r = launch(['scan', '--root', join(FIXTURES, 'roots', 'debian12-wifi'), '--ledger', ledger], {}, { detached: true });
+    expect([0, 1, 3], r.stderr).toContain(r.status);
+    const e = index()[before] as { profile: string; profileSource: string; assetId: string; department: string; report: string };
+    expect(e.profile).toBe('intranet');
+    expect(e.profileSource).toBe('ledger');
+    expect(e.assetId).toBe('KIT-PC-07');
+    expect(e.department).toBe('保密办');
+  });
+
+  it('without a terminal, refuses to guess a class nobody gave (exit 2, no report)', () => {
+    const before = readdirSync(join(kit, 'results')).length;
+    const r = launch(['scan', '--root', join(FIXTURES, 'roots', 'debian12-wifi')], {}, { detached: true });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/not guessing/);
+    expect(readdirSync(join(kit, 'results')).length).toBe(before);
+    const zh = launch(['scan', '--root', join(FIXTURES, 'roots', 'debian12-wifi'), '--lang', 'zh'], { LANG: 'zh_CN.UTF-8' }, { detached: true });
+    expect(zh.status).toBe(2);
+    expect(zh.stderr).toMatch(/不作猜测/);
+    // no English but the program's name and flags
+    expect(zh.stderr.replace(/^baomi:/gm, '').replace(/--[a-z-]+/g, '')).not.toMatch(/[A-Za-z]{3,}/);
+  });
+});
