@@ -17,6 +17,7 @@ import { createPublicKey } from 'node:crypto';
 import { FsTarget } from '../target/fs-target.js';
 import { TargetError } from '../target/types.js';
 import { formatLocation, readLedger, type Ledger, type LedgerProblem } from '../ledger/index.js';
+import { scanAutoFlags } from '../kit/auto.js';
 import { makeLogger, pickLang, terminalText, toolVersion, UsageError, useColour, type GlobalOptions } from './common.js';
 
 export interface ScanFlags extends GlobalOptions {
@@ -185,6 +186,7 @@ function interruptOnSignals(): { signal: AbortSignal; received: () => NodeJS.Sig
 }
 
 export async function scanCommand(flags: ScanFlags): Promise<number> {
+  if (flags.root === 'auto') return scanAutoFlags(flags, scanCommand); // the USB kit's disk finder (src/kit/auto.ts)
   const log = makeLogger(flags);
   const lang = pickLang(flags.lang);
   const given = flags.profile !== undefined ? parseProfile(flags.profile) : undefined;

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { FsTarget } from '../target/fs-target.js';
 import { terminalText } from '../cli/common.js';
 import { KIT_AUTO, kitWords } from '../report/messages-kit.js';
-import { hibernated, LSBLK_ARGS, LSBLK_ARGS_OLD, mountCommand, parseLsblk, planDevices, type BlockDevice, type PlanItem } from './devices.js';
+import { fillFsTypes, hibernated, LSBLK_ARGS, LSBLK_ARGS_OLD, mountCommand, parseLsblk, planDevices, type BlockDevice, type PlanItem } from './devices.js';
 
 const execFileP = promisify(execFile);
 type Lang = 'zh' | 'en';
@@ -85,12 +85,12 @@ export async function scanAuto(scanArgs: string[], opts: AutoOptions): Promise<n
     say(kitWords(KIT_AUTO.lsblkFailed, lang, { why: (err as Error).message }));
     return 2;
   }
-  const kitReal = opts.kitDir ? await realpath(opts.kitDir).catch(() => opts.kitDir!) : undefined;
+  // BAOMI_AUTO_DEVICES: only these devices are candidates (tests; an officer naming the disk).
   const onlyEnv = process.env['BAOMI_AUTO_DEVICES'];
-  const plan = planDevices(devices, {
-    kitDisks: kitReal ? disksHolding(kitReal, devices) : new Set(),
-    ...(onlyEnv ? { only: new Set(onlyEnv.split(',').map((x) => x.trim()).filter((x) => x !== '')) } : {}),
-  });
+  const only = onlyEnv ? new Set(onlyEnv.split(',').map((x) => x.trim()).filter((x) => x !== '')) : undefined;
+  await fillFsTypes(devices.filter((d) => !only || only.has(d.name)), async (dev) => (await execFileP('blkid', ['-p', '-o', 'export', dev], { timeout: 30_000 })).stdout);
+  const kitReal = opts.kitDir ? await realpath(opts.kitDir).catch(() => opts.kitDir!) : undefined;
+  const plan = planDevices(devices, { kitDisks: kitReal ? disksHolding(kitReal, devices) : new Set(), ...(only ? { only } : {}) });
   for (const p of plan) say(describe(p, lang));
 
   let code = 0;
@@ -177,3 +177,9 @@ const KIT_AUTO_SKIP = {
   'other-filesystem': KIT_AUTO.skipOtherFs,
   'not-selected': KIT_AUTO.skipNotSelected,
 } as const;
+
+/** `baomi scan --root auto` outside a kit: each mounted root is scanned by `scan` with the same flags. */
+export async function scanAutoFlags<F extends { root?: string; lang?: string }>(flags: F, scan: (f: F) => Promise<number>): Promise<number> {
+  const lang: Lang = flags.lang === 'zh' || flags.lang === 'en' ? flags.lang : /^zh/i.test(process.env['LC_ALL'] || process.env['LC_MESSAGES'] || process.env['LANG'] || '') ? 'zh' : 'en';
+  return scanAuto(['--root', 'auto'], { lang, kitDir: undefined, scanOne: (args) => scan({ ...flags, root: args[args.length - 1]! }) });
+}

@@ -67,6 +67,34 @@ export function parseLsblk(json: string): BlockDevice[] {
   return out;
 }
 
+/** `blkid -p -o export` output (KEY=value lines) as a map. */
+export function parseBlkidExport(text: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const i = line.indexOf('=');
+    if (i > 0) m.set(line.slice(0, i), line.slice(i + 1));
+  }
+  return m;
+}
+
+/**
+ * lsblk takes file system types from udev; a live system without udev data (or a device added
+ * since) shows none. Those are probed directly (blkid -p: a read of the superblocks, nothing written).
+ */
+export async function fillFsTypes(devices: BlockDevice[], probe: (dev: string) => Promise<string | undefined>): Promise<void> {
+  for (const d of devices) {
+    if (d.fstype !== null || !['part', 'disk', 'loop', 'lvm', 'crypt', 'md', 'raid1', 'dm'].includes(d.type)) continue;
+    // A disk with partitions has its file systems on them.
+    if (devices.some((c) => c !== d && c.disk === d.name && d.type === 'disk')) continue;
+    const out = await probe(d.name).catch(() => undefined);
+    if (out === undefined) continue;
+    const kv = parseBlkidExport(out);
+    d.fstype = kv.get('TYPE') ?? null;
+    d.label ??= kv.get('LABEL') ?? null;
+    d.uuid ??= kv.get('UUID') ?? null;
+  }
+}
+
 export type PlanAction =
   | { kind: 'scan'; fstype: 'ntfs' | 'ext4' | 'xfs' | 'btrfs' }
   | { kind: 'encrypted'; scheme: 'BitLocker' | 'LUKS' }

@@ -58,7 +58,7 @@ afterAll(() => {
   if (winRoot) rmSync(winRoot, { recursive: true, force: true });
 });
 
-describe('baomi kit build', () => {
+describe('baomi kit build', { timeout: 300_000 }, () => {
   it('writes kit.json (version, rule digest, key id), the key pair, both runtimes, results/ and prints the size', () => {
     const m = JSON.parse(readFileSync(join(kit, 'kit.json'), 'utf8')) as KitManifest;
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
@@ -93,7 +93,7 @@ describe('baomi kit build', () => {
   });
 });
 
-describe('the kit launcher, with no Node on PATH', () => {
+describe('the kit launcher, with no Node on PATH', { timeout: 300_000 }, () => {
   it('has no node on its PATH', () => {
     const r = spawnSync(join(tools, 'sh'), ['-c', 'command -v node || echo none'], { env: { PATH: tools }, encoding: 'utf8' });
     expect(r.stdout.trim()).toBe('none');
@@ -182,5 +182,76 @@ describe('the kit launcher, with no Node on PATH', () => {
     expect(zh.stderr).toMatch(/不作猜测/);
     // no English but the program's name and flags
     expect(zh.stderr.replace(/^baomi:/gm, '').replace(/--[a-z-]+/g, '')).not.toMatch(/[A-Za-z]{3,}/);
+  });
+});
+
+// `scan --root auto` on loop devices made by the test: an ext4 image (mkfs.ext4 -d of the
+// debian12-wifi fixture root) and an NTFS image (mkntfs, filled through ntfs-3g with the Windows
+// root above). Needs root and working loop devices: elsewhere these tests are skipped, with the reason.
+function loopWorks(): string | undefined {
+  if (process.getuid?.() !== 0) return 'not root: loop devices and mounts need root';
+  const r = spawnSync('losetup', ['-f'], { encoding: 'utf8' });
+  if (r.status !== 0) return `losetup -f fails here: ${(r.stderr || r.error?.message || '').trim()}`;
+  for (const t of ['mkfs.ext4', 'mkntfs', 'ntfs-3g', 'lsblk', 'blkid', 'mount', 'umount']) if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) return `${t} is not installed`;
+  return undefined;
+}
+const NO_LOOP = loopWorks();
+if (NO_LOOP) console.warn(`test/kit/kit.test.ts: scan --root auto tests skipped: ${NO_LOOP}`);
+
+describe.skipIf(NO_LOOP !== undefined)('scan --root auto on an ext4 and an NTFS image (loop devices)', { timeout: 300_000 }, () => {
+  const loops: string[] = [];
+  let imgDir: string;
+  const sha = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
+
+  afterAll(() => {
+    for (const l of loops) spawnSync('losetup', ['-d', l]);
+    if (imgDir) rmSync(imgDir, { recursive: true, force: true });
+  });
+
+  it('mounts each read-only, scans it, unmounts, and leaves both images byte for byte unchanged', async () => {
+    imgDir = mkdtempSync(join(tmpdir(), 'baomi-kit-img-'));
+    const ext4 = join(imgDir, 'linux.img');
+    execFileSync('truncate', ['-s', '64M', ext4]);
+    execFileSync('mkfs.ext4', ['-q', '-F', '-d', join(FIXTURES, 'roots', 'debian12-wifi'), ext4]);
+    const ntfs = join(imgDir, 'windows.img');
+    execFileSync('truncate', ['-s', '64M', ntfs]);
+    execFileSync('mkntfs', ['-q', '-F', '-Q', '-L', 'Windows', ntfs]);
+    const win = await makeWindowsRoot({ system: 'win10-SYSTEM_B.xz', software: SOFTWARE_SAMPLE, files: { 'Users/li/Documents/通知.txt': '机密★10年\n关于……的通知\n' } });
+    const mnt = mkdtempSync(join(tmpdir(), 'baomi-kit-fill-'));
+    const nl = execFileSync('losetup', ['-f', '--show', ntfs], { encoding: 'utf8' }).trim();
+    loops.push(nl);
+    execFileSync('ntfs-3g', [nl, mnt]);
+    try {
+      execFileSync('cp', ['-r', `${win}/.`, mnt]);
+    } finally {
+      execFileSync('umount', [mnt]);
+      rmSync(mnt, { recursive: true, force: true });
+      rmSync(win, { recursive: true, force: true });
+    }
+    const el = execFileSync('losetup', ['-f', '--show', ext4], { encoding: 'utf8' }).trim();
+    loops.push(el);
+    const before = { ext4: sha(ext4), ntfs: sha(ntfs) };
+    for (const t of ['lsblk', 'blkid', 'mount', 'umount', 'ntfs-3g']) if (!existsSync(join(tools, t))) symlinkSync(requireTool(t), join(tools, t));
+    const idx = index().length;
+    const r = launch(['scan', '--root', 'auto', '--profile', 'nonclassified'], { BAOMI_AUTO_DEVICES: `${el},${nl}` }, { detached: true });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.stderr).toMatch(new RegExp(`${el} \\(ext4.*mounted read-only and scanned`));
+    expect(r.stderr).toMatch(new RegExp(`${nl} \\(ntfs.*mounted read-only and scanned`));
+    expect(r.status, r.stderr).toBe(1); // the marked document on the Windows disk is a finding
+    const added = index().slice(idx) as Array<{ machine: { hostname: string }; report: string; findings: number }>;
+    expect(added).toHaveLength(2);
+    expect(added.map((e) => e.machine.hostname)).toContain('sm-cwk-02');
+    for (const e of added) expect(e.report.startsWith(`${e.machine.hostname}-`)).toBe(true);
+    // unmounted, private folders removed
+    expect(readFileSync('/proc/mounts', 'utf8')).not.toMatch(/baomi-auto-/);
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith('baomi-auto-'))).toEqual([]);
+    for (const l of loops.splice(0)) execFileSync('losetup', ['-d', l]);
+    expect({ ext4: sha(ext4), ntfs: sha(ntfs) }).toEqual(before);
+  });
+
+  it('with no candidate device, says that no system disk was found (exit 2)', () => {
+    const r = launch(['scan', '--root', 'auto', '--profile', 'intranet'], { BAOMI_AUTO_DEVICES: '/dev/null' }, { detached: true });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/not in BAOMI_AUTO_DEVICES|no system disk found/);
   });
 });
