@@ -1,12 +1,12 @@
 // An offline scan changes nothing on the target: a copy of a Linux and of a Windows fixture root
 // (fixtures/roots/debian12-wifi; the win10-SYSTEM_B + SOFTWARE-sample hives with a marked document)
 // whose every file's SHA-256, mtime and atime, and the list of names, are the same after the scan as
-// before. The access times are set two years back first, so a read without O_NOATIME would move
+// before (a symbolic link's own atime excepted: see check()). The access times are set two years back first, so a read without O_NOATIME would move
 // them (relatime updates an atime older than a day). The image-level check (ext4 and NTFS images
 // unchanged after `scan --root auto`) is in test/kit/kit.test.ts, where loop devices work.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { cpSync, lstatSync, lutimesSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,8 @@ function ageAtimes(root: string): void {
   const old = new Date(Date.now() - 2 * 365 * 86400_000);
   for (const r of walk(root)) {
     const st = lstatSync(join(root, r));
-    if (!st.isSymbolicLink()) utimesSync(join(root, r), old, st.mtime);
+    if (st.isSymbolicLink()) lutimesSync(join(root, r), old, st.mtime);
+    else utimesSync(join(root, r), old, st.mtime);
   }
 }
 
@@ -60,10 +61,14 @@ async function check(root: string, profile: string): Promise<void> {
   expect([0, 1, 3], r.stderr).toContain(r.status);
   const after = Object.fromEntries(walk(root).map((p) => [p, lstatSync(join(root, p), { bigint: true })]));
   expect(Object.keys(after)).toEqual(Object.keys(times));
-  for (const [p, st] of Object.entries(times)) {
-    expect(after[p]!.mtimeNs, p).toBe(st.mtimeNs);
-    expect(after[p]!.atimeNs, `${p}: access time moved`).toBe(st.atimeNs);
-  }
+  // Every modification time, and the access time of every file and folder, is unchanged. A symbolic
+  // link's own access time is the one exception on a read-write mount: Linux sets it when the link is
+  // read (readlink has no O_NOATIME), and the resolver reads links to confine them. On the kit's
+  // read-only mounts nothing moves at all (the image checksums in test/kit/kit.test.ts).
+  const mtimes = Object.entries(times).filter(([p, st]) => after[p]!.mtimeNs !== st.mtimeNs).map(([p]) => p);
+  expect(mtimes).toEqual([]);
+  const atimes = Object.entries(times).filter(([p, st]) => !st.isSymbolicLink() && after[p]!.atimeNs !== st.atimeNs).map(([p]) => p);
+  expect(atimes).toEqual([]);
   const again = state(root);
   for (const [p, v] of Object.entries(hashes)) expect(again[p]!.sha, p).toBe(v.sha);
 }
