@@ -8,7 +8,10 @@ import { KIT_MSG, kitWords } from '../report/messages-kit.js';
 import { KeyError, keyIdOf, loadPublicKey } from '../sign/keys.js';
 import { pickLang, terminalText, UsageError } from './common.js';
 
-const STATUS = { ok: KIT_MSG.resultsOk, missing: KIT_MSG.resultsMissing, altered: KIT_MSG.resultsAltered, 'bad-signature': KIT_MSG.resultsBadSig, unlisted: KIT_MSG.resultsUnlisted } as const satisfies Record<ResultStatus, unknown>;
+const STATUS = { ok: KIT_MSG.resultsOk, missing: KIT_MSG.resultsMissing, altered: KIT_MSG.resultsAltered, 'bad-signature': KIT_MSG.resultsBadSig, unlisted: KIT_MSG.resultsUnlisted, 'not-scanned': KIT_MSG.resultsNotScanned } as const satisfies Record<ResultStatus, unknown>;
+
+/** Not tampering: a report the log does not list (e.g. a scan run outside the kit), a volume not scanned (shown as such). */
+const OK: ReadonlySet<ResultStatus> = new Set(['ok', 'unlisted', 'not-scanned']);
 
 export async function resultsListCommand(dir: string, opts: { pubkey?: string; lang?: string; json?: boolean }): Promise<number> {
   const lang = pickLang(opts.lang);
@@ -34,17 +37,23 @@ export async function resultsListCommand(dir: string, opts: { pubkey?: string; l
     lines.push(key ? kitWords(KIT_MSG.resultsKey, lang, { keyId: keyIdOf(key) }) : KIT_MSG.resultsNoKey[lang]);
     lines.push(KIT_MSG.resultsHeader[lang]);
     for (const row of r.rows) {
+      const ns = row.notScanned;
+      if (ns) {
+        const why = ns.reason === 'encrypted' ? kitWords(KIT_MSG.notScannedEncrypted, lang, { scheme: ns.scheme ?? '?' }) : ns.reason === 'no-os' ? KIT_MSG.notScannedNoOs[lang] : KIT_MSG.notScannedMount[lang];
+        lines.push([ns.time, `${ns.device}${ns.label ? ` (${ns.label})` : ''}`, '-', '-', '-', `${STATUS['not-scanned'][lang]}: ${why}`, '-'].join('\t'));
+        continue;
+      }
       const e = row.entry;
       lines.push(
         [e?.time ?? '-', e?.machine.hostname ?? '-', e ? `${e.profile}${e.level ? `（${e.level}）` : ''}` : '-', e ? String(e.findings) : '-', e ? String(e.exitCode) : '-', `${STATUS[row.status][lang]}${row.reason ? `: ${row.reason}` : ''}`, row.report].join('\t'),
       );
     }
     for (const n of r.badLines) lines.push(kitWords(KIT_MSG.resultsBadLine, lang, { line: n }));
-    const bad = r.rows.filter((x) => x.status !== 'ok' && x.status !== 'unlisted').length + r.badLines.length;
-    lines.push(kitWords(KIT_MSG.resultsSummary, lang, { n: r.rows.length, bad }));
+    const bad = r.rows.filter((x) => !OK.has(x.status)).length + r.badLines.length;
+    lines.push(kitWords(KIT_MSG.resultsSummary, lang, { n: r.rows.filter((x) => x.status !== 'not-scanned').length, bad }));
     process.stdout.write(`${terminalText(lines.join('\n'))}\n`);
   }
-  const failed = !r.indexFound || r.badLines.length > 0 || r.rows.some((x) => x.status !== 'ok' && x.status !== 'unlisted');
+  const failed = !r.indexFound || r.badLines.length > 0 || r.rows.some((x) => !OK.has(x.status));
   return failed ? 1 : 0;
 }
 

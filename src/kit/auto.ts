@@ -15,11 +15,30 @@ import { fillFsTypes, hibernated, LSBLK_ARGS, LSBLK_ARGS_OLD, mountCommand, pars
 const execFileP = promisify(execFile);
 type Lang = 'zh' | 'en';
 
+/** What the batch log keeps about a volume: its device, and (for a scan) what the scan could not say. */
+export interface AutoNote {
+  device: string;
+  fstype: string | null;
+  kind: 'hibernated';
+}
+
+export interface NotScanned {
+  device: string;
+  fstype: string | null;
+  label: string | null;
+  uuid: string | null;
+  reason: 'encrypted' | 'mount-failed' | 'no-os';
+  scheme?: string;
+  detail?: string;
+}
+
 export interface AutoOptions {
   lang: Lang;
   kitDir: string | undefined;
   /** Scan one mounted root (the argv of `scan`, with --root set); resolves to its exit code. */
-  scanOne: (args: string[]) => Promise<number>;
+  scanOne: (args: string[], volume: { device: string; notes: AutoNote[] }) => Promise<number>;
+  /** A volume that was not scanned (encrypted, not mountable, no OS): for the batch log. */
+  notScanned?: (item: NotScanned) => Promise<void>;
   /** Tests: the lsblk JSON instead of running lsblk. */
   lsblkJson?: string;
 }
@@ -102,8 +121,10 @@ export async function scanAuto(scanArgs: string[], opts: AutoOptions): Promise<n
     if (rank(c) > rank(code)) code = c;
   };
   for (const p of plan) {
+    const dv = { device: p.device.name, fstype: p.device.fstype, label: p.device.label, uuid: p.device.uuid };
     if (p.action.kind === 'encrypted') {
       gaps++;
+      await opts.notScanned?.({ ...dv, reason: 'encrypted', scheme: p.action.scheme });
       continue;
     }
     if (p.action.kind !== 'scan') continue;
@@ -115,8 +136,10 @@ export async function scanAuto(scanArgs: string[], opts: AutoOptions): Promise<n
       say(kitWords(KIT_AUTO.mountFailed, lang, { dev: p.device.name, cmd: `${cmd} ${args.join(' ')}`, why: ((err as { stderr?: string }).stderr || (err as Error).message).trim() }));
       await rmdir(dir).catch(() => undefined);
       gaps++;
+      await opts.notScanned?.({ ...dv, reason: 'mount-failed', detail: `${cmd} ${args.join(' ')}` });
       continue;
     }
+    const notes: AutoNote[] = [];
     try {
       if (p.action.fstype === 'ntfs') {
         const fh = await open(join(dir, 'hiberfil.sys'), 'r').catch(() => undefined);
@@ -124,17 +147,21 @@ export async function scanAuto(scanArgs: string[], opts: AutoOptions): Promise<n
           const head = Buffer.alloc(4);
           await fh.read(head, 0, 4, 0).catch(() => undefined);
           await fh.close();
-          if (hibernated(head)) say(kitWords(KIT_AUTO.hibernated, lang, { dev: p.device.name }));
+          if (hibernated(head)) {
+            say(kitWords(KIT_AUTO.hibernated, lang, { dev: p.device.name }));
+            notes.push({ device: p.device.name, fstype: p.device.fstype, kind: 'hibernated' });
+          }
         }
       }
       const target = await FsTarget.open('offline', dir).catch(() => undefined);
       if (!target || target.os.family === 'unknown') {
         say(kitWords(KIT_AUTO.noOs, lang, { dev: p.device.name }));
         gaps++;
+        await opts.notScanned?.({ ...dv, reason: 'no-os' });
         continue;
       }
       say(kitWords(KIT_AUTO.scanning, lang, { dev: p.device.name, os: target.os.family }));
-      worst(await opts.scanOne(replaceRoot(scanArgs, dir)));
+      worst(await opts.scanOne(replaceRoot(scanArgs, dir), { device: p.device.name, notes }));
       scanned++;
     } finally {
       try {

@@ -33,6 +33,20 @@ export interface IndexEntry {
   complete: boolean;
   exitCode: number;
   keyId: string;
+  /** The volume it was on, when `scan --root auto` mounted it; and what the scan could not say (hibernated NTFS). */
+  device?: string;
+  notes?: string[];
+}
+
+/** A volume `scan --root auto` found and did not scan (encrypted, not mountable, no operating system). */
+export interface NotScannedEntry {
+  schema: 'baomi.kit-index/1';
+  time: string;
+  notScanned: { device: string; fstype: string | null; label: string | null; uuid: string | null; reason: string; scheme?: string; detail?: string };
+}
+
+export async function appendNotScanned(dir: string, v: NotScannedEntry['notScanned']): Promise<void> {
+  await appendFile(join(dir, INDEX_FILE), `${JSON.stringify({ schema: 'baomi.kit-index/1', time: new Date().toISOString(), notScanned: v } satisfies NotScannedEntry)}\n`, { mode: 0o644 });
 }
 
 function strField(o: unknown, k: string): string | undefined {
@@ -92,23 +106,24 @@ async function readRegular(path: string, maxBytes: number): Promise<Buffer> {
 }
 
 /** Add the index lines for the reports that appeared in `dir` since `before` (the scan's own). */
-export async function indexNewReports(dir: string, before: ReadonlySet<string>, exitCode: number, profileSource?: string): Promise<IndexEntry[]> {
+export async function indexNewReports(dir: string, before: ReadonlySet<string>, exitCode: number, profileSource?: string, volume?: { device: string; notes: string[] }): Promise<IndexEntry[]> {
   const added: IndexEntry[] = [];
   for (const name of [...(await reportNames(dir))].filter((n) => !before.has(n)).sort()) {
     const bytes = await readRegular(join(dir, name), RESULTS_BUDGET.reportBytes);
     const report = JSON.parse(bytes.toString('utf8')) as Report;
     if (report?.schema !== 'baomi.report/1') continue;
-    const e = indexEntryOf(report, bytes, name, exitCode, profileSource);
+    const e: IndexEntry = { ...indexEntryOf(report, bytes, name, exitCode, profileSource), ...(volume ? { device: volume.device, ...(volume.notes.length ? { notes: volume.notes } : {}) } : {}) };
     await appendIndex(dir, e);
     added.push(e);
   }
   return added;
 }
 
-export type ResultStatus = 'ok' | 'missing' | 'altered' | 'bad-signature' | 'unlisted';
+export type ResultStatus = 'ok' | 'missing' | 'altered' | 'bad-signature' | 'unlisted' | 'not-scanned';
 
 export interface ResultRow {
   entry?: IndexEntry;
+  notScanned?: NotScannedEntry['notScanned'] & { time: string };
   report: string;
   status: ResultStatus;
   reason?: string;
@@ -146,6 +161,11 @@ export async function checkResults(dir: string, publicKey?: KeyObject): Promise<
       badLines.push(i + 1);
       return;
     }
+    const ns = (o as Partial<NotScannedEntry>)?.notScanned;
+    if (typeof ns === 'object' && ns !== null && typeof ns.device === 'string' && typeof ns.reason === 'string') {
+      rows.push({ notScanned: { ...ns, time: String((o as NotScannedEntry).time) }, report: '-', status: 'not-scanned' });
+      return;
+    }
     // A name with a folder in it is not one of this folder's reports.
     if (!isIndexEntry(o) || o.report !== basename(o.report) || o.report === '..' || o.report === '.') {
       badLines.push(i + 1);
@@ -155,6 +175,7 @@ export async function checkResults(dir: string, publicKey?: KeyObject): Promise<
     listed.add(o.report);
   });
   for (const row of rows) {
+    if (row.status === 'not-scanned') continue;
     const path = join(dir, row.report);
     let bytes: Buffer;
     try {

@@ -14,7 +14,8 @@ import { openSync, closeSync, createReadStream, createWriteStream } from 'node:f
 import { main } from '../cli/main.js';
 import { terminalText } from '../cli/common.js';
 import { KIT_MSG, kitWords } from '../report/messages-kit.js';
-import { indexNewReports, reportNames } from './batch.js';
+import { appendNotScanned, indexNewReports, reportNames } from './batch.js';
+import { mkdir } from 'node:fs/promises';
 import { identifyTarget } from './identify.js';
 import { KIT_JSON, type KitManifest } from './manifest.js';
 import { scanAuto } from './auto.js';
@@ -89,7 +90,8 @@ async function loadKit(kitDir: string): Promise<KitManifest> {
  * One kit scan of one root: class and department settled first (ledger, flag, terminal), then
  * `baomi scan`, then the index lines. Returns the exit code.
  */
-export async function kitScanOne(scanArgs: string[], lang: Lang, isAuto = false): Promise<number> {
+export async function kitScanOne(scanArgs: string[], lang: Lang, volume?: { device: string; notes: string[] }): Promise<number> {
+  const isAuto = volume !== undefined;
   const root = flagValue(scanArgs, '--root');
   const out = flagValue(scanArgs, '--out') ?? 'baomi-reports';
   let args = [...scanArgs];
@@ -121,7 +123,7 @@ export async function kitScanOne(scanArgs: string[], lang: Lang, isAuto = false)
   const before = await reportNames(out);
   const code = await main(args);
   try {
-    await indexNewReports(out, before, code, profileSource);
+    await indexNewReports(out, before, code, profileSource, volume);
   } catch (err) {
     process.stderr.write(`${terminalText(`baomi: ${kitWords(KIT_MSG.indexFailed, lang, { file: join(out, 'index.jsonl'), why: (err as Error).message })}`)}\n`);
     return code === 0 ? 3 : code;
@@ -139,7 +141,16 @@ export async function kitMain(argv: string[], env: NodeJS.ProcessEnv = process.e
   const keyPath = env['BAOMI_KIT_KEY'] || join(kitDir, kit.key);
   const scanArgs = withKitDefaults(args, kitDir, kit, keyPath);
   if (flagValue(scanArgs, '--root') === 'auto') {
-    return scanAuto(scanArgs, { lang, kitDir, scanOne: (a) => kitScanOne(a, lang, true) });
+    const out = flagValue(scanArgs, '--out')!;
+    return scanAuto(scanArgs, {
+      lang,
+      kitDir,
+      scanOne: (a, v) => kitScanOne(a, lang, { device: v.device, notes: v.notes.map((n) => n.kind) }),
+      notScanned: async (v) => {
+        await mkdir(out, { recursive: true });
+        await appendNotScanned(out, v);
+      },
+    });
   }
   return kitScanOne(scanArgs, lang);
 }

@@ -230,23 +230,33 @@ describe.skipIf(NO_LOOP !== undefined)('scan --root auto on an ext4 and an NTFS 
     }
     const el = execFileSync('losetup', ['-f', '--show', ext4], { encoding: 'utf8' }).trim();
     loops.push(el);
-    const before = { ext4: sha(ext4), ntfs: sha(ntfs) };
+    // a data volume: a file system without an operating system
+    const data = join(imgDir, 'data.img');
+    execFileSync('truncate', ['-s', '16M', data]);
+    execFileSync('mkfs.ext4', ['-q', '-F', '-L', 'DATA', data]);
+    const dl = execFileSync('losetup', ['-f', '--show', data], { encoding: 'utf8' }).trim();
+    loops.push(dl);
+    const before = { ext4: sha(ext4), ntfs: sha(ntfs), data: sha(data) };
     for (const t of ['lsblk', 'blkid', 'mount', 'umount', 'ntfs-3g']) if (!existsSync(join(tools, t))) symlinkSync(requireTool(t), join(tools, t));
     const idx = index().length;
-    const r = launch(['scan', '--root', 'auto', '--profile', 'nonclassified'], { BAOMI_AUTO_DEVICES: `${el},${nl}` }, { detached: true });
+    const r = launch(['scan', '--root', 'auto', '--profile', 'nonclassified'], { BAOMI_AUTO_DEVICES: `${el},${nl},${dl}` }, { detached: true });
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.stderr).toMatch(new RegExp(`${el} \\(ext4.*mounted read-only and scanned`));
     expect(r.stderr).toMatch(new RegExp(`${nl} \\(ntfs.*mounted read-only and scanned`));
     expect(r.status, r.stderr).toBe(1); // the marked document on the Windows disk is a finding
-    const added = index().slice(idx) as Array<{ machine: { hostname: string }; report: string; findings: number }>;
+    expect(r.stderr).toMatch(new RegExp(`${dl} holds no operating system`));
+    const all = index().slice(idx);
+    const added = all.filter((e) => 'report' in e) as Array<{ machine: { hostname: string }; report: string; findings: number; device: string }>;
     expect(added).toHaveLength(2);
+    expect(added.map((e) => e.device).sort()).toEqual([el, nl].sort());
+    expect(all.filter((e) => 'notScanned' in e)).toEqual([expect.objectContaining({ notScanned: expect.objectContaining({ device: dl, reason: 'no-os', label: 'DATA' }) })]);
     expect(added.map((e) => e.machine.hostname)).toContain('sm-cwk-02');
     for (const e of added) expect(e.report.startsWith(`${e.machine.hostname}-`)).toBe(true);
     // unmounted, private folders removed
     expect(readFileSync('/proc/mounts', 'utf8')).not.toMatch(/baomi-auto-/);
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith('baomi-auto-'))).toEqual([]);
     for (const l of loops.splice(0)) execFileSync('losetup', ['-d', l]);
-    expect({ ext4: sha(ext4), ntfs: sha(ntfs) }).toEqual(before);
+    expect({ ext4: sha(ext4), ntfs: sha(ntfs), data: sha(data) }).toEqual(before);
   });
 
   it('with no candidate device, says that no system disk was found (exit 2)', () => {
