@@ -55,16 +55,15 @@ export function withKitDefaults(args: readonly string[], kitDir: string, kit: Ki
 
 const CHOICES: Record<string, string> = { '1': 'classified', '2': 'intranet', '3': 'nonclassified' };
 
-/** Ask the officer on the terminal (/dev/tty); undefined when there is none or nothing was chosen. */
+/** Ask the officer on the terminal (/dev/tty): the class, undefined when none was chosen, null when there is no terminal. */
 async function askProfile(lang: Lang): Promise<string | undefined | null> {
-  let fd: number;
   try {
-    fd = openSync('/dev/tty', 'r+');
+    closeSync(openSync('/dev/tty', 'r+'));
   } catch {
-    return null; // no terminal
+    return null; // no controlling terminal
   }
-  const input = createReadStream('', { fd, autoClose: false });
-  const output = createWriteStream('', { fd, autoClose: false });
+  const input = createReadStream('/dev/tty');
+  const output = createWriteStream('/dev/tty');
   const rl = createInterface({ input, output, terminal: true });
   try {
     for (let i = 0; i < 3; i++) {
@@ -77,8 +76,7 @@ async function askProfile(lang: Lang): Promise<string | undefined | null> {
   } finally {
     rl.close();
     input.destroy();
-    output.destroy();
-    closeSync(fd);
+    output.end();
   }
 }
 

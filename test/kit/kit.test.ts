@@ -171,6 +171,17 @@ describe('the kit launcher, with no Node on PATH', { timeout: 300_000 }, () => {
     expect(e.department).toBe('保密办');
   });
 
+  it('on a terminal, asks the class and uses the answer (script(1) gives it a pseudo-terminal)', () => {
+    const script = requireTool('script');
+    const before = index().length;
+    const cmd = [join(tools, 'sh'), join(kit, 'baomi.sh'), 'scan', '--root', join(FIXTURES, 'roots', 'debian12-wifi')].map((a) => `'${a}'`).join(' ');
+    const r = spawnSync(script, ['-qec', cmd, '/dev/null'], { input: '3\n', encoding: 'utf8', timeout: 240_000, env: { PATH: tools, HOME: join(work, 'home'), LANG: 'C.UTF-8' } });
+    expect(r.stdout).toMatch(/Choose: 1 classified {2}2 intranet {2}3 nonclassified/);
+    expect([0, 1, 3], r.stdout).toContain(r.status);
+    const e = index()[before] as { profile: string; profileSource: string };
+    expect(e).toMatchObject({ profile: 'nonclassified', profileSource: 'prompt' });
+  });
+
   it('without a terminal, refuses to guess a class nobody gave (exit 2, no report)', () => {
     const before = readdirSync(join(kit, 'results')).length;
     const r = launch(['scan', '--root', join(FIXTURES, 'roots', 'debian12-wifi')], {}, { detached: true });
@@ -257,6 +268,22 @@ describe.skipIf(NO_LOOP !== undefined)('scan --root auto on an ext4 and an NTFS 
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith('baomi-auto-'))).toEqual([]);
     for (const l of loops.splice(0)) execFileSync('losetup', ['-d', l]);
     expect({ ext4: sha(ext4), ntfs: sha(ntfs), data: sha(data) }).toEqual(before);
+  });
+
+  it('runs from a stick mounted noexec (sh baomi.sh; the runtime is unpacked into memory)', () => {
+    const stick = mkdtempSync(join(tmpdir(), 'baomi-kit-noexec-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'noexec,nosuid,nodev,size=200m', 'tmpfs', stick]);
+    try {
+      execFileSync('cp', ['-r', kit, join(stick, 'kit')]);
+      rmSync(join(stick, 'kit', 'results'), { recursive: true });
+      mkdirSync(join(stick, 'kit', 'results'));
+      const r = spawnSync(join(tools, 'sh'), [join(stick, 'kit', 'baomi.sh'), 'scan', '--root', join(FIXTURES, 'roots', 'debian12-wifi'), '--profile', 'intranet'], { encoding: 'utf8', timeout: 240_000, env: { PATH: tools, HOME: join(work, 'home'), LANG: 'C.UTF-8' } });
+      expect([0, 1, 3], r.stderr).toContain(r.status);
+      expect(readdirSync(join(stick, 'kit', 'results')).filter((n) => n.endsWith('.json'))).toHaveLength(1);
+    } finally {
+      execFileSync('umount', [stick]);
+      rmSync(stick, { recursive: true, force: true });
+    }
   });
 
   it('with no candidate device, says that no system disk was found (exit 2)', () => {
