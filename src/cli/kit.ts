@@ -38,7 +38,7 @@ export async function kitBuildCommand(flags: KitBuildFlags): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof KitBuildError) throw new UsageError(err.message, err.details);
-    if (err instanceof RuntimeError) throw new UsageError(err.message);
+    if (err instanceof RuntimeError) throw new UsageError(err.text(lang));
     throw err;
   }
 }

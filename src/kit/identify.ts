@@ -25,7 +25,12 @@ function str(obs: Observation | undefined, path: string): string | undefined {
 export async function identifyTarget(root: string, ledgerPath: string | undefined): Promise<TargetIdentity> {
   const target = await FsTarget.open('offline', root);
   let ledger: Ledger | undefined;
-  if (ledgerPath !== undefined) ledger = (await readLedger(ledgerPath)).ledger;
+  if (ledgerPath !== undefined) {
+    // A ledger with errors: no guess and no question here; the scan itself refuses it (exit 2).
+    const r = await readLedger(ledgerPath);
+    if (!r.ledger || r.problems.some((p) => p.severity === 'error')) throw new Error(`ledger ${ledgerPath} has errors`);
+    ledger = r.ledger;
+  }
   const run = await runScan({ target, rules: [], probes: PROBE_MAP, options: { ...(ledger ? { ledgerData: ledger } : {}) }, log: pino({ level: 'silent' }) });
   const host = str(run.identity, 'hostname');
   const mid = str(run.identity, 'machineId');

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync, gzip } from 'node:zlib';
 import type { KitArch } from './assets.js';
+import type { Words } from '../report/messages.js';
+import { KIT_MSG, kitWords } from '../report/messages-kit.js';
 
 const execFileP = promisify(execFile);
 const gzipP = promisify(gzip);
@@ -19,8 +21,20 @@ const gzipP = promisify(gzip);
 /** Budgets: the package tarball, and what it unpacks to. */
 export const RUNTIME_BUDGET = { tarballBytes: 120 * 1024 * 1024, unpackedBytes: 400 * 1024 * 1024, npmMs: 10 * 60_000 };
 
+/** A runtime that could not be had; its words are in the catalogue (message: English). */
 export class RuntimeError extends Error {
   override readonly name = 'RuntimeError';
+  constructor(readonly words: Words, readonly vars: Record<string, string | number> = {}) {
+    super(kitWords(words, 'en', vars));
+  }
+  text(lang: 'zh' | 'en'): string {
+    return kitWords(this.words, lang, this.vars);
+  }
+}
+
+function badPackage(file: string, why: Words, vars: Record<string, string | number> = {}): RuntimeError {
+  // the reason is filled in both languages when shown
+  return new RuntimeError({ zh: KIT_MSG.rtBadTarball.zh.replace('{why}', kitWords(why, 'zh', vars)), en: KIT_MSG.rtBadTarball.en.replace('{why}', kitWords(why, 'en', vars)) }, { file });
 }
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -52,7 +66,7 @@ async function npm(args: string[], cwd: string): Promise<string> {
     return stdout;
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new RuntimeError(`npm ${args.join(' ')}: ${(e.stderr || e.message).trim().split('\n').slice(-3).join(' / ')}`);
+    throw new RuntimeError(KIT_MSG.rtNpmFailed, { cmd: `npm ${args.join(' ')}`, why: (e.stderr || e.message).trim().split('\n').slice(-3).join(' / ') });
   }
 }
 
@@ -66,13 +80,13 @@ export function tarFiles(tar: Buffer, want: (name: string) => boolean): Map<stri
     if (h.every((b) => b === 0)) break;
     const field = (a: number, n: number): string => h.subarray(a, a + n).toString('utf8').replace(/\0.*$/s, '');
     const size = parseInt(field(124, 12).trim() || '0', 8);
-    if (!Number.isFinite(size) || size < 0) throw new RuntimeError('damaged tar header');
+    if (!Number.isFinite(size) || size < 0) throw new RuntimeError(KIT_MSG.rtWhyTar);
     const type = String.fromCharCode(h[156] ?? 0);
     const prefix = field(345, 155);
     let name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
     longName = undefined;
     const body = off + 512;
-    if (body + size > tar.length) throw new RuntimeError('truncated tar archive');
+    if (body + size > tar.length) throw new RuntimeError(KIT_MSG.rtWhyTar);
     if (type === 'L') longName = tar.subarray(body, body + size).toString('utf8').replace(/\0.*$/s, '');
     else if ((type === '0' || type === '\0') && want(name)) out.set(name, Buffer.from(tar.subarray(body, body + size)));
     name = '';
@@ -106,21 +120,21 @@ export async function fetchRuntime(arch: KitArch, running: string, cacheDir: str
 
   const published = JSON.parse(await npm(['view', pkg, 'versions', '--json'], cacheDir)) as string[] | string;
   const version = pickVersion(Array.isArray(published) ? published : [published], running);
-  if (version === undefined) throw new RuntimeError(`npm has no ${pkg} of Node ${running.split('.')[0]}`);
+  if (version === undefined) throw new RuntimeError(KIT_MSG.rtNoVersion, { pkg, major: running.replace(/^v/, '').split('.')[0] ?? '' });
   log(`npm pack ${pkg}@${version}`);
   const packed = JSON.parse(await npm(['pack', `${pkg}@${version}`, '--json', '--pack-destination', cacheDir], cacheDir)) as Array<{ filename: string }>;
   const tgzName = packed[0]?.filename;
-  if (!tgzName) throw new RuntimeError(`npm pack ${pkg}@${version} named no file`);
+  if (!tgzName) throw badPackage(`${pkg}@${version}`, KIT_MSG.rtWhyNoFile);
   const tgzPath = join(cacheDir, tgzName);
   const tgz = await readFile(tgzPath);
-  if (tgz.length > RUNTIME_BUDGET.tarballBytes) throw new RuntimeError(`${tgzName} is ${tgz.length} bytes, over the ${RUNTIME_BUDGET.tarballBytes}-byte budget`);
+  if (tgz.length > RUNTIME_BUDGET.tarballBytes) throw badPackage(tgzName, KIT_MSG.rtWhyTooBig, { bytes: tgz.length, budget: RUNTIME_BUDGET.tarballBytes });
   const files = tarFiles(gunzipSync(tgz, { maxOutputLength: RUNTIME_BUDGET.unpackedBytes }), (n) => n === 'package/bin/node' || n === 'package/LICENSE');
   const node = files.get('package/bin/node');
   const lic = files.get('package/LICENSE');
-  if (!node || !lic) throw new RuntimeError(`${tgzName} holds no package/bin/node or LICENSE`);
+  if (!node || !lic) throw badPackage(tgzName, KIT_MSG.rtWhyNoNode);
   // An ELF executable for the expected machine (EM_X86_64 62, EM_AARCH64 183).
   const machine = node.length > 20 ? node.readUInt16LE(18) : 0;
-  if (node.readUInt32BE(0) !== 0x7f454c46 || machine !== (arch === 'x64' ? 62 : 183)) throw new RuntimeError(`${tgzName}: bin/node is not a Linux ${arch} executable`);
+  if (node.readUInt32BE(0) !== 0x7f454c46 || machine !== (arch === 'x64' ? 62 : 183)) throw badPackage(tgzName, KIT_MSG.rtWhyNotElf, { arch });
   const base = join(cacheDir, `${pkg}-${version}`);
   await writeFile(`${base}.node.gz.tmp`, await gzipP(node, { level: 6 }));
   await rename(`${base}.node.gz.tmp`, `${base}.node.gz`);

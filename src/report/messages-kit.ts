@@ -22,6 +22,15 @@ export const KIT_MSG = {
   buildKeyId: { zh: '工具包签名密钥编号：{keyId}（私钥只在工具包中：{key}）', en: "kit signing key id: {keyId} (private key only in the kit: {key})" },
   buildSize: { zh: '工具包大小：{mb} MB', en: 'kit size: {mb} MB' },
   buildSizeOver: { zh: '工具包大小 {mb} MB 超过目标 {target} MB', en: 'the kit is {mb} MB, over the {target} MB target' },
+  // Node runtimes (npm pack)
+  rtNpmFailed: { zh: 'npm 命令失败（{cmd}）：{why}', en: 'npm failed ({cmd}): {why}' },
+  rtNoVersion: { zh: 'npm 上没有 Node {major} 的 {pkg} 包', en: 'npm has no {pkg} of Node {major}' },
+  rtBadTarball: { zh: '{file} 不是可用的 Node 运行环境包：{why}', en: '{file} is not a usable Node runtime package: {why}' },
+  rtWhyTar: { zh: 'tar 归档损坏或被截断', en: 'the tar archive is damaged or truncated' },
+  rtWhyTooBig: { zh: '大小 {bytes} 字节，超过上限 {budget} 字节', en: '{bytes} bytes, over the {budget}-byte budget' },
+  rtWhyNoNode: { zh: '其中没有 package/bin/node 或 LICENSE', en: 'it holds no package/bin/node or LICENSE' },
+  rtWhyNotElf: { zh: 'bin/node 不是 Linux {arch} 可执行文件', en: 'bin/node is not a Linux {arch} executable' },
+  rtWhyNoFile: { zh: 'npm pack 未给出文件名', en: 'npm pack named no file' },
   // launcher (baomi.sh): POSIX sh, printed as is (no placeholders but the ones the script fills)
   shUnknownCpu: { zh: 'baomi.sh：不支持的处理器类型', en: 'baomi.sh: unsupported CPU type' },
   shNoRuntime: { zh: 'baomi.sh：工具包中没有该处理器的 Node 运行环境', en: 'baomi.sh: the kit has no Node runtime for this CPU' },
