@@ -11,6 +11,8 @@ import { registerScan } from './scan.js';
 import { registerVerify } from './verify.js';
 import { cliContext, langOfArgv, terminalText, toolVersion, UsageError, type CliContext } from './common.js';
 import { BaomiCommand, configureProgram, describeCommand } from './help.js';
+import { registerKit } from './kit.js';
+import { registerResults } from './results.js';
 
 /**
  * Every command, in the order of the program's help. A new command is a module exporting
@@ -23,6 +25,8 @@ const COMMANDS: ReadonlyArray<(program: Command, cx: CliContext) => void> = [
   registerKeys,
   registerLedger,
   registerRules,
+  (p, cx) => registerKit(p, cx.setExit),
+  (p, cx) => registerResults(p, cx.setExit),
 ];
 
 function buildProgram(cx: CliContext): Command {

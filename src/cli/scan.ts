@@ -46,6 +46,7 @@ export function registerScan(program: Command, cx: CliContext): void {
       cx.setExit(await scanCommand({ ...cmd.optsWithGlobals(), ...opts }, cx));
     });
 }
+import { scanAutoFlags } from '../kit/auto.js';
 
 export interface ScanFlags extends GlobalOptions {
   profile?: string;
@@ -217,6 +218,7 @@ function interruptOnSignals(cx: CliContext): { signal: AbortSignal; received: ()
 }
 
 export async function scanCommand(flags: ScanFlags, context?: CliContext): Promise<number> {
+  if (flags.root === 'auto') return scanAutoFlags(flags, (f) => scanCommand(f, context)); // the USB kit's disk finder (src/kit/auto.ts)
   const cx = context ?? cliContext(pickLang(flags.lang));
   const lang = cx.lang;
   const log = makeLogger(flags, lang);

@@ -101,3 +101,4 @@ export function kindWords(kind: string, lang: 'zh' | 'en'): string {
 export { MESSAGES, isMsg, msg, msgText, type Msg, type MsgParams } from './messages-keys.js';
 export * from './messages-checklist.js';
 export * from './messages-cli.js';
+export * from './messages-kit.js';

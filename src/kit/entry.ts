@@ -1,0 +1,158 @@
+// The CLI as a kit runs it (the bundle's entry point; baomi.sh sets BAOMI_KIT to the kit's folder).
+// Outside a kit (no BAOMI_KIT) it is the plain CLI. In a kit:
+// - no arguments is `scan --root auto`;
+// - `scan` gets the kit's key, rules, ledger and results/ unless given;
+// - the machine's class comes from --profile or the ledger row matched by the target's identity,
+//   else the officer is asked on the terminal; with no terminal the scan is refused (exit 2), never
+//   guessed; the department comes from the ledger row when not given;
+// - every report written to results/ gets its line in results/index.jsonl.
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { openSync, closeSync, createReadStream, createWriteStream } from 'node:fs';
+import { main } from '../cli/main.js';
+import { terminalText } from '../cli/common.js';
+import { KIT_MSG, kitWords } from '../report/messages-kit.js';
+import { appendNotScanned, indexNewReports, reportNames } from './batch.js';
+import { mkdir } from 'node:fs/promises';
+import { identifyTarget } from './identify.js';
+import { KIT_JSON, type KitManifest } from './manifest.js';
+import { scanAuto } from './auto.js';
+
+type Lang = 'zh' | 'en';
+
+function langOf(argv: string[], env: NodeJS.ProcessEnv): Lang {
+  const i = argv.indexOf('--lang');
+  const flag = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--lang='))?.slice(7);
+  if (flag === 'zh' || flag === 'en') return flag;
+  return /^zh/i.test(env['LC_ALL'] || env['LC_MESSAGES'] || env['LANG'] || '') ? 'zh' : 'en';
+}
+
+/** The value of `--name v` / `--name=v` in argv (last one wins, as commander does), or undefined. */
+export function flagValue(argv: readonly string[], name: string): string | undefined {
+  let v: string | undefined;
+  argv.forEach((a, i) => {
+    if (a === name) v = argv[i + 1];
+    else if (a.startsWith(`${name}=`)) v = a.slice(name.length + 1);
+  });
+  return v;
+}
+
+export function hasFlag(argv: readonly string[], name: string): boolean {
+  return argv.some((a) => a === name || a.startsWith(`${name}=`));
+}
+
+/** `scan` arguments with the kit's defaults added where the officer gave none. */
+export function withKitDefaults(args: readonly string[], kitDir: string, kit: KitManifest, keyPath: string): string[] {
+  const out = [...args];
+  if (!hasFlag(out, '--key')) out.push('--key', keyPath);
+  if (!hasFlag(out, '--rules')) for (const r of kit.rules) out.push('--rules', join(kitDir, r));
+  if (!hasFlag(out, '--ledger') && kit.ledger !== undefined) out.push('--ledger', join(kitDir, kit.ledger));
+  if (!hasFlag(out, '--out')) out.push('--out', join(kitDir, 'results'));
+  return out;
+}
+
+const CHOICES: Record<string, string> = { '1': 'classified', '2': 'intranet', '3': 'nonclassified' };
+
+/** Ask the officer on the terminal (/dev/tty): the class, undefined when none was chosen, null when there is no terminal. */
+async function askProfile(lang: Lang): Promise<string | undefined | null> {
+  try {
+    closeSync(openSync('/dev/tty', 'r+'));
+  } catch {
+    return null; // no controlling terminal
+  }
+  const input = createReadStream('/dev/tty');
+  const output = createWriteStream('/dev/tty');
+  const rl = createInterface({ input, output, terminal: true });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const a = (await rl.question(KIT_MSG.profileAsk[lang])).trim();
+      if (a === '') return undefined;
+      const c = CHOICES[a] ?? (Object.values(CHOICES).includes(a) ? a : undefined);
+      if (c) return c;
+    }
+    return undefined;
+  } finally {
+    rl.close();
+    input.destroy();
+    output.end();
+  }
+}
+
+async function loadKit(kitDir: string): Promise<KitManifest> {
+  return JSON.parse(await readFile(join(kitDir, KIT_JSON), 'utf8')) as KitManifest;
+}
+
+/**
+ * One kit scan of one root: class and department settled first (ledger, flag, terminal), then
+ * `baomi scan`, then the index lines. Returns the exit code.
+ */
+export async function kitScanOne(scanArgs: string[], lang: Lang, volume?: { device: string; notes: string[] }): Promise<number> {
+  const isAuto = volume !== undefined;
+  const root = flagValue(scanArgs, '--root');
+  const out = flagValue(scanArgs, '--out') ?? 'baomi-reports';
+  let args = [...scanArgs];
+  let profileSource: string | undefined;
+  if (root !== undefined) {
+    const ledger = flagValue(args, '--ledger');
+    const id = await identifyTarget(resolve(root), ledger).catch(() => undefined);
+    if (id?.context.source === 'ledger') {
+      profileSource = 'ledger';
+      const dep = id.ledgerEntry?.department;
+      if (dep !== undefined && !hasFlag(args, '--department')) args.push('--department', dep);
+    } else if (!hasFlag(args, '--profile')) {
+      // id undefined: the target could not be opened; scan says why (exit 2) below.
+      if (id !== undefined) {
+        const chosen = await askProfile(lang);
+        if (chosen === null) {
+          process.stderr.write(`${terminalText(`baomi: ${kitWords(KIT_MSG.profileNone, lang)}${isAuto ? ` (${root})` : ''}`)}\n`);
+          return 2;
+        }
+        if (chosen === undefined) {
+          process.stderr.write(`baomi: ${KIT_MSG.profileCancelled[lang]}\n`);
+          return 2;
+        }
+        args.push('--profile', chosen);
+        profileSource = 'prompt';
+      }
+    }
+  }
+  const before = await reportNames(out);
+  const code = await main(args);
+  try {
+    await indexNewReports(out, before, code, profileSource, volume);
+  } catch (err) {
+    process.stderr.write(`${terminalText(`baomi: ${kitWords(KIT_MSG.indexFailed, lang, { file: join(out, 'index.jsonl'), why: (err as Error).message })}`)}\n`);
+    return code === 0 ? 3 : code;
+  }
+  return code;
+}
+
+export async function kitMain(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const kitDir = env['BAOMI_KIT'];
+  if (kitDir === undefined || kitDir === '') return main(argv);
+  const kit = await loadKit(kitDir);
+  const args = argv.length === 0 ? ['scan', '--root', 'auto'] : argv;
+  if (args[0] !== 'scan') return main(args);
+  const lang = langOf(args, env);
+  const keyPath = env['BAOMI_KIT_KEY'] || join(kitDir, kit.key);
+  const scanArgs = withKitDefaults(args, kitDir, kit, keyPath);
+  if (flagValue(scanArgs, '--root') === 'auto') {
+    const out = flagValue(scanArgs, '--out')!;
+    return scanAuto(scanArgs, {
+      lang,
+      kitDir,
+      scanOne: (a, v) => kitScanOne(a, lang, { device: v.device, notes: v.notes.map((n) => n.kind) }),
+      notScanned: async (v) => {
+        await mkdir(out, { recursive: true });
+        await appendNotScanned(out, v);
+      },
+    });
+  }
+  return kitScanOne(scanArgs, lang);
+}
+
+// Run when this file is the program (the bundle, or node dist/kit/entry.js).
+const self = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (self) process.exitCode = await kitMain(process.argv.slice(2));
