@@ -7,6 +7,7 @@ import { ledgerValidateCommand } from './ledger.js';
 import { rulesListCommand, rulesShowCommand, rulesTestCommand, rulesValidateCommand } from './rules.js';
 import { scanCommand, type ScanFlags } from './scan.js';
 import { verifyCommand } from './verify.js';
+import { registerReport } from './report.js';
 import { terminalText, toolVersion, UsageError } from './common.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -113,6 +114,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<paths...>')
     .action(async (paths: string[]) => setExit(await rulesTestCommand(paths)));
 
+  registerReport(program, setExit);
   return program;
 }
 

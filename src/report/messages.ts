@@ -93,3 +93,4 @@ export function probeMessageZh(m: string): string | undefined {
   if (m === 'interrupted') return '检查被中断';
   return undefined;
 }
+export * from './messages-annual.js';
