@@ -173,8 +173,12 @@ export function assemble(cur: Period, prev: Period | undefined, o: AnnualOptions
     for (const k of Object.keys(m.gaps)) gapKinds.set(k, (gapKinds.get(k) ?? 0) + 1);
     for (const p of new Set(m.probesNotDone.map((x) => x.probe))) probes.set(p, (probes.get(p) ?? 0) + 1);
   }
-  const sevRank = (r: RuleCount): number[] => SEVERITIES.map((s) => -r.severity[s]);
-  const byRule = [...rules.values()].sort((a, b) => b.findings - a.findings || (sevRank(a) < sevRank(b) ? -1 : 1) || (a.ruleId < b.ruleId ? -1 : 1));
+  // Most findings first; then the more severe; then by rule id.
+  const bySev = (a: RuleCount, b: RuleCount): number => {
+    for (const s of SEVERITIES) if (a.severity[s] !== b.severity[s]) return b.severity[s] - a.severity[s];
+    return 0;
+  };
+  const byRule = [...rules.values()].sort((a, b) => b.findings - a.findings || bySev(a, b) || (a.ruleId < b.ruleId ? -1 : 1));
 
   const year = o.year ?? (last !== null ? new Date(last).getUTCFullYear() : null);
   return {
