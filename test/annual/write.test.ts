@@ -119,7 +119,8 @@ describe('.xlsx', () => {
 
 describe('.docx', () => {
   it('unzips: the narrative and tables in document.xml, each chart an SVG with a PNG fallback', async () => {
-    const { default: JSZip } = await import('jszip');
+    const mod = await import('jszip');
+    const JSZip = (mod as unknown as { default?: typeof mod }).default ?? mod;
     const zip = await JSZip.loadAsync(await readFile(join(work, 'annual.docx')));
     const xml = await zip.file('word/document.xml')!.async('string');
     const text = [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
