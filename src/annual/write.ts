@@ -6,8 +6,6 @@ import { writeAtomic } from '../report/sign.js';
 import { buildDocument } from './document.js';
 import { renderAnnualHtml } from './render-html.js';
 import { renderMarkdown } from './render-md.js';
-import { renderXlsx } from './render-xlsx.js';
-import { renderDocx } from './render-docx.js';
 import type { Annual } from './types.js';
 
 export const FORMATS = ['.json', '.md', '.html', '.xlsx', '.docx'] as const;
@@ -27,9 +25,10 @@ export async function annualBytes(a: Annual, format: Format): Promise<Buffer> {
     case '.html':
       return Buffer.from(renderAnnualHtml(d), 'utf8');
     case '.xlsx':
-      return renderXlsx(d, a);
+      // Loaded only when asked for: exceljs and docx are large, and every other command would pay for them.
+      return (await import('./render-xlsx.js')).renderXlsx(d, a);
     case '.docx':
-      return renderDocx(d);
+      return (await import('./render-docx.js')).renderDocx(d);
   }
 }
 
