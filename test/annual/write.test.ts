@@ -196,3 +196,13 @@ describe.skipIf(skipWithout(chromiumName()))('.html in headless Chromium', () =>
     }
   }, 120_000);
 });
+
+describe('.json written as a stream', () => {
+  it('is byte for byte what prettyJson gives for the whole aggregate', async () => {
+    const { prettyJson } = await import('../../src/report/json.js');
+    expect(await readFile(join(work, 'annual.json'), 'utf8')).toBe(prettyJson(zh));
+    const empty = { ...zh, appendix: [] };
+    const { annualJsonChunks } = await import('../../src/annual/write.js');
+    expect([...annualJsonChunks(empty)].join('')).toBe(prettyJson(empty));
+  });
+});
