@@ -23,7 +23,8 @@ export interface Period {
   titles: Map<string, { zh: string; en: string }>;
 }
 
-const CONCURRENCY = 8;
+// Reading is synchronous (src/annual/read.ts) and shares one scratch buffer: one report at a time.
+const CONCURRENCY = 1;
 
 /** Read every report under the folders; keep the latest scan of each machine. */
 export async function readPeriod(dirs: string[], ring: KeyRing, opts: { year?: number; budget?: ReadBudget } = {}): Promise<Period> {

@@ -89,7 +89,7 @@ const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
  * Synchronous on purpose: the aggregation does nothing else meanwhile, and one report after the
  * other through the thread pool costs more in hops than the reads themselves.
  */
-export function readBounded(path: string, max: number): Buffer | Exclusion {
+export function readBounded(path: string, max: number, scratch?: { buf: Buffer }): Buffer | Exclusion {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | O_NOFOLLOW);
@@ -102,7 +102,10 @@ export function readBounded(path: string, max: number): Buffer | Exclusion {
     const st = fstatSync(fd);
     if (!st.isFile()) return { file: path, kind: 'not-regular', detail: 'not a regular file' };
     if (st.size > max) return { file: path, kind: 'too-large', detail: `${st.size} bytes; at most ${max}` };
-    const buf = Buffer.allocUnsafe(st.size);
+    // With a scratch buffer the bytes are a view of it, valid until the next read with the same
+    // scratch: thousands of reports then cost one allocation, not thousands outside the heap.
+    if (scratch && scratch.buf.length < st.size) scratch.buf = Buffer.allocUnsafe(Math.max(st.size, scratch.buf.length * 2));
+    const buf = scratch ? scratch.buf.subarray(0, st.size) : Buffer.allocUnsafe(st.size);
     let off = 0;
     while (off < st.size) {
       const n = readSync(fd, buf, off, st.size - off, off);
@@ -210,9 +213,11 @@ export interface ReadOk {
   titles: Record<string, { zh: string; en: string }>;
 }
 
-/** Read, verify and reduce one report file. */
+const SCRATCH = { buf: Buffer.alloc(0) };
+
+/** Read, verify and reduce one report file (one at a time: the bytes live in a shared scratch buffer). */
 export async function readReport(file: string, keys: KeyRing, budget: ReadBudget = DEFAULT_BUDGET): Promise<ReadOk | Exclusion> {
-  const bytes = readBounded(file, budget.maxReportBytes);
+  const bytes = readBounded(file, budget.maxReportBytes, SCRATCH);
   if (!Buffer.isBuffer(bytes)) return bytes;
   const sigBytes = readBounded(`${file}.sig`, 4096);
   let doc: Report;

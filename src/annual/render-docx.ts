@@ -3,7 +3,13 @@
 import { AlignmentType, Document, HeadingLevel, ImageRun, Packer, Paragraph, ShadingType, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import { printable } from '../target/resolve.js';
 import { chartPng, chartSvg } from './charts.js';
-import type { AnnualDocument, Cell, Table as DocTable } from './document.js';
+import { words, type AnnualDocument, type Cell, type Table as DocTable } from './document.js';
+
+/**
+ * Rows of one table in the Word document at most: a Word table of ten thousand computers is some
+ * three hundred pages and takes gigabytes to build; past this the table says where the full list is.
+ */
+export const DOCX_MAX_ROWS = 1000;
 
 /** XML 1.0 cannot carry most control characters at all: printable() shows them as \xNN first. */
 const txt = (c: Cell): string => (typeof c === 'number' ? String(c) : printable(c));
@@ -18,7 +24,7 @@ function cellOf(c: Cell, header: boolean): TableCell {
 function tableOf(t: DocTable): Table {
   const rows = [
     new TableRow({ tableHeader: true, children: t.columns.map((c) => cellOf(c.label, true)) }),
-    ...t.rows.map((r) => new TableRow({ children: r.map((c) => cellOf(c, false)) })),
+    ...t.rows.slice(0, DOCX_MAX_ROWS).map((r) => new TableRow({ children: r.map((c) => cellOf(c, false)) })),
     ...(t.totals ? [new TableRow({ children: t.totals.map((c) => cellOf(c, true)) })] : []),
   ];
   return new Table({ rows, width: { size: 100, type: WidthType.PERCENTAGE } });
@@ -38,7 +44,11 @@ export async function renderDocx(d: AnnualDocument): Promise<Buffer> {
       } else if (b.kind === 'h') {
         children.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(printable(b.text))] }));
       } else if (b.kind === 'table') {
-        children.push(tableOf(b.table), new Paragraph(''));
+        children.push(tableOf(b.table));
+        if (b.table.rows.length > DOCX_MAX_ROWS) {
+          children.push(new Paragraph({ children: [new TextRun({ text: words(d.lang)('docxTruncated', { shown: DOCX_MAX_ROWS, total: b.table.rows.length }), color: '9A6700', size: 18 })] }));
+        }
+        children.push(new Paragraph(''));
       } else {
         const png = chartPng(b.chart);
         const svg = Buffer.from(chartSvg(b.chart, printable), 'utf8');

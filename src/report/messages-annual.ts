@@ -127,6 +127,7 @@ export const ANNUAL_WORDS = {
   no: { zh: '否', en: 'no' },
   more: { zh: '等，另有{n}项', en: '… and {n} more' },
   sheetFindings: { zh: '问题明细', en: 'Findings' },
+  docxTruncated: { zh: '本表只列出前{shown}行，共{total}行；完整列表见 .xlsx 或 .json 格式的年度报告（同一命令，--out 改为 .xlsx 或 .json）。', en: 'Only the first {shown} of {total} rows are listed here; the full list is in the .xlsx or .json annual report (the same command with --out ending in .xlsx or .json).' },
   chartImageNote: { zh: '图中各柱的数值与左侧表格一一对应（自上而下）。', en: 'The bars match the table on the left, top to bottom.' },
   cliWritten: { zh: '已写入 {file}：计算机{machines}台，问题{findings}个，计入报告{counted}份，未计入文件{excluded}个', en: 'wrote {file}: {machines} computers, {findings} findings, {counted} reports counted, {excluded} files not counted' },
   cliExcluded: { zh: '未计入：{file}：{reason}', en: 'not counted: {file}: {reason}' },

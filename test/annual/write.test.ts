@@ -206,3 +206,19 @@ describe('.json written as a stream', () => {
     expect([...annualJsonChunks(empty)].join('')).toBe(prettyJson(empty));
   });
 });
+
+describe('.docx of a large season', () => {
+  it('lists the first DOCX_MAX_ROWS rows of a long table and says where the full list is', async () => {
+    const { buildDocument } = await import('../../src/annual/document.js');
+    const { renderDocx, DOCX_MAX_ROWS } = await import('../../src/annual/render-docx.js');
+    const many = Array.from({ length: DOCX_MAX_ROWS + 5 }, (_, i) => ({ ...zh.appendix[0]!, key: `id:m${i}`, hostname: `pc-${String(i).padStart(5, '0')}` }));
+    const big: Annual = { ...zh, appendix: many };
+    const mod = await import('jszip');
+    const JSZip = (mod as unknown as { default?: typeof mod }).default ?? mod;
+    const zip = await JSZip.loadAsync(await renderDocx(buildDocument(big, 'zh')));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    expect(xml).toContain(`本表只列出前${DOCX_MAX_ROWS}行，共${DOCX_MAX_ROWS + 5}行`);
+    expect(xml).toContain(`pc-${String(DOCX_MAX_ROWS - 1).padStart(5, '0')}`);
+    expect(xml).not.toContain(`pc-${String(DOCX_MAX_ROWS).padStart(5, '0')}`);
+  });
+});
