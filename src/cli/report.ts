@@ -3,10 +3,7 @@
 // file was not counted (unsigned, altered, unknown key, not a report…), 2 usage or input error.
 import { Command, Option } from 'commander';
 import type { KeyObject } from 'node:crypto';
-import { buildAnnual } from '../annual/aggregate.js';
-import { exclusionReason } from '../annual/document.js';
-import { formatOf, writeAnnual } from '../annual/write.js';
-import { readLedger, type Ledger } from '../ledger/index.js';
+import type { Ledger } from '../ledger/index.js';
 import { ANNUAL_WORDS, fillWords } from '../report/messages-annual.js';
 import { loadPublicKey } from '../sign/keys.js';
 import { terminalText, toolVersion, UsageError } from './common.js';
@@ -21,6 +18,10 @@ export interface ReportFlags {
 }
 
 export async function reportCommand(dirs: string[], flags: ReportFlags): Promise<number> {
+  // Loaded when the command runs, so that the other commands do not start slower for it.
+  const [{ buildAnnual }, { exclusionReason }, { formatOf, writeAnnual }, { readLedger }] = await Promise.all([
+    import('../annual/aggregate.js'), import('../annual/document.js'), import('../annual/write.js'), import('../ledger/index.js'),
+  ]);
   const lang = flags.lang === 'en' ? 'en' : 'zh';
   const w = (k: keyof typeof ANNUAL_WORDS, vars: Record<string, string | number> = {}): string => fillWords(ANNUAL_WORDS[k][lang], vars);
   if (dirs.length === 0) throw new UsageError(w('cliNoDirs'));
