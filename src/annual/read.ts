@@ -120,6 +120,28 @@ export function readBounded(path: string, max: number, scratch?: { buf: Buffer }
   }
 }
 
+/**
+ * One copy of each of the strings that repeat across thousands of reports (rule and probe ids, key
+ * ids, classes, units, departments, OS names, lists of rules run): each parsed report would otherwise
+ * bring its own copies, and the records of a large season would hold tens of thousands of each.
+ */
+const POOL = new Map<string, string>();
+const LISTS = new Map<string, string[]>();
+export function intern(s: string): string {
+  const got = POOL.get(s);
+  if (got !== undefined) return got;
+  if (POOL.size < 200_000) POOL.set(s, s);
+  return s;
+}
+function internList(xs: string[]): string[] {
+  const k = xs.join('\u0000');
+  const got = LISTS.get(k);
+  if (got !== undefined) return got;
+  const list = Object.freeze(xs.map(intern)) as string[];
+  if (LISTS.size < 10_000) LISTS.set(k, list);
+  return list;
+}
+
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
 
 /** A short label of what a finding is about, from its evidence (a path, a device, a network name). */
@@ -155,12 +177,12 @@ export function recordOf(file: string, doc: Report, keyId: string): MachineRecor
   const findings: MachineFinding[] = doc.findings.map((f) => {
     if (typeof f?.id !== 'string' || typeof f.ruleId !== 'string' || !isSeverity(f.severity)) throw new Error('a finding without id, rule or severity');
     const item = itemOf(f);
-    return { id: f.id, ruleId: f.ruleId, severity: f.severity, probe: String(f.probe ?? ''), ...(item !== undefined ? { item } : {}) };
+    return { id: f.id, ruleId: intern(f.ruleId), severity: intern(f.severity) as Severity, probe: intern(String(f.probe ?? '')), ...(item !== undefined ? { item } : {}) };
   });
   const probes = Array.isArray(doc.probes) ? doc.probes : [];
-  const probesNotDone = probes.filter((p) => p.status === 'error' || p.status === 'timeout' || p.blocking).map((p) => ({ probe: String(p.id), status: p.blocking && p.status !== 'error' && p.status !== 'timeout' ? 'not-run' : p.status }));
+  const probesNotDone = probes.filter((p) => p.status === 'error' || p.status === 'timeout' || p.blocking).map((p) => ({ probe: intern(String(p.id)), status: p.blocking && p.status !== 'error' && p.status !== 'timeout' ? 'not-run' : p.status }));
   const gaps: Record<string, number> = {};
-  for (const c of Array.isArray(doc.coverage) ? doc.coverage : []) if (c?.blocking) gaps[String(c.kind)] = (gaps[String(c.kind)] ?? 0) + 1;
+  for (const c of Array.isArray(doc.coverage) ? doc.coverage : []) if (c?.blocking) gaps[intern(String(c.kind))] = (gaps[String(c.kind)] ?? 0) + 1;
   const usb: MachineUsb[] = [];
   const devices = (doc.inventory as Record<string, unknown> | undefined)?.['usbDevices'];
   if (Array.isArray(devices)) {
@@ -183,26 +205,26 @@ export function recordOf(file: string, doc: Report, keyId: string): MachineRecor
   return {
     key: machineKeyOf(machine, unit),
     file,
-    keyId,
+    keyId: intern(keyId),
     scanId: scan.id,
     startedAt: scan.startedAt,
     hostname: str(machine['hostname']) ?? null,
     ...(machineId ? { machineId } : {}),
     ...(hardwareSerial ? { hardwareSerial } : {}),
-    ...(osName ? { os: osName } : {}),
-    mode: String(scan.mode ?? ''),
-    profile,
+    ...(osName ? { os: intern(osName) } : {}),
+    mode: intern(String(scan.mode ?? '')),
+    profile: intern(profile) as Profile,
     ...(profile === 'classified' && ctx?.level ? { level: ctx.level as SecretLevel } : {}),
-    profileSource: String(ctx?.source ?? (scan.profileAssumed ? 'default' : 'flag')),
-    unit,
-    department: str(doc.department) ?? null,
+    profileSource: intern(String(ctx?.source ?? (scan.profileAssumed ? 'default' : 'flag'))),
+    unit: unit === null ? null : intern(unit),
+    department: str(doc.department) === undefined ? null : intern(str(doc.department)!),
     ...(ctx?.ledgerRow?.id ? { ledgerRowId: ctx.ledgerRow.id } : {}),
     findings,
     complete: doc.summary?.complete === true,
     probesNotDone,
     gaps,
-    rulesRun: Array.isArray(doc.rules?.ids) ? doc.rules.ids.map(String) : [],
-    probesOk: probes.filter((p) => p.status === 'ok').map((p) => String(p.id)),
+    rulesRun: internList(Array.isArray(doc.rules?.ids) ? doc.rules.ids.map(String) : []),
+    probesOk: internList(probes.filter((p) => p.status === 'ok').map((p) => String(p.id))),
     usb,
   };
 }
