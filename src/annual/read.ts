@@ -4,7 +4,7 @@
 // that is unsigned, altered, signed by an unknown key or not a report at all is never counted: it
 // becomes an exclusion with its reason.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { keyIdOf, verifyBytes } from '../sign/keys.js';
@@ -71,7 +71,8 @@ export async function* walkReports(dirs: string[], budget: ReadBudget = DEFAULT_
   for (const d of dirs) {
     let st;
     try {
-      st = await lstat(d);
+      // A folder named on the command line is the officer's own choice: a link to it is followed.
+      st = await stat(d);
     } catch (err) {
       yield { exclusion: { file: d, kind: 'unreadable', detail: (err as Error).message } };
       continue;
