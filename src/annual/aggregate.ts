@@ -76,12 +76,15 @@ export async function readPeriod(dirs: string[], ring: KeyRing, opts: { year?: n
 const zeroProfiles = (): Record<Profile, number> => Object.fromEntries(PROFILES.map((x) => [x, 0])) as Record<Profile, number>;
 const zeroSeverities = (): Record<Severity, number> => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
 
+/** One collator: `localeCompare` builds one per call, which dominated sorting 50,000 machines. */
+export const ZH = new Intl.Collator('zh');
+
 /** Null-safe ordering of unit / department names (named first, in Chinese collation order; unnamed last). */
 export function byName(a: string | null, b: string | null): number {
   if (a === b) return 0;
   if (a === null) return 1;
   if (b === null) return -1;
-  return a.localeCompare(b, 'zh');
+  return ZH.compare(a, b);
 }
 
 export function countsOf(m: Map<string, number>): Count[] {

@@ -2,7 +2,7 @@
 // by the finding's stable id (the same item judged by the same rule has the same id in every scan).
 // A previous finding absent now is "fixed" only when this period's scan ran its rule and its check
 // to the end; otherwise it was not re-checked, and is counted apart, never as fixed.
-import type { Period } from './aggregate.js';
+import { byName, type Period } from './aggregate.js';
 import type { MachineFinding, Rectification } from './types.js';
 
 export function compare(cur: Period, prev: Period): Rectification {
@@ -48,7 +48,7 @@ export function compare(cur: Period, prev: Period): Rectification {
     }
   }
   out.previous.byRule = [...prevRules.entries()].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
-  out.byMachine.sort((a, b) => (a.unit ?? '\uffff').localeCompare(b.unit ?? '\uffff', 'zh') || (a.hostname ?? '').localeCompare(b.hostname ?? '', 'zh') || (a.key < b.key ? -1 : 1));
-  out.missing.sort((a, b) => (a.unit ?? '\uffff').localeCompare(b.unit ?? '\uffff', 'zh') || (a.hostname ?? '').localeCompare(b.hostname ?? '', 'zh') || (a.key < b.key ? -1 : 1));
+  out.byMachine.sort((a, b) => byName(a.unit, b.unit) || byName(a.hostname, b.hostname) || (a.key < b.key ? -1 : 1));
+  out.missing.sort((a, b) => byName(a.unit, b.unit) || byName(a.hostname, b.hostname) || (a.key < b.key ? -1 : 1));
   return out;
 }
