@@ -5,7 +5,7 @@ import { docsBench } from './docs.js';
 import { hiveBench } from './hive.js';
 
 const which = process.argv.slice(2);
-const all = { hive: hiveBench, docs: docsBench };
+const all = { hive: hiveBench, docs: docsBench, annual: (await import('./annual.js')).annualBench };
 for (const [name, fn] of Object.entries(all)) {
   if (which.length > 0 && !which.includes(name)) continue;
   await fn();

@@ -13,6 +13,7 @@ import { cliContext, langOfArgv, terminalText, toolVersion, UsageError, type Cli
 import { BaomiCommand, configureProgram, describeCommand } from './help.js';
 import { registerKit } from './kit.js';
 import { registerResults } from './results.js';
+import { registerReport } from './report.js';
 
 /**
  * Every command, in the order of the program's help. A new command is a module exporting
@@ -27,6 +28,7 @@ const COMMANDS: ReadonlyArray<(program: Command, cx: CliContext) => void> = [
   registerRules,
   (p, cx) => registerKit(p, cx.setExit),
   (p, cx) => registerResults(p, cx.setExit),
+  (p, cx) => registerReport(p, cx.setExit),
 ];
 
 function buildProgram(cx: CliContext): Command {

@@ -102,3 +102,4 @@ export { MESSAGES, isMsg, msg, msgText, type Msg, type MsgParams } from './messa
 export * from './messages-checklist.js';
 export * from './messages-cli.js';
 export * from './messages-kit.js';
+export * from './messages-annual.js';
