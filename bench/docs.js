@@ -1,283 +1,285 @@
-// Document walk benchmark: a deterministic tree (≥ 20,000 files, ≥ 800 MB; mostly noise — source,
-// logs, binaries, images — plus text and office documents with planted markings) scanned by
-// `baomi scan` and by `rg -uuu` (Debian's ripgrep) in the same run. Reports MB/s, files/s, peak
-// RSS, planted markings found, false positives, and the ratio to ripgrep on the plain-text part.
-import { spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+// Document walk benchmark on a realistic office disk (issue 13 item 6): the tree of
+// scripts/make-office-tree.py (≈ 21,000 files, 1.4 GB: user folders, WeChat and QQ file storage,
+// a developer's repos, chat exports, mail, pictures, caches; ≥ 5,000 office/PDF/OFD documents with
+// labelled markings and hard negatives). Scanned by the built `baomi scan` and, in the same run,
+// by `rg -uuu` (Debian's ripgrep: plain bytes, no formats) on the whole tree and by poppler's
+// `pdftotext` on its PDFs (one process per core, as bench/pdf/run.mjs). Reports files/s, MB/s, time
+// per format (per-format hard-linked subtrees, each scan's fixed cost taken out), peak RSS, the
+// ratios, and recall / false positives on the labels. Median of BAOMI_BENCH_RUNS (default 3) runs.
+//
+//   npm run bench -- docs                       # builds, generates the tree once (≈ 5 min), runs
+//   BAOMI_BENCH_TREE=/path BAOMI_BENCH_RUNS=5 npm run bench -- docs
+//   BAOMI_BENCH_FORMATS=0 npm run bench -- docs # whole tree and PDFs only, no per-format subtrees
+//
+// Scans run inside `unshare -rn` (no network) when it is available.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin', 'baomi.js');
-const TREE = process.env.BAOMI_BENCH_TREE ?? join(tmpdir(), 'baomi-bench-tree');
-const SCALE = Number(process.env.BAOMI_BENCH_SCALE ?? '1');
+const GEN = join(ROOT, 'scripts', 'make-office-tree.py');
+const TREE = process.env.BAOMI_BENCH_TREE ?? join(tmpdir(), 'baomi-office-tree');
+const RUNS = Number(process.env.BAOMI_BENCH_RUNS ?? '3');
+const PER_FORMAT = process.env.BAOMI_BENCH_FORMATS !== '0';
+// The per-format subtrees together cost one more scan of the whole tree per run: on a loaded
+// machine they can be measured in the first FORMAT_RUNS runs only (the PDF subtree included).
+const FORMAT_RUNS = Number(process.env.BAOMI_BENCH_FORMAT_RUNS ?? String(RUNS));
+const RULES = 'document-classified-marking,document-internal-marking';
+const RULE_OF = (level) => (level === '工作秘密' || level === '内部' ? 'document-internal-marking' : 'document-classified-marking');
 
-/** xorshift32: the same tree on every machine. */
-function rng(seed) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x / 4294967296;
-  };
+/** Format groups for the per-format subtrees (the generator's `format` of each file). */
+const GROUPS = {
+  docx: ['docx'],
+  xlsx: ['xlsx'],
+  pptx: ['pptx'],
+  'odt/ods/odp': ['odt', 'ods', 'odp'],
+  'doc (OLE)': ['doc'],
+  'xls (OLE)': ['xls'],
+  'ppt (OLE)': ['ppt'],
+  rtf: ['rtf'],
+  pdf: ['pdf'],
+  ofd: ['ofd'],
+  'zip of documents': ['zip'],
+  'txt/csv/md/html/eml/chat': ['txt', 'csv', 'md', 'html', 'eml', 'chat'],
+  'source, .git': ['source', 'git-object', 'system'],
+  'pictures, caches, video, db, logs': ['image', 'wechat-dat', 'cache', 'database', 'video', 'log'],
+};
+
+const progress = (s) => process.stderr.write(`[bench docs] ${s}\n`);
+const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const NET = spawnSync('unshare', ['-rn', '--', 'true']).status === 0 ? ['unshare', '-rn', '--'] : [];
+
+/** Generates the tree when missing or made by another version of the generator. */
+function generate() {
+  const stamp = createHash('sha256').update(readFileSync(GEN)).update(readFileSync(join(ROOT, 'scripts', 'make-bench-pdfs.py'))).digest('hex');
+  const marker = `${TREE}.complete`;
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === stamp && existsSync(`${TREE}.labels.json`)) return false;
+  rmSync(marker, { force: true });
+  const r = spawnSync('python3', [GEN, TREE], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`${GEN} failed (${r.status ?? r.signal})`);
+  writeFileSync(marker, stamp);
+  return true;
 }
 
-const WORDS = ['工作', '会议', '通知', '安排', '落实', '情况', '报告', '单位', '部门', '项目', '计划', '总结', '要求', '研究', '推进', '管理', '制度', '组织', '开展', '检查', '材料', '经费', '预算', '年度', '季度', '人员', '培训', '设备', '系统', '数据'];
-const CODE = ['int', 'return', 'const', 'function', 'if', 'else', 'for', 'while', 'import', 'export', 'class', 'void', 'static', 'struct', 'let', 'self', 'def', 'print', 'null', 'true'];
-const LEVELS = ['绝密★长期', '机密★10年', '秘密★1年', '机密★5年', '秘密★6个月', '绝密★启用前'];
-// Near misses that must not count.
-const NEGATIVES = ['我们要做好保密工作，保守国家秘密。', '信息系统的机密性、完整性和可用性。', '本公司商业秘密受法律保护。', '评分：★★★★☆', '文件应当标注“秘密★”等密级标志。'];
-
-function chinese(r, n) {
-  let s = '';
-  while (s.length < n) {
-    s += WORDS[Math.floor(r() * WORDS.length)];
-    if (r() < 0.08) s += '，';
-    if (r() < 0.04) s += '。\n';
-  }
-  return s;
-}
-
-function code(r, n) {
-  let s = '';
-  while (s.length < n) {
-    s += CODE[Math.floor(r() * CODE.length)] + (r() < 0.15 ? ';\n' : ' ');
-  }
-  return s;
-}
-
-/** A deterministic noise source: a 1 MiB random block, read from varying offsets. */
-function noiseMaker(r) {
-  const block = Buffer.alloc(1 << 20);
-  for (let k = 0; k + 4 <= block.length; k += 4) block.writeUInt32LE(Math.floor(r() * 4294967296), k);
-  return (n) => {
-    const b = Buffer.alloc(n);
-    let off = 0;
-    while (off < n) {
-      const start = Math.floor(r() * (block.length - 4096));
-      off += block.copy(b, off, start, Math.min(block.length, start + (n - off)));
-    }
-    return b;
-  };
-}
-
-export function generate(dir = TREE) {
-  const marker = `${dir}.complete`;
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === String(SCALE)) return JSON.parse(readFileSync(`${dir}.planted.json`, 'utf8'));
-  rmSync(dir, { recursive: true, force: true });
-  const r = rng(20261123);
-  const noise = noiseMaker(r);
-  const planted = [];
-  const put = (rel, data) => {
-    const p = join(dir, rel);
-    mkdirSync(join(p, '..'), { recursive: true });
-    writeFileSync(p, data);
-  };
-  put('etc/os-release', 'NAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n');
-  put('etc/hostname', 'bench-host\n');
-  const nSmall = Math.round(20000 * SCALE);
-  for (let i = 0; i < nSmall; i++) {
-    const kind = r();
-    const d = `data/d${Math.floor(i / 500)}`;
-    if (kind < 0.45) put(`text/${d}/src${i}.${['c', 'js', 'py', 'go'][i % 4]}`, code(r, 2000 + Math.floor(r() * 6000)));
-    else if (kind < 0.6) {
-      const plant = r() < 0.02;
-      const negative = !plant && r() < 0.05;
-      let body = chinese(r, 500 + Math.floor(r() * 3000));
-      if (negative) body = NEGATIVES[i % NEGATIVES.length] + '\n' + body;
-      if (plant) {
-        const lv = LEVELS[i % LEVELS.length];
-        body = `${lv}\n\n${body}`;
-        planted.push({ path: `/text/${d}/note${i}.txt`, level: lv.slice(0, 2) });
-      }
-      const gbk = i % 3 === 0;
-      put(`text/${d}/note${i}.txt`, gbk ? new TextEncoderGbk().encode(body) : Buffer.from(body));
-    } else if (kind < 0.75) put(`text/${d}/app${i}.log`, Array.from({ length: 40 + Math.floor(r() * 200) }, (_, k) => `2026-11-${String(1 + (k % 28)).padStart(2, '0')} 10:0${k % 10}:00 INFO worker ${k} processed request id=${Math.floor(r() * 1e9)} status=200\n`).join(''));
-    else if (kind < 0.9) {
-      const b = noise(4000 + Math.floor(r() * 40000));
-      b.write('\x7fELF', 0, 'latin1');
-      put(`bin/${d}/blob${i}.so`, b);
-    } else {
-      const b = noise(8000 + Math.floor(r() * 60000));
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b, 0);
-      put(`bin/${d}/img${i}.png`, b);
-    }
-  }
-  // Big noise: logs and binaries, so the tree passes 800 MB.
-  const big = Math.round(40 * SCALE);
-  for (let i = 0; i < big; i++) {
-    const size = 16 * 1024 * 1024;
-    if (i % 2 === 0) {
-      const line = `2026-11-23 09:00:00 kernel: [${i}] eth0: link up, 1000 Mbps, full duplex, flow control rx/tx ${'x'.repeat(40)}\n`;
-      put(`text/big/syslog.${i}`, line.repeat(Math.ceil(size / line.length)));
-    } else {
-      put(`bin/big/pack${i}.bin`, noise(size));
-    }
-  }
-  // Documents of every format from the labelled set (planted markings known from labels.json).
-  const lab = join(ROOT, 'fixtures', 'documents', 'labelled');
-  if (existsSync(join(lab, 'labels.json'))) {
-    const labels = JSON.parse(readFileSync(join(lab, 'labels.json'), 'utf8'));
-    for (const l of Array.isArray(labels) ? labels : labels.files ?? []) {
-      const src = join(lab, l.file);
-      if (!existsSync(src)) continue;
-      const rel = `docs/${l.file}`;
-      mkdirSync(join(dir, rel, '..'), { recursive: true });
-      copyFileSync(src, join(dir, rel));
-      for (const e of l.expected ?? []) if (['绝密', '机密', '秘密'].includes(e.level)) planted.push({ path: `/${rel}`, level: e.level });
-    }
-  }
-  writeFileSync(`${dir}.planted.json`, JSON.stringify(planted));
-  writeFileSync(marker, String(SCALE));
-  return planted;
-}
-
-/** GBK encoding without a library: Node's TextDecoder decodes GBK; build the reverse map once. */
-class TextEncoderGbk {
-  static map;
-  encode(s) {
-    if (!TextEncoderGbk.map) {
-      const m = new Map();
-      const dec = new TextDecoder('gbk');
-      for (let a = 0x81; a <= 0xfe; a++) for (let b = 0x40; b <= 0xfe; b++) {
-        if (b === 0x7f) continue;
-        const ch = dec.decode(new Uint8Array([a, b]));
-        if (ch.length === 1 && ch !== '\ufffd' && !m.has(ch)) m.set(ch, [a, b]);
-      }
-      TextEncoderGbk.map = m;
-    }
-    const out = [];
-    for (const ch of s) {
-      const c = ch.codePointAt(0);
-      if (c < 0x80) out.push(c);
-      else out.push(...(TextEncoderGbk.map.get(ch) ?? [0x3f]));
-    }
-    return Buffer.from(out);
-  }
-}
-
-function treeSize(dir) {
-  let files = 0;
-  let bytes = 0;
-  const walk = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) { files++; bytes += statSync(p).size; }
-    }
-  };
-  walk(dir);
-  return { files, bytes };
-}
-
-/** A root holding only the plain-text part (hard links: no copy). */
-function textRoot(dir) {
-  const t = `${dir}-text`;
-  if (existsSync(join(t, '.complete'))) return t;
+/** A root holding only `files` (hard links: no copy). */
+function subtree(name, files) {
+  const t = `${TREE}-sub/${name.replace(/[^a-z0-9]+/gi, '_')}`;
   rmSync(t, { recursive: true, force: true });
-  const walk = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      const q = join(t, relative(dir, p));
-      if (e.isDirectory()) { mkdirSync(q, { recursive: true }); walk(p); } else if (e.isFile()) linkSync(p, q);
-    }
-  };
-  mkdirSync(join(t, 'etc'), { recursive: true });
-  linkSync(join(dir, 'etc', 'os-release'), join(t, 'etc', 'os-release'));
-  mkdirSync(join(t, 'text'), { recursive: true });
-  walk(join(dir, 'text'));
-  writeFileSync(join(t, '.complete'), '1');
+  for (const f of files) {
+    const q = join(t, f.path);
+    mkdirSync(dirname(q), { recursive: true });
+    linkSync(join(TREE, f.path), q);
+  }
+  mkdirSync(t, { recursive: true });
   return t;
 }
 
-function timeBaomi(root, out) {
-  rmSync(out, { recursive: true, force: true });
+function timed(argv) {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'scan', '--root', root, '--out', out, '--profile', 'nonclassified', '--only', 'document-classified-marking', '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', ...argv], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const ms = performance.now() - t0;
-  const rssKb = Number((r.stderr.trim().split('\n').pop() ?? '0').trim());
-  const report = JSON.parse(readFileSync(join(out, readdirSync(out).find((f) => f.endsWith('.json'))), 'utf8'));
+  const m = /(\d+) ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  return { r, ms, rssMb: m ? Number(m[1]) / 1024 : NaN, cpu: m ? Number(m[2]) + Number(m[3]) : NaN };
+}
+
+function scan(root, out) {
+  rmSync(out, { recursive: true, force: true });
+  const { r, ms, rssMb, cpu } = timed([...NET, process.execPath, BIN, 'scan', '--root', root, '--out', out, '--profile', 'nonclassified', '--only', RULES, '--format', 'json']);
+  const json = existsSync(out) ? readdirSync(out).find((f) => f.endsWith('.json')) : undefined;
+  if (!json) throw new Error(`baomi scan ${root}: no report (exit ${r.status}): ${r.stderr.slice(-2000)}`);
+  const report = JSON.parse(readFileSync(join(out, json), 'utf8'));
   // The walk itself (workers start, list, read, match), as the report times the probe.
   const walkMs = report.probes.find((p) => p.id === 'documents.markings')?.durationMs ?? ms;
-  return { ms, walkMs, rssMb: rssKb / 1024, report };
+  return { ms, walkMs, rssMb, cpu, report };
 }
 
-const RUNS = Number(process.env.BAOMI_BENCH_RUNS ?? '5');
-
-/** Runs `f` RUNS times and returns the run with the median `key` (peak RSS: the largest seen). */
-function median(f, key = 'ms') {
-  const runs = Array.from({ length: RUNS }, f).sort((a, b) => a[key] - b[key]);
-  const m = runs[Math.floor(runs.length / 2)];
-  return { ...m, rssMb: Math.max(...runs.map((r) => r.rssMb)), runs: runs.map((r) => Math.round(r[key])) };
+function rg(root) {
+  const { r, ms, rssMb, cpu } = timed(['rg', '-uuu', '-c', '--no-messages', '(绝密|机密|秘密)\\s*[★☆*＊]|工作秘密|内部', root]);
+  return { ms, rssMb, cpu, hits: r.stdout.split('\n').filter(Boolean).length };
 }
 
-function timeRg(root) {
-  const pattern = '(绝密|机密|秘密)\\s*[★☆*＊]';
-  const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', 'rg', '-uuu', '-c', '--no-messages', pattern, root], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  const ms = performance.now() - t0;
-  const rssKb = Number((r.stderr.trim().split('\n').pop() ?? '0').trim());
-  const hits = r.stdout.split('\n').filter(Boolean).length;
-  return { ms, rssMb: rssKb / 1024, hits };
+/** poppler's pdftotext over `files`, `jobs` processes at once (one per core). */
+function pdftotext(files, jobs) {
+  return new Promise((resolve) => {
+    let next = 0;
+    let running = 0;
+    let done = 0;
+    let cpu = 0;
+    let rss = 0;
+    let errors = 0;
+    const t0 = performance.now();
+    const launch = () => {
+      while (running < jobs && next < files.length) {
+        const child = spawn('/usr/bin/time', ['-f', '%M %U %S', 'pdftotext', '-enc', 'UTF-8', files[next++], '-'], { stdio: ['ignore', 'ignore', 'pipe'] });
+        running++;
+        const err = [];
+        child.stderr.on('data', (c) => err.push(c));
+        child.on('close', (code) => {
+          const m = /(\d+) ([\d.]+) ([\d.]+)\s*$/.exec(Buffer.concat(err).toString());
+          if (m) {
+            rss = Math.max(rss, Number(m[1]) / 1024);
+            cpu += Number(m[2]) + Number(m[3]);
+          }
+          if (code) errors++;
+          running--;
+          if (++done === files.length) resolve({ ms: performance.now() - t0, cpu, rssMb: rss, errors });
+          else launch();
+        });
+      }
+    };
+    launch();
+  });
+}
+
+/** The median run by `key`; peak RSS the largest seen; every run's `key` kept. */
+function median(runs, key = 'ms') {
+  const s = [...runs].sort((a, b) => a[key] - b[key]);
+  return { ...s[Math.floor(s.length / 2)], rssMb: Math.max(...runs.map((r) => r.rssMb)), runs: runs.map((r) => Math.round(r[key])) };
+}
+
+/** Recall and false positives of a report against the labels (per format, and in all). */
+function score(report, labels) {
+  const byPath = new Map(labels.map((l) => [l.path, l]));
+  const got = new Map();
+  for (const f of report.findings) {
+    const p = f.evidence?.path;
+    if (!got.has(p)) got.set(p, new Set());
+    got.get(p).add(f.ruleId);
+  }
+  const per = {};
+  const row = (k) => (per[k] ??= { positives: 0, found: 0, negatives: 0, fp: 0, missed: [], wrong: [] });
+  for (const l of labels) {
+    const r = row(l.format);
+    const rules = got.get(l.path) ?? new Set();
+    if (l.expected.length) {
+      r.positives++;
+      const want = new Set(l.expected.map(RULE_OF));
+      if ([...want].every((w) => rules.has(w))) r.found++;
+      else r.missed.push(`${l.path} (${l.expected.join('+')}; ${l.src})`);
+      // a finding of a rule no label asks for is a false positive too
+      for (const g of rules) if (!want.has(g)) { r.fp++; r.wrong.push(`${l.path} ${g}`); }
+    } else {
+      if (l.cls === 'hard-negative') r.negatives++;
+      if (rules.size) { r.fp++; r.wrong.push(`${l.path} (${l.cls}; ${l.src})`); }
+    }
+  }
+  for (const [p] of got) if (!byPath.has(p)) row('unlabelled').wrong.push(p), row('unlabelled').fp++;
+  const all = Object.values(per).reduce((a, r) => ({ positives: a.positives + r.positives, found: a.found + r.found, negatives: a.negatives + r.negatives, fp: a.fp + r.fp, missed: [...a.missed, ...r.missed], wrong: [...a.wrong, ...r.wrong] }), { positives: 0, found: 0, negatives: 0, fp: 0, missed: [], wrong: [] });
+  return { per, all };
 }
 
 export async function docsBench() {
-  if (spawnSync('rg', ['--version']).error) {
-    console.log('\ndocument walk: ripgrep not installed (apt-get install ripgrep); skipped');
-    return;
+  for (const [tool, pkg] of [['rg', 'ripgrep'], ['pdftotext', 'poppler-utils'], ['python3', 'python3']]) {
+    if (spawnSync(tool, ['--version']).error) {
+      console.log(`\ndocument walk: ${tool} not installed (apt-get install ${pkg}); skipped`);
+      return;
+    }
   }
   if (!existsSync('/usr/bin/time')) {
     console.log('\ndocument walk: /usr/bin/time not installed (apt-get install time); skipped');
     return;
   }
   const t0 = performance.now();
-  const planted = generate();
+  const made = generate();
   const gen = (performance.now() - t0) / 1000;
-  const size = treeSize(TREE);
-  const textTree = textRoot(TREE);
-  const textSize = treeSize(join(textTree, 'text'));
-  // warm the page cache so both tools read from memory
-  spawnSync('rg', ['-uuu', '-c', 'zzzzqqqq', TREE]);
-  const out = join(tmpdir(), 'baomi-bench-out');
-  // Each run is repeated (the median is kept): a shared 2-core machine is noisy.
-  const full = median(() => timeBaomi(TREE, out));
-  const rgFull = median(() => timeRg(TREE));
-  const text = median(() => timeBaomi(textTree, out + '-text'), 'walkMs');
-  // The fixed cost of any scan (start, identity, workers, signing): a root with two files.
-  const emptyRoot = `${TREE}-empty`;
-  mkdirSync(join(emptyRoot, 'etc'), { recursive: true });
-  writeFileSync(join(emptyRoot, 'etc', 'os-release'), 'ID=debian\n');
-  const fixed = median(() => timeBaomi(emptyRoot, out + '-empty'));
-  const rgText = median(() => timeRg(textTree));
-  const rgEmpty = median(() => timeRg(emptyRoot));
+  const labels = JSON.parse(readFileSync(`${TREE}.labels.json`, 'utf8'));
+  const bytes = labels.reduce((s, l) => s + l.bytes, 0);
+  const mb = bytes / 1e6;
+  const files = labels.length;
+  const docs = labels.filter((l) => !['source', 'git-object', 'system', 'image', 'wechat-dat', 'cache', 'database', 'video', 'log', 'chat'].includes(l.format));
+  const office = docs.filter((l) => !['txt', 'csv', 'md', 'html', 'eml'].includes(l.format));
+  const pdfs = labels.filter((l) => l.format === 'pdf');
+  const pdfMb = pdfs.reduce((s, l) => s + l.bytes, 0) / 1e6;
+  const jobs = Math.max(1, Math.min(2, cpus().length));
+  const out = `${TREE}-out`; // beside the tree: two benches on two trees do not share it
+  const emptyRoot = subtree('empty', []);
+  const groups = Object.entries(GROUPS).map(([name, fmts]) => {
+    const fs = labels.filter((l) => fmts.includes(l.format));
+    return { name, files: fs, root: PER_FORMAT || name === 'pdf' ? subtree(name, fs) : undefined, bytes: fs.reduce((s, l) => s + l.bytes, 0) };
+  });
+  const pdfGroup = groups.find((g) => g.name === 'pdf');
+  spawnSync('rg', ['-uuu', '-c', 'zzzzqqqq', TREE]); // page cache warm for every tool
 
-  const found = new Set();
-  const wrong = [];
-  for (const f of full.report.findings) {
-    const p = f.evidence.path;
-    if (planted.some((x) => x.path === p)) found.add(p);
-    else wrong.push(p);
+  const whole = [];
+  const rgWhole = [];
+  const fixed = [];
+  const per = new Map(groups.map((g) => [g.name, { baomi: [], rg: [] }]));
+  const popplerRuns = [];
+  for (let i = 0; i < RUNS; i++) {
+    // interleaved, so load from others on a shared machine falls on every tool alike
+    whole.push(scan(TREE, out));
+    const s0 = score(whole[i].report, labels).all;
+    progress(`run ${i + 1}/${RUNS}: baomi whole tree ${fmt(whole[i].ms / 1000, 1)} s, CPU ${fmt(whole[i].cpu, 1)} s, ${fmt(whole[i].rssMb)} MB; recall ${s0.found}/${s0.positives}, false positives ${s0.fp}`);
+    rgWhole.push(rg(TREE));
+    fixed.push(scan(emptyRoot, `${out}-empty`));
+    popplerRuns.push(await pdftotext(pdfs.map((l) => join(TREE, l.path)), jobs));
+    progress(`run ${i + 1}/${RUNS}: rg CPU ${fmt(rgWhole[i].cpu, 2)} s, empty scan CPU ${fmt(fixed[i].cpu, 2)} s, pdftotext CPU ${fmt(popplerRuns[i].cpu, 1)} s`);
+    progress(`run ${i + 1}/${RUNS}: rg ${fmt(rgWhole[i].ms / 1000, 2)} s, empty scan ${fmt(fixed[i].ms / 1000, 2)} s, pdftotext ${fmt(popplerRuns[i].ms / 1000, 2)} s`);
+    for (const g of groups) {
+      if (!g.root || i >= FORMAT_RUNS) continue;
+      const s = scan(g.root, `${out}-sub`);
+      per.get(g.name).baomi.push({ ...s, report: undefined });
+      per.get(g.name).rg.push(rg(g.root));
+      progress(`run ${i + 1}/${RUNS}: ${g.name} walk ${fmt(s.walkMs / 1000, 2)} s, CPU ${fmt(s.cpu, 1)} s, ${fmt(s.rssMb)} MB; rg ${fmt(per.get(g.name).rg[i].ms / 1000, 2)} s`);
+    }
   }
-  const plantedPaths = new Set(planted.map((x) => x.path));
-  const missed = [...plantedPaths].filter((p) => !found.has(p));
-  const mb = size.bytes / 1048576;
-  const tmb = textSize.bytes / 1048576;
-  const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-  console.log(`\ndocument walk — deterministic tree: ${fmt(size.files)} files, ${fmt(mb)} MB (plain-text part ${fmt(textSize.files)} files, ${fmt(tmb)} MB); generated/cached in ${fmt(gen, 1)} s`);
-  console.log('| tool | tree | time | MB/s | files/s | peak RSS |');
-  console.log('|---|---|---|---|---|---|');
-  console.log(`| baomi scan (all formats) | whole | ${fmt(full.ms / 1000, 2)} s (walk ${fmt(full.walkMs / 1000, 2)} s) | ${fmt(mb / (full.ms / 1000), 1)} | ${fmt(size.files / (full.ms / 1000))} | ${fmt(full.rssMb)} MB |`);
-  console.log(`| rg -uuu (text only, regex) | whole | ${fmt(rgFull.ms / 1000, 2)} s | ${fmt(mb / (rgFull.ms / 1000), 1)} | ${fmt(size.files / (rgFull.ms / 1000))} | ${fmt(rgFull.rssMb)} MB |`);
-  console.log(`| baomi scan | plain text | ${fmt(text.ms / 1000, 2)} s (walk ${fmt(text.walkMs / 1000, 2)} s) | ${fmt(tmb / (text.ms / 1000), 1)} | ${fmt(textSize.files / (text.ms / 1000))} | ${fmt(text.rssMb)} MB |`);
-  console.log(`| rg -uuu | plain text | ${fmt(rgText.ms / 1000, 2)} s | ${fmt(tmb / (rgText.ms / 1000), 1)} | ${fmt(textSize.files / (rgText.ms / 1000))} | ${fmt(rgText.rssMb)} MB |`);
-  console.log(`plain-text throughput ratio baomi/ripgrep: walk ${fmt(text.walkMs)} ms = ${fmt(tmb / (text.walkMs / 1000))} MB/s = ${fmt((rgText.ms / text.walkMs) * 100)}% of ripgrep's whole run (target ≥ 50%); end to end ${fmt((rgText.ms / text.ms) * 100)}% — a scan's fixed cost (start, rules, identity, report, signing) is ${fmt(fixed.ms / 1000, 2)} s (${fmt(fixed.walkMs)} ms of it the walk's start on an empty tree)`);
-  // Throughput proper: bytes over the time spent on them, each tool's fixed cost (its run over an
-  // empty tree: for baomi the walk's start — threads, modules; for ripgrep its process) taken out.
-  const steadyBaomi = tmb / ((text.walkMs - fixed.walkMs) / 1000);
-  const steadyRg = tmb / ((rgText.ms - rgEmpty.ms) / 1000);
-  console.log(`plain-text throughput without fixed costs (walk ${fmt(text.walkMs)} − ${fmt(fixed.walkMs)} ms; rg ${fmt(rgText.ms)} − ${fmt(rgEmpty.ms)} ms on an empty tree): baomi ${fmt(steadyBaomi)} MB/s, ripgrep ${fmt(steadyRg)} MB/s = ${fmt((steadyBaomi / steadyRg) * 100)}% (target ≥ 50%)`);
-  console.log(`planted markings: ${plantedPaths.size} files; found ${found.size}; missed ${missed.length}${missed.length ? ` (${missed.slice(0, 5).join(', ')})` : ''}; false positives ${wrong.length}${wrong.length ? ` (${wrong.slice(0, 5).join(', ')})` : ''}; rg matched ${rgFull.hits} files (text-only, no formats)`);
-  console.log(`runs (median kept, ms): baomi whole ${full.runs.join('/')}, plain-text walk ${text.runs.join('/')}, rg plain text ${rgText.runs.join('/')}`);
-  console.log(`peak RSS target < 300 MB: ${full.rssMb < 300 ? 'met' : 'NOT met'} (${fmt(full.rssMb)} MB)`);
+  const W = median(whole);
+  const G = median(rgWhole);
+  const F = median(fixed, 'walkMs');
+  const FE = median(fixed);
+  const PT = median(popplerRuns);
+  const sc = score(W.report, labels);
+
+  console.log(`\ndocument walk — realistic office disk (scripts/make-office-tree.py → ${TREE}): ${fmt(files)} files, ${fmt(mb)} MB; ${fmt(docs.length)} documents (${fmt(office.length)} office/PDF/OFD/archives); ${made ? 'generated' : 'cached'} in ${fmt(gen, 1)} s`);
+  console.log(`median of ${RUNS} runs (interleaved; per-format subtrees: ${Math.min(RUNS, FORMAT_RUNS)} run${FORMAT_RUNS === 1 ? '' : 's'}); scans: \`baomi scan --root … --only ${RULES}\`${NET.length ? ' inside `unshare -rn`' : ''}; ${cpus().length} cores`);
+  console.log('| tool | data | time | MB/s | files/s | CPU (user+sys) | peak RSS |');
+  console.log('|---|---|---|---|---|---|---|');
+  console.log(`| baomi scan | whole tree | ${fmt(W.ms / 1000, 2)} s (walk ${fmt(W.walkMs / 1000, 2)} s) | ${fmt(mb / (W.ms / 1000), 1)} | ${fmt(files / (W.ms / 1000))} | ${fmt(W.cpu, 1)} s | ${fmt(W.rssMb)} MB |`);
+  console.log(`| rg -uuu (bytes only, no formats) | whole tree | ${fmt(G.ms / 1000, 2)} s | ${fmt(mb / (G.ms / 1000), 1)} | ${fmt(files / (G.ms / 1000))} | ${fmt(G.cpu, 1)} s | ${fmt(G.rssMb)} MB |`);
+  console.log(`| pdftotext, ${jobs} at once | ${fmt(pdfs.length)} PDFs, ${fmt(pdfMb, 1)} MB | ${fmt(PT.ms / 1000, 2)} s | ${fmt(pdfMb / (PT.ms / 1000), 1)} | ${fmt(pdfs.length / (PT.ms / 1000))} | ${fmt(PT.cpu, 1)} s | ${fmt(PT.rssMb)} MB/process |`);
+  console.log(`| baomi scan | empty tree (fixed cost) | ${fmt(FE.ms / 1000, 2)} s (walk ${fmt(F.walkMs / 1000, 2)} s) | | | ${fmt(FE.cpu, 1)} s | ${fmt(FE.rssMb)} MB |`);
+  const ratio = W.ms / G.ms;
+  const ratioWalk = (W.walkMs - F.walkMs) / G.ms;
+  console.log(`ratio to rg -uuu, whole tree: end to end ${fmt(ratio, 1)}×, walk alone (its start on an empty tree taken out) ${fmt(ratioWalk, 1)}×, CPU (user + sys) ${fmt(W.cpu / G.cpu, 1)}× (target ≤ 5×: ${ratio <= 5 ? 'met' : ratioWalk <= 5 ? 'met by the walk, not end to end' : 'NOT met'})`);
+  if (pdfGroup.root) {
+    const pb = median(per.get('pdf').baomi, 'walkMs');
+    const pdfWalk = pb.walkMs - F.walkMs;
+    console.log(`ratio to pdftotext on the PDFs: baomi walk of the PDF subtree ${fmt(pb.walkMs / 1000, 2)} s − ${fmt(F.walkMs / 1000, 2)} s start = ${fmt(pdfWalk / 1000, 2)} s vs ${fmt(PT.ms / 1000, 2)} s = ${fmt(pdfWalk / PT.ms, 2)}× wall (target ≤ 1.5×); CPU ${fmt(pb.cpu - FE.cpu, 1)} s vs ${fmt(PT.cpu, 1)} s = ${fmt((pb.cpu - FE.cpu) / PT.cpu, 2)}×; pdftotext errors ${PT.errors}`);
+  }
+  console.log(`peak RSS target < 300 MB: ${W.rssMb < 300 ? 'met' : 'NOT met'} (${fmt(W.rssMb)} MB, the largest of the whole-tree runs)`);
+  if (PER_FORMAT) {
+    console.log(`\ntime per format — each format's files alone in a hard-linked subtree; baomi's walk minus its start on an empty tree (${fmt(F.walkMs)} ms); medians:`);
+    console.log('| format | files | MB | baomi walk | MB/s | files/s | CPU − fixed CPU | rg -uuu | ratio to rg | peak RSS |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    let sum = 0;
+    for (const g of groups) {
+      const b = median(per.get(g.name).baomi, 'walkMs');
+      const q = median(per.get(g.name).rg);
+      const net = Math.max(1, b.walkMs - F.walkMs);
+      sum += net;
+      const gmb = g.bytes / 1e6;
+      console.log(`| ${g.name} | ${fmt(g.files.length)} | ${fmt(gmb, 1)} | ${fmt(net / 1000, 2)} s | ${fmt(gmb / (net / 1000), 1)} | ${fmt(g.files.length / (net / 1000))} | ${fmt(Math.max(0, b.cpu - FE.cpu), 1)} s | ${fmt(q.ms / 1000, 2)} s | ${fmt(net / q.ms, 1)}× | ${fmt(b.rssMb)} MB |`);
+    }
+    console.log(`sum of the per-format walks ${fmt(sum / 1000, 2)} s; the whole tree's walk ${fmt((W.walkMs - F.walkMs) / 1000, 2)} s (start taken out)`);
+  }
+  console.log('\nlabels (whole-tree scan, median run):');
+  console.log('| format | marked files | found | hard negatives | false positives |');
+  console.log('|---|---|---|---|---|');
+  for (const [k, r] of Object.entries(sc.per).sort()) if (r.positives || r.negatives || r.fp) console.log(`| ${k} | ${r.positives} | ${r.found} | ${r.negatives} | ${r.fp} |`);
+  const a = sc.all;
+  console.log(`recall ${a.found}/${a.positives} = ${fmt((100 * a.found) / Math.max(1, a.positives), 1)}%; false positives ${a.fp} on ${fmt(files - a.positives)} unmarked files (${a.negatives} of them hard negatives)`);
+  if (a.missed.length) console.log(`missed: ${a.missed.slice(0, 10).join('; ')}${a.missed.length > 10 ? ` … (${a.missed.length})` : ''}`);
+  if (a.wrong.length) console.log(`false positives: ${a.wrong.slice(0, 10).join('; ')}${a.wrong.length > 10 ? ` … (${a.wrong.length})` : ''}`);
+  const gaps = Array.isArray(W.report.coverage) ? W.report.coverage : [];
+  const gk = {};
+  for (const g of gaps) gk[g.kind] = (gk[g.kind] ?? 0) + 1;
+  console.log(`gaps reported (whole tree): ${gaps.length} ${JSON.stringify(gk)}`);
+  console.log(`runs (ms): baomi whole ${whole.map((r) => Math.round(r.ms)).join('/')} (walk ${whole.map((r) => Math.round(r.walkMs)).join('/')}), rg whole ${G.runs.join('/')}, pdftotext ${PT.runs.join('/')}, empty walk ${F.runs.join('/')}`);
+  if (a.missed.length || a.fp) {
+    console.log('LABELS: FAILED (recall below 100% or false positives)');
+    process.exitCode = 1;
+  } else console.log('LABELS: all marked files found, no false positive');
 }
