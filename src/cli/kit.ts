@@ -1,9 +1,10 @@
 // `baomi kit build`: the bootable-USB kit (src/kit/build.ts, docs/kit.md).
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { KitBuildError, buildKit, KIT_SIZE_TARGET_MB } from '../kit/build.js';
 import { defaultCacheDir, RuntimeError } from '../kit/runtime.js';
 import { KIT_MSG, kitWords } from '../report/messages-kit.js';
-import { PACKAGE_ROOT, pickLang, terminalText, toolVersion, UsageError } from './common.js';
+import { cliContext, PACKAGE_ROOT, terminalText, toolVersion, UsageError, type CliContext } from './common.js';
+import { addCommand } from './help.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -12,11 +13,11 @@ export interface KitBuildFlags {
   ledger?: string;
   rules?: string[];
   cache?: string;
-  lang?: string;
 }
 
-export async function kitBuildCommand(flags: KitBuildFlags): Promise<number> {
-  const lang = pickLang(flags.lang);
+/** Exit 0 built; a usage error (exit 2) when the folder, the ledger, a rule file or a runtime is wrong. */
+export async function kitBuildCommand(flags: KitBuildFlags, cx: CliContext = cliContext('en')): Promise<number> {
+  const lang = cx.lang;
   const say = (s: string): void => void process.stderr.write(`${terminalText(`baomi: ${s}`)}\n`);
   try {
     const r = await buildKit({
@@ -37,21 +38,19 @@ export async function kitBuildCommand(flags: KitBuildFlags): Promise<number> {
     if (r.bytes > KIT_SIZE_TARGET_MB * 1e6) say(kitWords(KIT_MSG.buildSizeOver, lang, { mb, target: KIT_SIZE_TARGET_MB }));
     return 0;
   } catch (err) {
+    // buildKit words its errors in `lang`, the language main prints the usage error in.
     if (err instanceof KitBuildError) throw new UsageError(err.message, err.details);
-    if (err instanceof RuntimeError) throw new UsageError(err.text(lang));
+    if (err instanceof RuntimeError) throw new UsageError({ zh: err.text('zh'), en: err.text('en') });
     throw err;
   }
 }
 
-export function registerKit(program: Command, setExit: (code: number) => void): void {
-  const kit = program.command('kit').description('the bootable USB kit: scan machines offline from a live Linux');
-  kit
-    .command('build')
-    .description('build a kit folder to copy onto a USB stick: bundled CLI, Node runtimes for linux-x64 and linux-arm64 (npm packages), rules, ledger, a kit signing key, results/, launcher baomi.sh')
-    .requiredOption('--out <dir>', 'folder for the kit (new or empty)')
-    .option('--ledger <file>', "the unit's ledger (台账) the kit's scans use")
-    .option('--rules <path>', 'add a rule file or folder (repeatable)', collect)
-    .option('--cache <dir>', 'where fetched Node runtimes are kept between builds (default: $BAOMI_KIT_CACHE, else ~/.cache/baomi/kit)')
-    .addOption(new Option('--lang <lang>').choices(['zh', 'en']))
-    .action(async (opts: KitBuildFlags) => setExit(await kitBuildCommand(opts)));
+export function registerKit(program: Command, cx: CliContext): void {
+  const kit = addCommand(program, cx, 'kit', [0, 2]);
+  addCommand(kit, cx, 'kit.build', [0, 2])
+    .requiredOption('--out <dir>', cx.t('kit.build.opt.out'))
+    .option('--ledger <file>', cx.t('kit.build.opt.ledger'))
+    .option('--rules <path>', cx.t('kit.build.opt.rules'), collect)
+    .option('--cache <dir>', cx.t('kit.build.opt.cache'))
+    .action(async (opts: KitBuildFlags) => cx.setExit(await kitBuildCommand(opts, cx)));
 }

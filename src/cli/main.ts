@@ -26,9 +26,9 @@ const COMMANDS: ReadonlyArray<(program: Command, cx: CliContext) => void> = [
   registerKeys,
   registerLedger,
   registerRules,
-  (p, cx) => registerKit(p, cx.setExit),
-  (p, cx) => registerResults(p, cx.setExit),
-  (p, cx) => registerReport(p, cx.setExit),
+  registerKit,
+  registerResults,
+  registerReport,
 ];
 
 function buildProgram(cx: CliContext): Command {

@@ -54,6 +54,8 @@ export const CLI_WORDS = {
   'ph.n': { zh: '层数', en: 'n' },
   'ph.word': { zh: '关键词', en: 'word' },
   'ph.command': { zh: '命令', en: 'command' },
+  'ph.dirs': { zh: '目录', en: 'dirs' },
+  'ph.yyyy': { zh: '年份', en: 'yyyy' },
 
   // ---- commander's errors (unknown option, missing argument, invalid choice …) ----
   'cerr.prefix': { zh: '错误：', en: 'error: ' },
@@ -149,7 +151,10 @@ export const CLI_WORDS = {
     zh: '涉密计算机的密级：「秘密」「机密」「绝密」（默认：台账中的密级，否则秘密）',
     en: "a classified machine's level: 秘密 | 机密 | 绝密 (default: the ledger row's level, else 秘密)",
   },
-  'scan.opt.root': { zh: '离线检查挂载在该目录的硬盘（只读），而不是本机', en: 'scan the disk mounted at DIR offline (read-only) instead of this machine' },
+  'scan.opt.root': {
+    zh: '离线检查挂载在该目录的硬盘（只读），而不是本机；给「auto」时（在检查工具包的 U 盘系统中）自动查找本机的硬盘，逐个只读挂载，检查其中装有操作系统的每一个（加密卷记为未检查）',
+    en: 'scan the disk mounted at DIR offline (read-only) instead of this machine; "auto" (in the USB kit\'s live system): find the computer\'s disks, mount each read-only and scan every one that holds an operating system (encrypted volumes are listed as not scanned)',
+  },
   'scan.opt.rules': { zh: '追加规则文件或目录（可重复）；与内置规则同编号的规则替换内置规则', en: 'add a rule file or folder (repeatable); a rule with a built-in id replaces it' },
   'scan.opt.only': { zh: '只运行这些编号的规则（逗号分隔）', en: 'run only these rule ids (comma-separated)' },
   'scan.opt.ledger': { zh: '本单位计算机和存储介质台账：XLSX、CSV（UTF-8 或 GBK）或 YAML 文件', en: "the unit's register of computers and media (台账): XLSX, CSV (UTF-8/GBK) or YAML" },
@@ -414,6 +419,120 @@ export const CLI_WORDS = {
   'insp.doc.marking': { zh: '    {level}  「{text}」  位于 {where}  — 计入：{reasons}', en: '    {level}  "{text}"  in {where}  — counted: {reasons}' },
   'insp.doc.nearMisses': { zh: '  相似文字（不是密级标志）：', en: '  near misses (not markings):' },
   'insp.doc.nearMiss': { zh: '    {level}  「{text}」  位于 {where}  — 未计入：{reasons}', en: '    {level}  "{text}"  in {where}  — not counted: {reasons}' },
+
+  // ---- kit ----
+  'kit.summary': { zh: '检查工具包：在从 U 盘启动的系统中离线检查计算机', en: 'the bootable USB kit: scan machines offline from a live Linux' },
+  'kit.examples': {
+    zh: '# 生成工具包，复制到 U 盘\n$ baomi kit build --out /media/usb/baomi-kit --ledger 台账.xlsx',
+    en: '# build a kit to copy onto a USB stick\n$ baomi kit build --out /media/usb/baomi-kit --ledger ledger.xlsx',
+  },
+  'kit.exit.0': { zh: '显示了帮助；其他退出码见各子命令', en: 'help shown; the subcommands have their own' },
+  'kit.exit.2': { zh: '未知的子命令或选项', en: 'unknown subcommand or flag' },
+  'kit.build.summary': {
+    zh: '生成要复制到 U 盘的工具包目录：打包的命令行程序、linux-x64 和 linux-arm64 的 Node.js 运行环境、规则、台账、工具包签名密钥、results/ 目录和启动脚本 baomi.sh',
+    en: 'build a kit folder to copy onto a USB stick: bundled CLI, Node runtimes for linux-x64 and linux-arm64 (npm packages), rules, ledger, a kit signing key, results/, launcher baomi.sh',
+  },
+  'kit.build.opt.out': { zh: '工具包目录（新目录或空目录）', en: 'folder for the kit (new or empty)' },
+  'kit.build.opt.ledger': { zh: '工具包检查时使用的本单位台账', en: "the unit's ledger (台账) the kit's scans use" },
+  'kit.build.opt.rules': { zh: '追加规则文件或目录（可重复）', en: 'add a rule file or folder (repeatable)' },
+  'kit.build.opt.cache': {
+    zh: '两次生成之间保存已获取的 Node.js 运行环境的目录（默认：$BAOMI_KIT_CACHE，否则 ~/.cache/baomi/kit）',
+    en: 'where fetched Node runtimes are kept between builds (default: $BAOMI_KIT_CACHE, else ~/.cache/baomi/kit)',
+  },
+  'kit.build.examples': {
+    zh:
+      '# 生成带本单位台账的工具包\n' +
+      '$ baomi kit build --out /media/usb/baomi-kit --ledger 台账.xlsx\n' +
+      '# 追加本单位的规则，运行环境缓存放在指定目录\n' +
+      '$ baomi kit build --out kit --rules 本单位规则/ --cache /var/cache/baomi',
+    en:
+      "# a kit with the unit's ledger\n" +
+      '$ baomi kit build --out /media/usb/baomi-kit --ledger ledger.xlsx\n' +
+      "# with the unit's own rules, runtimes cached in a given folder\n" +
+      '$ baomi kit build --out kit --rules unit-rules/ --cache /var/cache/baomi',
+  },
+  'kit.build.exit.0': { zh: '已生成；标准输出上打印目录、签名密钥编号和大小', en: 'built; the folder, the signing key id and the size are printed' },
+  'kit.build.exit.2': {
+    zh: '--out 不是空目录或无法写入，台账或规则文件有错误，或无法获取 Node.js 运行环境（未生成工具包）',
+    en: 'the --out folder is not empty or cannot be written, the ledger or a rule file has errors, or a Node runtime could not be fetched (no kit was built)',
+  },
+
+  // ---- results ----
+  'results.summary': { zh: '工具包的检查结果目录', en: "a kit's results folder" },
+  'results.examples': {
+    zh: '# 核对工具包带回的检查结果\n$ baomi results list /media/usb/baomi-kit/results',
+    en: '# check the results a kit brought back\n$ baomi results list /media/usb/baomi-kit/results',
+  },
+  'results.exit.0': { zh: '显示了帮助；其他退出码见各子命令', en: 'help shown; the subcommands have their own' },
+  'results.exit.2': { zh: '未知的子命令或选项', en: 'unknown subcommand or flag' },
+  'results.list.summary': {
+    zh: '以表格列出批次记录（index.jsonl）；报告缺失、被改动（SHA-256 不符）或签名无效时标出，退出码为 1',
+    en: 'the batch log (index.jsonl) as a table; flags a report that is missing, altered (SHA-256 differs) or badly signed, and then exits 1',
+  },
+  'results.list.arg.dir': { zh: '检查结果目录（上一级目录中有工具包公钥 kit.pub 时用它核验）', en: 'the results folder (the kit public key ../kit.pub is used when present)' },
+  'results.list.opt.pubkey': { zh: '报告必须由其签名的公钥（PEM 格式）', en: 'public key (PEM) the reports must be signed with' },
+  'results.list.opt.json': { zh: '以 JSON 格式输出', en: 'print JSON' },
+  'results.list.examples': {
+    zh:
+      '# 列出工具包带回的报告，用工具包旁的 kit.pub 核验\n' +
+      '$ baomi results list /media/usb/baomi-kit/results\n' +
+      '# 用指定公钥核验，以 JSON 格式输出\n' +
+      '$ baomi results list results --pubkey keys/kit.pub --json',
+    en:
+      '# the reports a kit brought back, checked with the kit.pub beside them\n' +
+      '$ baomi results list /media/usb/baomi-kit/results\n' +
+      '# checked against a given key, as JSON\n' +
+      '$ baomi results list results --pubkey keys/kit.pub --json',
+  },
+  'results.list.exit.0': { zh: '每份报告都完好且签名有效', en: 'every report is there, intact and well signed' },
+  'results.list.exit.1': {
+    zh: '没有批次记录，记录有无法读取的行，或有报告缺失、被改动或签名无效',
+    en: 'no batch log, a line of it cannot be read, or a report is missing, altered or badly signed',
+  },
+  'results.list.exit.2': { zh: '用法有误，或 --pubkey 不是可读的 Ed25519 公钥', en: 'usage error, or --pubkey is not a readable Ed25519 public key' },
+
+  // ---- report (the annual report) ----
+  'report.summary': {
+    zh: '由多份签名报告生成年度自查报告：按 --out 的扩展名写成 .json、.md、.html、.xlsx 或 .docx；有文件未计入时退出码为 1',
+    en: 'the annual report (年度自查报告) from many signed reports: .json, .md, .html, .xlsx or .docx by the --out extension; exit 1 when some file was not counted',
+  },
+  'report.desc': {
+    zh:
+      '核验各目录中每份检查报告的签名，汇总为年度自查报告：按 --out 的扩展名写成 .json、.md、.html、.xlsx 或 .docx。' +
+      '未签名、被改动、由未知密钥签名或不是检查报告的文件不计入，并逐个列出原因。' +
+      '报告默认为中文，给出 --lang 「en」 时为英文。',
+    en:
+      'Verify the signature of every report in the folders and aggregate them into the annual report (年度自查报告): ' +
+      '.json, .md, .html, .xlsx or .docx by the --out extension. A file unsigned, altered, signed by an unknown key ' +
+      'or not a report is not counted, and listed with its reason. The report is in Chinese unless --lang en is given.',
+  },
+  'report.arg.dirs': { zh: '存放签名报告的目录（包括子目录）', en: 'folders of signed reports (searched recursively)' },
+  'report.opt.pubkey': { zh: '报告必须由其签名的公钥（PEM 格式，即各工具包的公钥；可给多个）', en: "public keys (PEM) the reports must be signed with (the kits' keys)" },
+  'report.opt.out': { zh: '要写的报告：.json、.md、.html、.xlsx 或 .docx', en: 'the report to write: .json, .md, .html, .xlsx or .docx' },
+  'report.opt.year': { zh: '只统计这一年（UTC）的检查', en: 'count only scans of this year (UTC)' },
+  'report.opt.previous': { zh: '上一期报告所在的目录，用于整改情况（已整改、未整改、新发现）', en: "the previous period's report folders, for rectification (fixed / still open / new)" },
+  'report.opt.ledger': { zh: '各单位的台账：列出登记在册但从未在任何计算机上出现的介质', en: "the units' ledgers (台账): registered media never seen on any computer" },
+  'report.examples': {
+    zh:
+      '# 汇总本年度各工具包带回的报告，写成 .docx 文档\n' +
+      '$ baomi report reports/2026/ --pubkey keys/kit1.pub keys/kit2.pub --out 年度报告.docx --year 2026\n' +
+      '# 与上一年度比较整改情况，并按台账核对介质\n' +
+      '$ baomi report reports/2026/ --pubkey keys/kit1.pub --previous reports/2025/ --ledger 台账.xlsx --out 年度报告.html',
+    en:
+      "# this year's reports from the kits, as a Word document\n" +
+      '$ baomi report reports/2026/ --pubkey keys/kit1.pub keys/kit2.pub --out annual.docx --year 2026 --lang en\n' +
+      "# rectification against last year's reports, media checked against the ledger\n" +
+      '$ baomi report reports/2026/ --pubkey keys/kit1.pub --previous reports/2025/ --ledger ledger.xlsx --out annual.html',
+  },
+  'report.exit.0': { zh: '已写出，每份报告都计入', en: 'written, every report counted' },
+  'report.exit.1': {
+    zh: '已写出，但有文件未计入（未签名、被改动、密钥未知、不是检查报告等；原因见标准错误输出）',
+    en: 'written, but some file was not counted (unsigned, altered, unknown key, not a report…; the reasons are on stderr)',
+  },
+  'report.exit.2': {
+    zh: '用法有误：没有目录或 --pubkey，--out 扩展名不对，--year 不是四位年份，公钥或台账无法使用，或报告无法写入',
+    en: 'usage error: no folder or --pubkey, a wrong --out extension, --year not a four-digit year, an unusable key or ledger, or the report cannot be written',
+  },
 
   // ---- keys ----
   'keys.summary': { zh: '管理签名密钥', en: 'manage signing keys' },

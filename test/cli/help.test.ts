@@ -25,6 +25,11 @@ const COMMANDS: readonly string[][] = [
   ['rules', 'show'],
   ['rules', 'validate'],
   ['rules', 'test'],
+  ['kit'],
+  ['kit', 'build'],
+  ['results'],
+  ['results', 'list'],
+  ['report'],
 ];
 
 interface Run {
@@ -125,7 +130,7 @@ describe('help in Chinese and English', () => {
       for (const sub of listedCommands(help, '命令：')) found.push([...found[i]!, sub]);
     }
     expect(found.map((p) => p.join(' ')).sort()).toEqual(COMMANDS.map((p) => p.join(' ')).sort());
-    expect(COMMANDS).toHaveLength(13);
+    expect(COMMANDS).toHaveLength(18);
   });
 
   it('each command lists its options, each with a Chinese description', () => {
@@ -136,6 +141,20 @@ describe('help in Chinese and English', () => {
     expect(scanExits).toEqual([0, 1, 2, 3, 130]);
     expect(exitCodes(helps.get('rules test')!.zh, '退出码：')).toEqual([0, 1, 2]);
     expect(exitCodes(helps.get('verify')!.zh, '退出码：')).toEqual([0, 1, 2]);
+    expect(exitCodes(helps.get('results list')!.zh, '退出码：')).toEqual([0, 1, 2]);
+    expect(exitCodes(helps.get('report')!.zh, '退出码：')).toEqual([0, 1, 2]);
+    expect(exitCodes(helps.get('kit build')!.zh, '退出码：')).toEqual([0, 2]);
+    // --lang is the program's, shown once among the global options, not again as the command's own.
+    for (const path of ['kit build', 'results list', 'report']) {
+      const zh = helps.get(path)!.zh;
+      expect(zh.split('--lang <语言>').length - 1, path).toBe(1);
+      expect(zh.indexOf('--lang <语言>'), path).toBeGreaterThan(zh.indexOf('全局选项'));
+    }
+    for (const flag of ['--out <目录>', '--ledger <文件>', '--rules <路径>', '--cache <目录>']) expect(helps.get('kit build')!.zh).toContain(flag);
+    for (const flag of ['<目录...>', '--pubkey <文件...>', '--year <年份>', '--previous <目录...>']) expect(helps.get('report')!.zh).toContain(flag);
+    // scan --root names the kit's disk finder in both languages.
+    expect(scan.replace(/\s+/g, '')).toContain('给「auto」时');
+    expect(helps.get('scan')!.en.replace(/\s+/g, ' ')).toContain('"auto" (in the USB kit\'s live system)');
   });
 
   it('LANG=zh_CN.UTF-8 gives Chinese without --lang; LC_ALL outranks LANG; --lang outranks both', async () => {
@@ -211,7 +230,7 @@ describe('the allow-list rule itself', () => {
   it('flags English words and lets names, flags, paths and placeholders through', () => {
     expect(foreignWords('{file}：文件不存在')).toEqual([]);
     expect(foreignWords('用法： baomi scan [选项] --out <目录> /tmp/x 「text」 USB LC_ALL Ed25519 kern.log .sig')).toEqual([]);
-    expect(foreignWords('检查 the disk（默认：report）')).toEqual(['the', 'disk', 'report']);
+    expect(foreignWords('检查 the disk（默认：output）')).toEqual(['the', 'disk', 'output']);
     expect(foreignWords('  $ baomi scan --profile intranet')).toEqual([]);
     expect(foreignWords('Usage: baomi')).toEqual(['Usage']);
   });
