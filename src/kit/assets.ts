@@ -16,7 +16,8 @@ export const KIT_ASSETS: readonly KitAsset[] = [
   // sql.js is located with require.resolve('sql.js/dist/sql-wasm.wasm') from the bundle's folder:
   // the kit keeps it where Node's resolution finds it (app/node_modules/sql.js, with a package.json).
   { from: 'sql.js/dist/sql-wasm.wasm', to: 'node_modules/sql.js/dist/sql-wasm.wasm' },
-  // e.g. { from: '@embedpdf/pdfium/dist/pdfium.wasm', to: 'wasm/pdfium.wasm', env: 'BAOMI_PDFIUM_WASM' },
+  // PDFium, the PDF reader (src/formats/docs/pdf.ts pdfiumWasmPath): beside the bundle, and named by env
+  { from: '@embedpdf/pdfium/pdfium.wasm', to: 'dist/bundle/pdfium.wasm', env: 'BAOMI_PDFIUM_WASM' },
 ];
 
 /** Node's names of the CPUs the kit carries a runtime for, and `uname -m` names of each. */

@@ -1,5 +1,5 @@
-// The CLI as three JavaScript files (esbuild): the command line and the two worker entry points
-// (document markings, browser history), which it starts by URL relative to itself. Built from the
+// The CLI as four JavaScript files (esbuild): the command line and the three worker entry points
+// (document markings, browser history, the PDFium thread), which it starts by URL relative to itself. Built from the
 // installed package's dist/ so that a kit is built wherever baomi is installed.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ export const BUNDLE_ENTRIES: Readonly<Record<string, string>> = {
   baomi: 'kit/entry.js',
   'worker-main': 'checks/documents/worker-main.js',
   'history-worker-main': 'checks/network/history-worker-main.js',
+  // PDFium runs in a thread of its own, started as ./pdf-thread.js beside the file that reads PDFs
+  'pdf-thread': 'formats/docs/pdf-thread.js',
 };
 
 /** Where the bundle sits in the kit's app/ folder (the sources find rules/ and package.json two levels up). */

@@ -6,7 +6,7 @@
 // system temp dir, outside the repository): about 40 s the first time, then taken from the cache.
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash, createPublicKey } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,8 @@ describe('baomi kit build', { timeout: 300_000 }, () => {
     }
     expect(readdirSync(join(kit, 'results'))).toEqual([]);
     expect(existsSync(join(kit, 'app', 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm'))).toBe(true);
+    expect(existsSync(join(kit, 'app', 'dist', 'bundle', 'pdfium.wasm'))).toBe(true);
+    expect(existsSync(join(kit, 'app', 'dist', 'bundle', 'pdf-thread.js'))).toBe(true);
     // the private key is nowhere but key/kit.key
     const pem = readFileSync(join(kit, 'key', 'kit.key'), 'utf8');
     expect(execFileSync('grep', ['-rl', pem.split('\n')[1]!, kit], { encoding: 'utf8' }).trim()).toBe(join(kit, 'key', 'kit.key'));
@@ -104,6 +106,9 @@ describe('the kit launcher, with no Node on PATH', { timeout: 300_000 }, () => {
     expect(lin.stderr).not.toMatch(/internal error/);
     expect([0, 1, 3]).toContain(lin.status);
     winRoot = await makeWindowsRoot({ system: 'win10-SYSTEM_B.xz', software: SOFTWARE_SAMPLE });
+    // a marked PDF (LibreOffice, fixtures/documents/labelled): the kit's bundle reads it with its own PDFium
+    mkdirSync(join(winRoot, 'Users', 'zhang', 'Documents'), { recursive: true });
+    copyFileSync(join(FIXTURES, 'documents', 'labelled', 'w03-page-footer.pdf'), join(winRoot, 'Users', 'zhang', 'Documents', 'w03-page-footer.pdf'));
     const win = launch(['scan', '--root', winRoot, '--profile', 'nonclassified']);
     expect(win.stderr).not.toMatch(/internal error/);
     expect([0, 1, 3]).toContain(win.status);
@@ -126,6 +131,8 @@ describe('the kit launcher, with no Node on PATH', { timeout: 300_000 }, () => {
       const v = cli(['verify', '--pubkey', join(kit, 'kit.pub'), file]);
       expect(v.status, v.stdout + v.stderr).toBe(0);
     }
+    const wrep = JSON.parse(readFileSync(join(kit, 'results', w!.report), 'utf8')) as { findings: Array<{ ruleId: string; evidence: { path?: string } }> };
+    expect(wrep.findings.filter((f) => f.ruleId === 'document-classified-marking').map((f) => f.evidence.path)).toEqual(['/Users/zhang/Documents/w03-page-footer.pdf']);
     // the runtime's private folder is gone
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith('baomi-kit.') && existsSync(join(tmpdir(), n, 'kit.key')))).toEqual([]);
   });
