@@ -24,6 +24,12 @@ export interface CoverageItem {
   reason: string;
   /** True when this gap means a rule could not be fully judged (makes the scan incomplete). */
   blocking?: boolean;
+  /**
+   * The rules this gap stands in the way of, when it concerns only some of its probe's rules: the
+   * reports then say "not fully checked" for those rules alone, blocking or not. Absent: a blocking
+   * gap concerns every rule of the probe (src/report/rule-state.ts).
+   */
+  rules?: string[];
 }
 
 /** What a probe returns when it could look (an empty `observations` then means "looked, found none"). */

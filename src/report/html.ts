@@ -12,6 +12,7 @@ import { SEVERITIES, type Finding, type Severity } from '../engine/types.js';
 import { printable } from '../target/resolve.js';
 import { CHECKLIST_FIELDS, CHECKLIST_VALUES, COVERAGE_KINDS, DETAIL_FIELDS, detailCountZh, FIELD_LABELS_ZH, isMsg, msgText, VALUE_WORDS_ZH } from './messages.js';
 import type { Lang } from './text.js';
+import { ruleStates } from './rule-state.js';
 import type { Report } from './types.js';
 
 // ───────────────────────────────────────── vocabulary ─────────────────────────────────────────
@@ -27,7 +28,7 @@ const V = {
     profiles: { classified: '涉密计算机', intranet: '非涉密内网计算机', nonclassified: '非涉密（互联网）计算机' } as Record<string, string>,
     severity: { high: '高', medium: '中', low: '低', info: '提示' } as Record<Severity, string>,
     counts: '问题统计', bySeverity: '按严重程度', byRule: '按规则', rule: '规则', colTitle: '名称', sev: '严重程度', count: '数量', total: '合计',
-    checked: '检查项目', status: '结果', cleanOk: '已检查，未发现问题', hasFindings: (n: number) => `发现 ${n} 项`,
+    checked: '检查项目', status: '结果', cleanOk: '已检查，未发现问题', partlyChecked: '未能完整检查（见“未能检查的项目”）', hasFindings: (n: number) => `发现 ${n} 项`,
     findings: '发现的问题', none: '未发现问题。', basis: '依据', remediation: '整改要求', folders: '按文件夹',
     folder: '文件夹', file: '文件名', maxLevel: '最高密级', markings: '密级标志', size: '大小', mtime: '修改时间', other: '其他', id: '编号',
     usb: 'USB 设备', usbNone: '未发现 USB 设备记录。', usbNotRead: '未读取 USB 设备记录（该检查未运行）。',
@@ -55,7 +56,7 @@ const V = {
     profiles: { classified: 'classified computer', intranet: 'non-classified intranet computer', nonclassified: 'non-classified (internet) computer' } as Record<string, string>,
     severity: { high: 'high', medium: 'medium', low: 'low', info: 'info' } as Record<Severity, string>,
     counts: 'Counts', bySeverity: 'By severity', byRule: 'By rule', rule: 'Rule', colTitle: 'Title', sev: 'Severity', count: 'Count', total: 'Total',
-    checked: 'What was checked', status: 'Result', cleanOk: 'checked, nothing found', hasFindings: (n: number) => `${n} found`,
+    checked: 'What was checked', status: 'Result', cleanOk: 'checked, nothing found', partlyChecked: 'not fully checked (see "Not checked")', hasFindings: (n: number) => `${n} found`,
     findings: 'Findings', none: 'No findings.', basis: 'Basis', remediation: 'Remediation', folders: 'By folder',
     folder: 'Folder', file: 'File', maxLevel: 'Highest level', markings: 'Markings', size: 'Size', mtime: 'Modified', other: 'Other', id: 'Id',
     usb: 'USB devices', usbNone: 'No USB device recorded.', usbNotRead: 'USB records were not read (that check did not run).',
@@ -273,23 +274,25 @@ function probeWhy(p: Report['probes'][number], lang: Lang): string {
 
 /** Every rule of the scan: found something, checked and clean, or why it could not look. */
 function checkedSection(r: Report, v: Vocab, lang: Lang): string {
-  const counts = new Map<string, number>();
-  for (const f of r.findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+  const states = ruleStates(r);
   const rows: Cell[][] = r.rules.ids.map((id) => {
-    const n = counts.get(id) ?? 0;
-    const run = r.probes.find((p) => p.rules.includes(id));
+    const st = states.get(id) ?? { state: 'unknown' };
     let status: string;
     let cls: string;
-    if (n > 0) {
-      status = esc(v.hasFindings(n));
+    if (st.state === 'findings') {
+      status = esc(v.hasFindings(st.count));
       cls = 'bad';
-    } else if (!run || run.status === 'ok') {
+    } else if (st.state === 'clean' || st.state === 'unknown') {
       status = esc(v.cleanOk);
       cls = 'good';
+    } else if (st.state === 'partly') {
+      status = esc(v.partlyChecked);
+      cls = 'warn';
     } else {
+      const run = st.probe;
       const why = probeWhy(run, lang);
       status = `${esc(v.statuses[run.status] ?? run.status)}${why ? `：${t(why)}` : ''}`;
-      cls = run.status === 'not-applicable' && !run.blocking ? 'na' : 'warn';
+      cls = st.state === 'not-applicable' ? 'na' : 'warn';
     }
     return [t(ruleTitle(r, lang, id)), `<span class="st ${cls}">${status}</span>`, t(id)];
   });

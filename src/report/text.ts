@@ -9,6 +9,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, Severity } from '../engine/types.js';
 import { printable } from '../target/resolve.js';
 import { CHECKLIST_FIELDS, CHECKLIST_VALUES, COVERAGE_KINDS, DETAIL_FIELDS, detailCountZh, FIELD_LABELS_ZH, isMsg, kindWords, msgText, VALUE_WORDS_ZH } from './messages.js';
+import { ruleStates } from './rule-state.js';
 import type { Report } from './types.js';
 
 export type Lang = 'zh' | 'en';
@@ -263,25 +264,19 @@ export function renderText(report: Report, opts: TextOptions): string {
     }
   }
 
-  // -- checked and clean: every rule whose probe ran and found nothing
+  // -- checked and clean: every rule without findings, in the state rule-state.ts gives it
   const about = report.rules.about ?? {};
-  const statusOf = new Map(report.probes.flatMap((p) => p.rules.map((r) => [r, p] as const)));
-  // A probe that ran but left a blocking gap (no ledger to judge registration, an unread hive) did
-  // not check everything its rules need: "nothing found" would be a lie.
-  const gapped = new Set(report.coverage.filter((g) => g.blocking).map((g) => g.probe));
   // one line per state; a state with many rules lists their titles on its line, so that the first
   // screen still reaches the findings when thirty rules ran
   const byState = new Map<string, string[]>();
-  for (const id of report.rules.ids) {
-    if (byRule.has(id)) continue;
-    const p = statusOf.get(id);
-    if (!p) continue;
+  for (const [id, st] of ruleStates(report)) {
+    if (st.state === 'findings' || st.state === 'unknown') continue;
     const title = about[id]?.title[lang] ?? id;
-    let state: string;
-    if (p.status === 'ok' && gapped.has(p.id)) state = t.partlyChecked;
-    else if (p.status === 'ok') state = t.cleanLine;
-    else if (p.status === 'not-applicable' && !p.blocking) state = t.statuses['not-applicable'] ?? p.status;
-    else state = `${t.notRun}（${t.statuses[p.status] ?? p.status}）`;
+    const state =
+      st.state === 'partly' ? t.partlyChecked
+        : st.state === 'clean' ? t.cleanLine
+          : st.state === 'not-applicable' ? (t.statuses['not-applicable'] ?? st.probe.status)
+            : `${t.notRun}（${t.statuses[st.probe.status] ?? st.probe.status}）`;
     byState.set(state, [...(byState.get(state) ?? []), title]);
   }
   const cleanLines: string[] = [];

@@ -76,5 +76,10 @@ export async function bootMenus(target: Target, coverage: CoverageItem[]): Promi
       coverage.push({ kind: 'corrupt', path, reason: `boot configuration (BCD) not read: ${(err as Error).message}`, blocking: true });
     }
   }
+  // No boot menu on this root (offline, the EFI system partition is usually another volume): whether
+  // several systems can be started was not looked at — a gap of that rule, never "none found".
+  if (out.length === 0 && !coverage.some((c) => c.path?.includes('grub') || c.path?.includes('BCD'))) {
+    coverage.push({ kind: 'not-found', path: '/boot', reason: 'no boot menu found (GRUB grub.cfg or Windows BCD; offline, the boot or EFI partition may be another volume): whether several systems can be started was not checked', blocking: false, rules: ['boot-multiple-systems'] });
+  }
   return out;
 }

@@ -180,7 +180,7 @@ export async function linuxPosture(target: Target, coverage: CoverageItem[]): Pr
   // Desktop screen lock lives in each user's dconf database (a binary GVDB file) — not read here.
   for (const dm of ['/etc/gdm3', '/etc/gdm', '/etc/lightdm', '/etc/sddm.conf', '/usr/share/xsessions']) {
     if (await target.exists(dm)) {
-      coverage.push({ kind: 'not-collected', path: dm, reason: 'a graphical desktop is installed, but its screen-lock settings (each user\'s dconf database) are not read: check the screen lock by hand', blocking: true });
+      coverage.push({ kind: 'not-collected', path: dm, reason: 'a graphical desktop is installed, but its screen-lock settings (each user\'s dconf database) are not read: check the screen lock by hand', blocking: true, rules: ['posture-screen-lock'] });
       break;
     }
   }
