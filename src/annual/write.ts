@@ -2,11 +2,9 @@
 // temporary name in the same folder, synced, renamed; as scan writes its reports). The .json is
 // written as a stream, one machine of the appendix at a time, so that a large season is never one
 // giant string in memory; it is the same bytes prettyJson would give (keys sorted at every level).
-import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { extname } from 'node:path';
 import { prettyJson } from '../report/json.js';
-import { writeAtomic } from '../report/sign.js';
+import { writeAtomic, writeAtomicChunks } from '../report/sign.js';
 import { buildDocument } from './document.js';
 import { renderAnnualHtml } from './render-html.js';
 import { renderMarkdown } from './render-md.js';
@@ -40,44 +38,6 @@ export function* annualJsonChunks(a: Annual): Generator<string> {
   yield `  ],\n${tail.slice(2)}`;
 }
 
-/** Atomic write of pieces: a temporary file in the same folder, flushed, then renamed. */
-async function writeAtomicChunks(path: string, chunks: Iterable<string>): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'wx');
-  try {
-    let buf: string[] = [];
-    let size = 0;
-    for (const c of chunks) {
-      buf.push(c);
-      size += c.length;
-      if (size >= 1 << 20) {
-        await fh.write(buf.join(''));
-        buf = [];
-        size = 0;
-      }
-    }
-    if (buf.length > 0) await fh.write(buf.join(''));
-    await fh.sync();
-    await fh.close();
-  } catch (err) {
-    await fh.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  try {
-    const d = await open(dirname(path), 'r');
-    await d.sync().catch(() => undefined);
-    await d.close();
-  } catch {
-    // not every platform lets a folder be opened or synced
-  }
-}
 
 export async function annualBytes(a: Annual, format: Format): Promise<Buffer> {
   if (format === '.json') return Buffer.from([...annualJsonChunks(a)].join(''), 'utf8');

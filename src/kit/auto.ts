@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FsTarget } from '../target/fs-target.js';
-import { terminalText } from '../cli/common.js';
+import { pickLang, terminalText } from '../cli/common.js';
 import { KIT_AUTO, kitWords } from '../report/messages-kit.js';
 import { fillFsTypes, hibernated, LSBLK_ARGS, LSBLK_ARGS_OLD, mountCommand, parseLsblk, planDevices, type BlockDevice, type PlanItem } from './devices.js';
 
@@ -207,6 +207,6 @@ const KIT_AUTO_SKIP = {
 
 /** `baomi scan --root auto` outside a kit: each mounted root is scanned by `scan` with the same flags. */
 export async function scanAutoFlags<F extends { root?: string; lang?: string }>(flags: F, scan: (f: F) => Promise<number>): Promise<number> {
-  const lang: Lang = flags.lang === 'zh' || flags.lang === 'en' ? flags.lang : /^zh/i.test(process.env['LC_ALL'] || process.env['LC_MESSAGES'] || process.env['LANG'] || '') ? 'zh' : 'en';
+  const lang = pickLang(flags.lang);
   return scanAuto(['--root', 'auto'], { lang, kitDir: undefined, scanOne: (args) => scan({ ...flags, root: args[args.length - 1]! }) });
 }

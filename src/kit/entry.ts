@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openSync, closeSync, createReadStream, createWriteStream } from 'node:fs';
 import { main } from '../cli/main.js';
-import { terminalText } from '../cli/common.js';
+import { langOfArgv, terminalText } from '../cli/common.js';
+import type { Lang } from '../report/text.js';
 import { KIT_MSG, kitWords } from '../report/messages-kit.js';
 import { appendNotScanned, indexNewReports, reportNames } from './batch.js';
 import { mkdir } from 'node:fs/promises';
@@ -20,14 +21,6 @@ import { identifyTarget } from './identify.js';
 import { KIT_JSON, type KitManifest } from './manifest.js';
 import { scanAuto } from './auto.js';
 
-type Lang = 'zh' | 'en';
-
-function langOf(argv: string[], env: NodeJS.ProcessEnv): Lang {
-  const i = argv.indexOf('--lang');
-  const flag = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--lang='))?.slice(7);
-  if (flag === 'zh' || flag === 'en') return flag;
-  return /^zh/i.test(env['LC_ALL'] || env['LC_MESSAGES'] || env['LANG'] || '') ? 'zh' : 'en';
-}
 
 /** The value of `--name v` / `--name=v` in argv (last one wins, as commander does), or undefined. */
 export function flagValue(argv: readonly string[], name: string): string | undefined {
@@ -135,7 +128,7 @@ export async function kitMain(argv: string[], env: NodeJS.ProcessEnv = process.e
   const kit = await loadKit(kitDir);
   const args = argv.length === 0 ? ['scan', '--root', 'auto'] : argv;
   if (args[0] !== 'scan') return main(args);
-  const lang = langOf(args, env);
+  const lang = langOfArgv(args, env);
   const keyPath = env['BAOMI_KIT_KEY'] || join(kitDir, kit.key);
   const scanArgs = withKitDefaults(args, kitDir, kit, keyPath);
   if (flagValue(scanArgs, '--root') === 'auto') {

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { SEVERITIES, type Finding, type Severity } from '../engine/types.js';
 import { printable } from '../target/resolve.js';
-import { CHECKLIST_FIELDS, CHECKLIST_VALUES, COVERAGE_KINDS, DETAIL_FIELDS, detailCountZh, FIELD_LABELS_ZH, isMsg, msgText, VALUE_WORDS_ZH } from './messages.js';
+import { CHECKLIST_FIELDS, COVERAGE_KINDS, DETAIL_FIELDS, detailCountZh, FIELD_LABELS_ZH, isMsg, msgText, valueWordZh } from './messages.js';
 import type { Lang } from './text.js';
 import { ruleStates } from './rule-state.js';
 import type { Report } from './types.js';
@@ -111,10 +111,8 @@ let pageLang: Lang = 'zh';
 function scalarHtml(v: unknown): string {
   if (v === null || v === undefined) return '—';
   if (isMsg(v)) return t(msgText(v, pageLang));
-  if (pageLang === 'zh' && (typeof v === 'string' || typeof v === 'boolean')) {
-    const w = VALUE_WORDS_ZH[String(v)] ?? CHECKLIST_VALUES[String(v)]?.zh;
-    if (w !== undefined) return esc(w);
-  }
+  const w = pageLang === 'zh' ? valueWordZh(v) : undefined;
+  if (w !== undefined) return esc(w);
   if (typeof v === 'string') {
     if (ISO_UTC.test(v)) return time(v);
     if (ISO_LOCAL.test(v)) return esc(v.replace('T', ' '));

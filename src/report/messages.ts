@@ -3,6 +3,8 @@
 // HTML reports take their words from here; a test fails when an entry lacks a language, and when a
 // coverage kind some probe emits has no words here.
 
+import { CHECKLIST_FIELDS, CHECKLIST_VALUES } from './messages-checklist.js';
+
 export interface Words {
   zh: string;
   en: string;
@@ -100,6 +102,16 @@ export function kindWords(kind: string, lang: 'zh' | 'en'): string {
 
 export { MESSAGES, isMsg, msg, msgText, type Msg, type MsgParams } from './messages-keys.js';
 export * from './messages-checklist.js';
+
+/** The Chinese label of an evidence or inventory field, from every part of the catalogue. */
+export function fieldLabelZh(k: string): string | undefined {
+  return FIELD_LABELS_ZH[k] ?? CHECKLIST_FIELDS[k]?.zh;
+}
+
+/** The Chinese word for an observation value (an enumeration or a yes/no), from every part of the catalogue. */
+export function valueWordZh(v: unknown): string | undefined {
+  return typeof v === 'string' || typeof v === 'boolean' ? (VALUE_WORDS_ZH[String(v)] ?? CHECKLIST_VALUES[String(v)]?.zh) : undefined;
+}
 export * from './messages-cli.js';
 export * from './messages-kit.js';
 export * from './messages-annual.js';

@@ -46,11 +46,29 @@ async function fsyncDir(dir: string): Promise<void> {
  * Atomic write: the bytes go to a temporary name in the same folder, are flushed to the disk, and
  * only then get their real name — a reader (or a pulled stick) sees the whole file or none of it.
  */
-export const writeAtomic: FileWriter = async (path, data, noClobber) => {
+export const writeAtomic: FileWriter = (path, data, noClobber) => writeAtomicChunks(path, [data], noClobber);
+
+/**
+ * The same for content made piece by piece (a large aggregate): pieces are written in writes of
+ * about 1 MiB as they come, never joined whole in memory.
+ */
+export async function writeAtomicChunks(path: string, chunks: Iterable<string | Buffer>, noClobber = false): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   const fh = await open(tmp, 'wx');
   try {
-    await fh.writeFile(data);
+    let buf: Array<string | Buffer> = [];
+    let size = 0;
+    const flush = async (): Promise<void> => {
+      if (buf.length > 0) await fh.write(Buffer.concat(buf.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))));
+      buf = [];
+      size = 0;
+    };
+    for (const c of chunks) {
+      buf.push(c);
+      size += c.length;
+      if (size >= 1 << 20) await flush();
+    }
+    await flush();
     await fh.sync();
   } catch (err) {
     await fh.close().catch(() => undefined);
@@ -80,7 +98,7 @@ export const writeAtomic: FileWriter = async (path, data, noClobber) => {
     throw err;
   }
   await fsyncDir(dirname(path));
-};
+}
 
 /** A detached signature as written beside a file: base64 of the 64-byte Ed25519 signature, newline. */
 export function signatureText(bytes: Buffer, privateKey: KeyObject): string {

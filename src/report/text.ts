@@ -8,7 +8,7 @@ import { dirname } from 'node:path/posix';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, Severity } from '../engine/types.js';
 import { printable } from '../target/resolve.js';
-import { CHECKLIST_FIELDS, CHECKLIST_VALUES, COVERAGE_KINDS, DETAIL_FIELDS, detailCountZh, FIELD_LABELS_ZH, isMsg, kindWords, msgText, VALUE_WORDS_ZH } from './messages.js';
+import { COVERAGE_KINDS, DETAIL_FIELDS, detailCountZh, fieldLabelZh, isMsg, kindWords, msgText, valueWordZh } from './messages.js';
 import { ruleStates } from './rule-state.js';
 import type { Report } from './types.js';
 
@@ -142,7 +142,7 @@ function scalar(v: unknown): string {
 function shownValue(v: unknown, lang?: Lang): string {
   if (lang === 'zh') {
     if (typeof v === 'string' && ISO_UTC.test(v)) return localTime(v);
-    const w = typeof v === 'string' || typeof v === 'boolean' ? (VALUE_WORDS_ZH[String(v)] ?? CHECKLIST_VALUES[String(v)]?.zh) : undefined;
+    const w = valueWordZh(v);
     if (w !== undefined) return w;
   }
   return scalar(v);
@@ -152,7 +152,7 @@ function shownValue(v: unknown, lang?: Lang): string {
 export function evidenceLines(evidence: Record<string, unknown>, prefix = '', lang?: Lang): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(evidence)) {
-    const label = lang === 'zh' ? (FIELD_LABELS_ZH[k] ?? CHECKLIST_FIELDS[k]?.zh ?? k) : k;
+    const label = lang === 'zh' ? (fieldLabelZh(k) ?? k) : k;
     const key = prefix + label;
     if (lang === 'zh' && DETAIL_FIELDS.has(k) && Array.isArray(v)) {
       if (v.length > 0) out.push(`${printable(key)}: ${detailCountZh(v.length)}`);

@@ -100,8 +100,10 @@ export async function evaluateInChromium(chromium: string, url: string, expressi
     const { targetId } = (await send('Target.createTarget', { url })) as { targetId: string };
     const { sessionId } = (await send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string };
     for (let i = 0; i < 200; i++) {
-      const r = (await send('Runtime.evaluate', { expression: "document.readyState === 'complete' && document.documentElement.getAttribute('data-ready') === '1'", returnByValue: true }, sessionId)) as { result: { value?: unknown } };
-      if (r.result.value === true) break;
+      // while the tab navigates from about:blank to the page, an evaluation can fail ("execution
+      // context was destroyed", "cannot find context"): that is "not ready yet", not an error
+      const r = (await send('Runtime.evaluate', { expression: "document.readyState === 'complete' && document.documentElement.getAttribute('data-ready') === '1'", returnByValue: true }, sessionId).catch(() => undefined)) as { result: { value?: unknown } } | undefined;
+      if (r?.result.value === true) break;
       await new Promise((res) => setTimeout(res, 100));
     }
     const r = (await send('Runtime.evaluate', { expression, returnByValue: true }, sessionId)) as { result: { value?: unknown }; exceptionDetails?: { text: string } };
