@@ -1,9 +1,9 @@
 // The one Target implementation: a root directory on the host (`/` when live, the mount point of
 // the inspected disk when offline), read-only, paths resolved inside it. Only a live target execs.
-import { execFile } from 'node:child_process';
 import { constants, lstatSync, type Stats } from 'node:fs';
 import { lstat as fsLstat, open as fsOpen, readFile as hostReadFile, realpath, stat as fsStat, type FileHandle } from 'node:fs/promises';
 import { detectOs } from './detect.js';
+import { execRunner, type CommandRunner } from './runner.js';
 export type { AccessTimeNotes } from './types.js';
 import { isUtf8 } from 'node:buffer';
 import { accessTimeCounts, countFileWithoutNoatime, LIST_KIND, listDirSync, O_NOATIME, specialModeName } from './open-sync.js';
@@ -114,6 +114,7 @@ export class FsTarget implements Target {
     readonly mode: Mode,
     readonly root: string,
     readonly os: TargetOs,
+    private readonly runner: CommandRunner,
   ) {}
 
   /**
@@ -130,7 +131,7 @@ export class FsTarget implements Target {
   }
 
   /** Open a target; `root` must be an existing directory (TargetError E_ROOT otherwise). */
-  static async open(mode: Mode, root: string): Promise<FsTarget> {
+  static async open(mode: Mode, root: string, opts: { runner?: CommandRunner } = {}): Promise<FsTarget> {
     let s: Stats;
     try {
       s = await fsStat(root);
@@ -139,7 +140,7 @@ export class FsTarget implements Target {
     }
     if (!s.isDirectory()) throw new TargetError('E_ROOT', root, `root ${root} is not a directory`);
     const os = await detectOs((p) => resolveInRoot(root, p, true, true));
-    return new FsTarget(mode, root, os);
+    return new FsTarget(mode, root, os, opts.runner ?? execRunner);
   }
 
   resolve(path: string, opts: { followLast?: boolean } = {}): Promise<string> {
@@ -387,36 +388,7 @@ export class FsTarget implements Target {
     if (this.mode !== 'live') {
       return Promise.reject(new TargetError('E_NOT_LIVE', file, `cannot run ${file}: offline targets run no programs`));
     }
-    const timeout = opts.timeoutMs ?? 10_000;
-    return new Promise((resolvePromise, reject) => {
-      execFile(
-        file,
-        [...args],
-        {
-          timeout,
-          killSignal: 'SIGKILL',
-          maxBuffer: opts.maxBuffer ?? 16 * 1024 * 1024,
-          env: { ...process.env, LC_ALL: 'C', ...(opts.env ?? {}) },
-          encoding: 'utf8',
-          windowsHide: true,
-        },
-        (err, stdout, stderr) => {
-          const e = err as (NodeJS.ErrnoException & { killed?: boolean; signal?: string; code?: unknown }) | null;
-          if (e && typeof e.code === 'string') {
-            // Spawn failure (ENOENT: program missing) is not a program result.
-            reject(new TargetError('E_EXEC', file, `cannot run ${file}: ${e.message}`, { cause: err }));
-            return;
-          }
-          resolvePromise({
-            stdout,
-            stderr,
-            exitCode: e ? (typeof e.code === 'number' ? e.code : null) : 0,
-            signal: e?.signal ?? null,
-            timedOut: Boolean(e?.killed && e.signal === 'SIGKILL'),
-          });
-        },
-      );
-    });
+    return this.runner.run(file, args, opts);
   }
 }
 
