@@ -21,6 +21,7 @@ export function keyErrorWords(err: KeyError): Words {
   if ((r = /^(.*) is not a private key in PEM\/DER form/s.exec(m))) return words(cliWords('keys.err.notPrivate', { path: r[1]! }));
   if ((r = /^(.*) is an? \S+ key; baomi signs with Ed25519$/s.exec(m))) return words(cliWords('keys.err.notEd25519', { path: r[1]! }));
   if ((r = /^cannot read public key (.*?): /s.exec(m))) return words(cliWords('keys.err.readPublic', { path: r[1]! }));
+  if ((r = /^no signing key at (.*), and none is made here/s.exec(m))) return words(cliWords('keys.err.noCreateLive', { path: r[1]! }));
   if ((r = /^(.*) is not an Ed25519 public key/s.exec(m))) return words(cliWords('keys.err.notPublic', { path: r[1]! }));
   return { zh: `${cliWords('keys.err.other').zh}：${m}`, en: m };
 }

@@ -1,7 +1,7 @@
 // `baomi scan`: load rules, open the target, run the probes, write the signed report.
 import { randomUUID } from 'node:crypto';
 import { hostname as hostHostname } from 'node:os';
-import { mkdir, open, realpath, stat, statfs, unlink } from 'node:fs/promises';
+import { mkdir, open, realpath, rm, stat, statfs, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join, relative, resolve, sep } from 'node:path';
 import { PROBE_MAP } from '../checks/index.js';
@@ -15,7 +15,8 @@ import { prettyJson } from '../report/json.js';
 import { KeyError, keyIdOf, publicKeyBase64, resolveSigningKey } from '../sign/keys.js';
 import { createPublicKey } from 'node:crypto';
 import { FsTarget } from '../target/fs-target.js';
-import { TargetError } from '../target/types.js';
+import { TargetError, type Target } from '../target/types.js';
+import { asWindowsLive, WindowsLiveTarget } from '../target/windows-live.js';
 import { formatLocation, readLedger, type Ledger, type LedgerProblem } from '../ledger/index.js';
 import { Option, type Command } from 'commander';
 import { cliWords, type Words } from '../report/messages.js';
@@ -101,6 +102,15 @@ function isInside(inner: string, outer: string): boolean {
   return inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
 }
 
+/** isInside for host paths of the running system: on Windows, case-insensitive and either slash. */
+export function isInsideHost(inner: string, outer: string, platform: NodeJS.Platform = process.platform): boolean {
+  if (platform !== 'win32') return isInside(inner, outer);
+  const norm = (p: string): string => p.replace(/\//g, '\\').replace(/^\\\\\?\\/, '').toLowerCase();
+  const i = norm(inner);
+  const o = norm(outer);
+  return i === o || i.startsWith(o.endsWith('\\') ? o : `${o}\\`);
+}
+
 /** File systems that are views of the kernel, not storage: a report written there is lost (or worse). */
 const VIRTUAL_FS: ReadonlyMap<number, string> = new Map([
   [0x9fa0, 'proc'], [0x62656572, 'sysfs'], [0x1cd1, 'devpts'], [0x27e0eb, 'cgroup'], [0x63677270, 'cgroup2'],
@@ -130,7 +140,7 @@ function withWhy(key: Parameters<typeof cliWords>[0], vars: Record<string, strin
  * to put them: the folder exists or can be made, is a folder, takes a file (one is written, synced and
  * removed), is not on the inspected disk, and is not a kernel view (/proc, /sys, /dev).
  */
-async function checkOutDir(out: string, root: string): Promise<void> {
+async function checkOutDir(out: string, root: string, inspected: readonly string[] = []): Promise<void> {
   const fail = (why: Words): UsageError => new UsageError(withWhy('out.fail', { out }, why));
   const abs = resolve(out);
   // The out dir may not exist yet: look at its nearest existing ancestor (only stat here: nothing is
@@ -164,6 +174,9 @@ async function checkOutDir(out: string, root: string): Promise<void> {
   if (realRoot !== '/' && isInside(realOut, realRoot)) {
     throw usageError('out.onRoot', { out, root });
   }
+  // A running Windows machine: nothing is written on a drive being inspected (C:, D: …).
+  const on = inspected.find((r) => isInsideHost(realOut, r));
+  if (on !== undefined) throw usageError('out.onInspectedDrive', { out, drive: on });
   // Create what is missing, one level at a time (a recursive mkdir can loop on odd file systems).
   let dir = realExisting;
   for (const part of relative(realExisting, realOut).split(sep).filter((p) => p !== '')) {
@@ -217,7 +230,17 @@ function interruptOnSignals(cx: CliContext): { signal: AbortSignal; received: ()
   return { signal: ac.signal, received: () => got, dispose: () => sigs.forEach((s) => process.off(s, on)) };
 }
 
-export async function scanCommand(flags: ScanFlags, context?: CliContext): Promise<number> {
+/** Test seams: how a live Windows target is opened (tests: recorded outputs, folders as drives). */
+export interface ScanHooks {
+  openWindowsLive?: (opts: { scratch: string; kitLetter?: string }) => Promise<WindowsLiveTarget>;
+}
+
+/** The drive letter of a Windows path (`E:\\baomi` → `E`), if it has one. */
+function driveLetterOf(p: string | undefined): string | undefined {
+  return p !== undefined ? /^(?:\\\\\?\\)?([A-Za-z]):/.exec(p)?.[1]?.toUpperCase() : undefined;
+}
+
+export async function scanCommand(flags: ScanFlags, context?: CliContext, hooks: ScanHooks = {}): Promise<number> {
   if (flags.root === 'auto') return scanAutoFlags(flags, (f) => scanCommand(f, context)); // the USB kit's disk finder (src/kit/auto.ts)
   const cx = context ?? cliContext(pickLang(flags.lang));
   const lang = cx.lang;
@@ -233,7 +256,9 @@ export async function scanCommand(flags: ScanFlags, context?: CliContext): Promi
     probeTimeoutMs = Number(flags.probeTimeout);
     if (!Number.isInteger(probeTimeoutMs) || probeTimeoutMs <= 0) throw usageError('scan.err.probeTimeout');
   }
-  for (const [flag, p] of (flags.paths ?? []).map((x) => ['--paths', x]) as Array<[string, string | undefined]>) {
+  const windowsLive = flags.root === undefined && (process.platform === 'win32' || hooks.openWindowsLive !== undefined);
+  // On a running Windows machine the paths are the machine's (`D:\\资料`): the target checks them.
+  for (const [flag, p] of (windowsLive ? [] : (flags.paths ?? [])).map((x) => ['--paths', x]) as Array<[string, string | undefined]>) {
     if (p === undefined) continue;
     try {
       await stat(p);
@@ -245,9 +270,19 @@ export async function scanCommand(flags: ScanFlags, context?: CliContext): Promi
   // Where the reports go is checked first: a scan whose results cannot be kept is not started.
   const mode = flags.root !== undefined ? 'offline' : 'live';
   const root = flags.root !== undefined ? resolve(flags.root) : '/';
-  let target: FsTarget;
+  // A running Windows machine (or a test standing in for one): every fixed drive, hives copied with
+  // reg save into a scratch folder on the kit (BAOMI_KIT_TMP), else beside the reports — never on
+  // an inspected drive (checked below, before anything is written).
+  const scratch = windowsLive ? join(process.env['BAOMI_KIT_TMP'] || resolve(flags.out), `.baomi-scratch-${randomBytes(6).toString('hex')}`) : undefined;
+  let target: Target;
   try {
-    target = await FsTarget.open(mode, root);
+    if (windowsLive) {
+      const kitLetter = driveLetterOf(process.env['BAOMI_KIT']);
+      const o = { scratch: scratch!, ...(kitLetter ? { kitLetter } : {}) };
+      target = hooks.openWindowsLive ? await hooks.openWindowsLive(o) : await WindowsLiveTarget.open({ ...o, systemLetter: driveLetterOf(process.env['SystemDrive']) ?? 'C' });
+    } else {
+      target = await FsTarget.open(mode, root);
+    }
   } catch (err) {
     if (err instanceof TargetError) throw new UsageError(targetErrorWords(err));
     throw err;
@@ -255,7 +290,12 @@ export async function scanCommand(flags: ScanFlags, context?: CliContext): Promi
   if (target.os.family === 'unknown') {
     log.warn(mode === 'offline' ? cx.t('scan.noOsOffline', { root }) : cx.t('scan.noOsLive'));
   }
-  await checkOutDir(flags.out, root);
+  const inspectedRoots = asWindowsLive(target)?.inspectedHostRoots() ?? [];
+  await checkOutDir(flags.out, root, inspectedRoots);
+  if (scratch !== undefined) {
+    const on = inspectedRoots.find((r) => isInsideHost(scratch, r));
+    if (on !== undefined) throw usageError('out.scratchOnInspectedDrive', { dir: scratch, drive: on });
+  }
 
   // The ledger is input like the rules: any error in it stops the scan before it starts (exit 2).
   let ledgerData: Ledger | undefined;
@@ -285,7 +325,8 @@ export async function scanCommand(flags: ScanFlags, context?: CliContext): Promi
   }
 
 
-  const signing = await resolveSigningKey(flags.key).catch(asUsageError);
+  // On a running Windows machine no key is made in %APPDATA% (that would write on it): the kit's, or --key.
+  const signing = await resolveSigningKey(flags.key, process.env, { create: !windowsLive }).catch(asUsageError);
   if (signing.created) process.stderr.write(terminalText(`baomi: ${cx.t('scan.keyCreated', { path: signing.path })}`) + '\n');
   const publicKey = createPublicKey(signing.key);
 
@@ -296,7 +337,7 @@ export async function scanCommand(flags: ScanFlags, context?: CliContext): Promi
     rules: loaded.rules,
     ...(only ? { only } : {}),
     probes: PROBE_MAP,
-    options: { ...(given ? { profile: given.profile } : {}), ...(level ? { level } : {}), ...(ledgerData ? { ledgerData } : {}), ...(flags.paths ? { paths: flags.paths.map((p) => resolve(p)) } : {}), ...(flags.evidence === 'full' ? { evidence: 'full' } : {}) },
+    options: { ...(given ? { profile: given.profile } : {}), ...(level ? { level } : {}), ...(ledgerData ? { ledgerData } : {}), ...(flags.paths ? { paths: flags.paths.map((p) => (windowsLive && process.platform !== 'win32' ? p : resolve(p))) } : {}), ...(flags.evidence === 'full' ? { evidence: 'full' } : {}) },
     log,
     ...(probeTimeoutMs !== undefined ? { probeTimeoutMs } : {}),
     signal: interrupt.signal,
@@ -331,13 +372,15 @@ export async function scanCommand(flags: ScanFlags, context?: CliContext): Promi
   let saved: Awaited<ReturnType<typeof writeReportSafely>> | undefined;
   let lost: string | undefined;
   try {
-    saved = await writeReportSafely(report, flags.out, signing.key, lang);
+    // No fallback into the inspected machine's %TEMP% or profile on a running Windows machine.
+    saved = await writeReportSafely(report, flags.out, signing.key, lang, windowsLive ? { fallbackParent: null } : {});
   } catch (err) {
     lost = (err as Error).message;
   }
   if (flags.format === 'json') process.stdout.write(prettyJson(report));
   else process.stdout.write(renderText(report, { lang, colour: useColour(process.stdout) }));
   interrupt.dispose();
+  if (scratch !== undefined) await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
   if (saved?.fallback) {
     process.stderr.write(terminalText(`baomi: ${cx.t('scan.fallback', { out: flags.out, reason: saved.fallback.reason, dir: saved.fallback.dir })}`) + '\n');
   }

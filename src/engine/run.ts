@@ -24,6 +24,7 @@ import type {
   ScanOptions,
   Severity,
 } from './types.js';
+import { ProbeGapError } from './types.js';
 
 /** The probe that always runs: the report's `machine` comes from it. */
 export const IDENTITY_PROBE = 'identity';
@@ -212,7 +213,9 @@ async function runJob(
     }
     log.debug({ probe: probe.id, err }, 'probe failed');
     const m = msg('probe.error', { detail: (err as Error)?.message ?? String(err) });
-    return { run: { ...base, status: 'error', durationMs: elapsed(), message: m.text, msg: m, observations: 0 }, observations: [], coverage: [] };
+    // A probe stopped by a named gap (a registry hive that could not be had…): the gap is reported with its kind too.
+    const gap = err instanceof ProbeGapError ? [{ probe: probe.id, ...err.gap, blocking: true }] : [];
+    return { run: { ...base, status: 'error', durationMs: elapsed(), message: m.text, msg: m, observations: 0 }, observations: [], coverage: gap };
   } finally {
     clearTimeout(timer);
     if (onStop) stop?.removeEventListener('abort', onStop);

@@ -32,6 +32,21 @@ export interface CoverageItem {
   rules?: string[];
 }
 
+/**
+ * Thrown by a probe that cannot look at all for a reason that is a coverage gap (the SYSTEM hive
+ * could not be had: no administrator rights, damaged…): the probe fails, and the gap is reported
+ * with its kind and path, so the summary counts it (e.g. `needs-admin`).
+ */
+export class ProbeGapError extends Error {
+  override readonly name = 'ProbeGapError';
+  constructor(
+    message: string,
+    readonly gap: CoverageItem,
+  ) {
+    super(message);
+  }
+}
+
 /** What a probe returns when it could look (an empty `observations` then means "looked, found none"). */
 export interface ProbeOk {
   status: 'ok';

@@ -239,6 +239,8 @@ export const CLI_WORDS = {
   'out.virtualDir': { zh: '{dir} 是运行中系统的视图，不是磁盘：请把报告写到真实的目录', en: '{dir} is a view of the running system, not a disk: write reports to a real folder' },
   'out.virtualFs': { zh: '它位于 {kind}，是运行中系统的视图，不是磁盘：请把报告写到真实的目录', en: 'it is on {kind}, a view of the running system, not a disk: write reports to a real folder' },
   'out.onRoot': { zh: '--out {out} 在被检查的硬盘（{root}）上；请写到别处（如检查工具自己的优盘）', en: "--out {out} is on the inspected disk ({root}); write reports elsewhere (e.g. the kit's own stick)" },
+  'out.onInspectedDrive': { zh: '--out {out} 在被检查的驱动器（{drive}）上；请写到检查工具所在的优盘或不检查的驱动器', en: "--out {out} is on a drive being inspected ({drive}); write reports to the kit's stick or a drive not inspected" },
+  'out.scratchOnInspectedDrive': { zh: '临时文件夹 {dir} 在被检查的驱动器（{drive}）上；请从检查工具优盘运行（baomi.cmd），或用 --out 指定不检查的驱动器', en: "the scratch folder {dir} is on a drive being inspected ({drive}); run from the kit (baomi.cmd), or give --out on a drive not inspected" },
   'out.cannotCreate': { zh: '无法创建 {dir}：{why}', en: 'cannot create {dir}: {why}' },
   'out.isFile': { zh: '这是文件，不是目录', en: 'it is a file, not a folder' },
   'out.cannotWrite': { zh: '无法写入：{why}', en: 'cannot write there: {why}' },
@@ -561,6 +563,7 @@ export const CLI_WORDS = {
   'keys.err.notPrivate': { zh: '{path} 不是 PEM/DER 格式的私钥', en: '{path} is not a private key in PEM/DER form' },
   'keys.err.notEd25519': { zh: '{path} 不是 Ed25519 密钥（本工具用 Ed25519 签名）', en: '{path} is not an Ed25519 key; baomi signs with Ed25519' },
   'keys.err.readPublic': { zh: '无法读取公钥 {path}', en: 'cannot read public key {path}' },
+  'keys.err.noCreateLive': { zh: '{path} 没有签名密钥；在被检查的电脑上不新建密钥（那会写入这台电脑）：请从检查工具优盘运行，或用 --key 指定', en: 'no signing key at {path}, and none is made on the inspected machine (that would write on it): run from the kit, or give --key' },
   'keys.err.notPublic': { zh: '{path} 不是 Ed25519 公钥', en: '{path} is not an Ed25519 public key' },
   'keys.err.other': { zh: '签名密钥有误', en: 'signing key problem' },
 

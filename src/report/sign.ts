@@ -183,7 +183,7 @@ export async function writeReportSafely(
   outDir: string,
   privateKey: KeyObject,
   lang: Lang,
-  opts: { writer?: FileWriter; fallbackParent?: string } = {},
+  opts: { writer?: FileWriter; fallbackParent?: string | null } = {},
 ): Promise<SafeWriteResult> {
   let first: Error;
   try {
@@ -193,7 +193,7 @@ export async function writeReportSafely(
   }
   const reason = first.message;
   const failures: string[] = [];
-  for (const parent of opts.fallbackParent !== undefined ? [opts.fallbackParent] : [tmpdir(), homedir()]) {
+  for (const parent of opts.fallbackParent === null ? [] : opts.fallbackParent !== undefined ? [opts.fallbackParent] : [tmpdir(), homedir()]) {
     try {
       const dir = await mkdtemp(join(parent, 'baomi-reports-'));
       const written = await writeSignedReport(report, dir, privateKey, lang);

@@ -140,6 +140,7 @@ export function defaultKeyDir(env: NodeJS.ProcessEnv = process.env): string {
 export async function resolveSigningKey(
   keyPath: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
+  opts: { create?: boolean } = {},
 ): Promise<{ key: KeyObject; path: string; created: boolean }> {
   if (keyPath !== undefined) return { key: await loadPrivateKey(keyPath), path: keyPath, created: false };
   const dir = defaultKeyDir(env);
@@ -150,6 +151,7 @@ export async function resolveSigningKey(
     const missing = (err as Error).message.includes('ENOENT');
     if (!missing) throw err;
   }
+  if (opts.create === false) throw new KeyError(`no signing key at ${path}, and none is made here (it would be written on the inspected machine): run from the kit, or give --key`);
   const files = await generateKeyFiles(dir);
   return { key: await loadPrivateKey(files.privatePath), path: files.privatePath, created: true };
 }

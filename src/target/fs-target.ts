@@ -60,6 +60,8 @@ export function targetError(err: unknown, path: string): TargetError {
       return new TargetError('E_NOT_DIR', path, `${path}: not a directory`, { cause: err });
     case 'EISDIR':
       return new TargetError('E_IS_DIR', path, `${path}: is a directory`, { cause: err });
+    case 'EBUSY':
+      return new TargetError('E_ACCESS', path, `${path}: in use by the running system (locked), not read`, { cause: err });
     case 'EACCES':
     case 'EPERM':
       return new TargetError('E_ACCESS', path, `${path}: permission denied`, { cause: err });
@@ -115,6 +117,7 @@ export class FsTarget implements Target {
     readonly root: string,
     readonly os: TargetOs,
     private readonly runner: CommandRunner,
+    private readonly caseInsensitive: boolean,
   ) {}
 
   /**
@@ -131,7 +134,7 @@ export class FsTarget implements Target {
   }
 
   /** Open a target; `root` must be an existing directory (TargetError E_ROOT otherwise). */
-  static async open(mode: Mode, root: string, opts: { runner?: CommandRunner } = {}): Promise<FsTarget> {
+  static async open(mode: Mode, root: string, opts: { runner?: CommandRunner; caseInsensitive?: boolean } = {}): Promise<FsTarget> {
     let s: Stats;
     try {
       s = await fsStat(root);
@@ -140,11 +143,11 @@ export class FsTarget implements Target {
     }
     if (!s.isDirectory()) throw new TargetError('E_ROOT', root, `root ${root} is not a directory`);
     const os = await detectOs((p) => resolveInRoot(root, p, true, true));
-    return new FsTarget(mode, root, os, opts.runner ?? execRunner);
+    return new FsTarget(mode, root, os, opts.runner ?? execRunner, opts.caseInsensitive ?? os.family === 'windows');
   }
 
   resolve(path: string, opts: { followLast?: boolean } = {}): Promise<string> {
-    return resolveInRoot(this.root, path, opts.followLast ?? true, this.os.family === 'windows');
+    return resolveInRoot(this.root, path, opts.followLast ?? true, this.caseInsensitive);
   }
 
   /**
@@ -153,7 +156,7 @@ export class FsTarget implements Target {
    * confined to the root in the same way.
    */
   resolveBytes(path: string | Uint8Array, opts: { followLast?: boolean } = {}): Promise<Buffer> {
-    return resolveInRootBytes(this.root, path, opts.followLast ?? true, this.os.family === 'windows');
+    return resolveInRootBytes(this.root, path, opts.followLast ?? true, this.caseInsensitive);
   }
 
   /** Every method takes a target path as a string or as bytes (a name that is not UTF-8) and resolves it to bytes. */
@@ -360,7 +363,7 @@ export class FsTarget implements Target {
 
   async glob(pattern: string): Promise<string[]> {
     const parts = splitTargetPath(pattern);
-    const ci = this.os.family === 'windows';
+    const ci = this.caseInsensitive;
     let paths = ['/'];
     for (const part of parts) {
       const next: string[] = [];

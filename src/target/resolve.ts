@@ -68,10 +68,26 @@ function splitBytes(b: Buffer): Buffer[] {
   return out;
 }
 
+/** On Windows a drive's root is `C:\`: its trailing backslash is the separator already. */
+const HOST_BACKSLASH_SEPARATES = process.platform === 'win32';
+
 function joinHost(root: Buffer, parts: readonly Buffer[]): Buffer {
   const all: Buffer[] = [root];
   for (const p of parts) all.push(Buffer.from('/'), p);
-  return all.length === 1 ? root : Buffer.concat(root.length > 0 && root[root.length - 1] === SLASH ? [root, ...all.slice(2)] : all);
+  const last = root[root.length - 1];
+  const endsWithSep = last === SLASH || (HOST_BACKSLASH_SEPARATES && last === BACKSLASH);
+  return all.length === 1 ? root : Buffer.concat(root.length > 0 && endsWithSep ? [root, ...all.slice(2)] : all);
+}
+
+/**
+ * A link target that is absolute in Windows terms — `C:\Users\x`, `\\?\C:\x` (what a junction or a
+ * Windows symlink reads as) — with its drive part removed: re-rooted at the target's root like a
+ * `/…` link. A link to another drive therefore stays on this one (confined, maybe not found).
+ */
+export function windowsAbsoluteLink(link: Buffer): Buffer | undefined {
+  const head = link.subarray(0, 8).toString('latin1');
+  const m = /^(?:[\\/]{2}[?.][\\/]|\\\?\?\\)?[A-Za-z]:(?:[\\/]|$)/.exec(head);
+  return m ? Buffer.concat([Buffer.from('/'), link.subarray(m[0].length)]) : undefined;
 }
 
 /**
@@ -122,8 +138,9 @@ export async function resolveInRootBytes(
     if (++links > MAX_SYMLINKS) {
       throw new TargetError('E_LOOP', shownTarget([...done, comp]), `too many levels of symbolic links`);
     }
-    const link = await readlink(host, { encoding: 'buffer' });
-    if (link[0] === SLASH) done.length = 0; // absolute link: re-rooted at the target's root
+    let link: Buffer = await readlink(host, { encoding: "buffer" });
+    link = windowsAbsoluteLink(link) ?? link;
+    if (link[0] === SLASH || link[0] === BACKSLASH) done.length = 0; // absolute link: re-rooted at the target's root
     pending = [...splitBytes(link), ...pending];
   }
   return joinHost(rootBytes, done);

@@ -3,6 +3,7 @@
 // shell), and tests replace it with recorded outputs (fixtures/windows-live/), so the whole live
 // Windows path runs on Linux. Keep the glue thin: parse outputs in pure functions, not here.
 import { execFile } from 'node:child_process';
+import { copyFile } from 'node:fs/promises';
 import { TargetError, type ExecOptions, type ExecResult } from './types.js';
 
 export interface CommandRunner {
@@ -60,8 +61,19 @@ export interface RecordedRun {
   stdout?: string;
   stderr?: string;
   exitCode?: number;
-  /** Called with the arguments when the command runs (a fake `reg save` copies a corpus hive to its output path). */
+  /** The file the command writes: a copy of `from` at the path in argument `argIndex` (`reg save KEY FILE /y`: 2). */
+  writes?: { argIndex: number; from: string };
+  /** Called with the arguments when the command runs. */
   effect?: (args: readonly string[]) => Promise<void> | void;
+}
+
+/**
+ * Recorded outputs as plain data (a test hands them to a child process): exact command lines, and
+ * patterns (a regular expression over the command line) for commands with a varying argument.
+ */
+export interface RecordedSpec {
+  exact: Record<string, Omit<RecordedRun, 'effect'>>;
+  patterns?: Array<{ match: string; run: Omit<RecordedRun, 'effect'> }>;
 }
 
 /**
@@ -77,11 +89,21 @@ export class RecordedRunner implements CommandRunner {
     return new RecordedRunner((key) => table[key]);
   }
 
+  static fromSpec(spec: RecordedSpec): RecordedRunner {
+    const patterns = (spec.patterns ?? []).map((p) => ({ re: new RegExp(p.match, 's'), run: p.run }));
+    return new RecordedRunner((key) => spec.exact[key] ?? patterns.find((p) => p.re.test(key))?.run);
+  }
+
   async run(file: string, args: readonly string[]): Promise<ExecResult> {
     const key = commandKey(file, args);
     this.calls.push(key);
     const r = this.answer(key, file, args);
     if (r === undefined) throw new TargetError('E_EXEC', file, `cannot run ${file}: not recorded (${key})`);
+    if (r.writes) {
+      const to = args[r.writes.argIndex];
+      if (to === undefined) throw new TargetError('E_EXEC', file, `recorded ${key}: no argument ${r.writes.argIndex}`);
+      await copyFile(r.writes.from, to);
+    }
     await r.effect?.(args);
     return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', exitCode: r.exitCode ?? 0, signal: null, timedOut: false };
   }

@@ -15,6 +15,7 @@ import { S } from '../../engine/shape.js';
 import type { CoverageItem, Observation, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import { parseMountinfo } from '../identity/hardware.js';
 import type { Target } from '../../target/types.js';
+import { asWindowsLive, type WindowsLiveTarget } from '../../target/windows-live.js';
 import { loadMarkingGrammar } from '../../formats/markings.js';
 import { nativeWalk, walkReader } from './native.js';
 import { DocWalk } from './pool.js';
@@ -93,6 +94,37 @@ async function liveRoots(target: Target, paths: string[] | undefined): Promise<{
   return { roots: roots.length > 0 ? roots : ['/'], skip };
 }
 
+/**
+ * A running Windows machine: its fixed drives (system drive `/`, others `/D:` …), or the `--paths`
+ * given (host paths, `D:\\资料`, turned into target paths). Drives left out are listed (not blocking:
+ * the kit's own, removable, network and optical drives are not this machine's disks); a path on no
+ * drive of this machine is a blocking gap.
+ */
+function windowsLiveRoots(win: WindowsLiveTarget, paths: string[] | undefined, coverage: CoverageItem[]): { roots: string[]; skip: Set<string> } {
+  const skip = new Set<string>();
+  if (paths && paths.length > 0) {
+    const roots: string[] = [];
+    for (const p of paths) {
+      const t = win.targetPathOf(p);
+      if (t !== undefined) roots.push(t);
+      else coverage.push({ kind: 'unreadable', path: p, reason: `${p}: not on a drive of this machine (network shares are not read)`, blocking: true });
+    }
+    return { roots, skip };
+  }
+  const { roots, skipped } = win.documentRoots();
+  for (const s of skipped) {
+    const d = s.drive;
+    if (s.why === 'unreadable') {
+      coverage.push({ kind: 'unreadable', path: `${d.letter}:\\`, reason: `fixed drive ${d.letter}: could not be opened (locked by BitLocker, or no file system?): ${s.error ?? ''}`, blocking: true });
+      continue;
+    }
+    const what = s.why === 'kit' ? 'the kit\'s own drive' : `a ${d.type} drive${d.provider ? ` (${d.provider})` : ''}`;
+    coverage.push({ kind: 'drive-not-scanned', path: `${d.letter}:\\`, reason: `${d.letter}: is ${what}: its documents were not scanned${s.why === 'kit' ? '' : ` (give --paths ${d.letter}:\\ to scan it)`}` });
+  }
+  for (const p of win.driveListing.problems) coverage.push({ kind: 'unreadable', path: 'drives', reason: `listing the drives: ${p}`, blocking: win.driveListing.via === 'probe' });
+  return { roots, skip };
+}
+
 export function mergeDocumentParams(all: ReadonlyArray<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const kw = new Set<string>();
@@ -138,7 +170,12 @@ export const documentMarkingsProbe: Probe = {
     const maxFileBytes = (params['maxFileBytes'] as number | undefined) ?? DEFAULT_MAX_FILE;
     const fileTimeoutMs = (params['fileTimeoutMs'] as number | undefined) ?? DEFAULT_FILE_TIMEOUT;
 
-    const { roots, skip } = target.mode === 'live' ? await liveRoots(target, ctx.options.paths) : { roots: ['/'], skip: new Set<string>() };
+    const win = asWindowsLive(target);
+    const { roots, skip } = win
+      ? windowsLiveRoots(win, ctx.options.paths, coverage)
+      : target.mode === 'live'
+        ? await liveRoots(target, ctx.options.paths)
+        : { roots: ['/'], skip: new Set<string>() };
     // Workers run the built JavaScript; under the test runner (TypeScript sources) use dist/.
     const workerUrl = import.meta.url.endsWith('.ts')
       ? new URL('../../../dist/checks/documents/worker-main.js', import.meta.url)
@@ -151,7 +188,7 @@ export const documentMarkingsProbe: Probe = {
       const seen = new Set<string>();
       for (const r of target.mode === 'offline' ? ['/'] : roots) {
         try {
-          const s = await statfs(target.mode === 'offline' ? target.root : r);
+          const s = await statfs(target.mode === 'offline' ? target.root : await target.resolve(r));
           const sig = `${s.type}:${s.blocks}:${s.bsize}:${s.files}`;
           if (seen.has(sig)) continue;
           seen.add(sig);

@@ -1,15 +1,13 @@
 // Registry hives of a Windows target, opened once per scan and shared by the probes that need
 // them. Offline: `Windows/System32/config/<NAME>` (and each user's NTUSER.DAT) read through the
 // Target, with the transaction logs beside them (`.LOG1`/`.LOG2`, XP `.LOG`) replayed when the hive
-// is dirty — as Windows does when it loads it. Live on Windows: `reg save` copies into a temp
-// folder (a consistent hive: nothing to replay), read by the same reader — the live registry files
-// are locked by the running system.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { CoverageItem } from '../../engine/types.js';
+// is dirty — as Windows does when it loads it. Live on Windows: `reg save` copies into the kit's
+// scratch folder (a consistent hive: nothing to replay; never the inspected machine's %TEMP%), read
+// by the same reader — the live registry files are locked by the running system.
+import { ProbeGapError, type CoverageItem } from '../../engine/types.js';
 import { checkHiveIntegrity, Hive, HiveError, openHiveWithLogs, readBaseBlock, transactionLogNames, type LogFileInput, type ReplayResult } from '../../formats/regf.js';
 import type { Target } from '../../target/types.js';
+import { asWindowsLive } from '../../target/windows-live.js';
 
 /** Hive files can be large (SOFTWARE of a busy machine: 100–300 MB); refuse absurd ones. */
 const MAX_HIVE_BYTES = 1024 * 1024 * 1024;
@@ -171,21 +169,28 @@ export function hiveNotes(h: OpenedHive): CoverageItem[] {
   return out;
 }
 
-async function regSave(target: Target, name: SystemHiveName): Promise<HiveResult> {
-  const dir = await mkdtemp(join(tmpdir(), 'baomi-hive-'));
-  const file = join(dir, name);
-  const source = `HKLM\\${name} (reg save)`;
-  try {
-    const r = await target.exec('reg', ['save', `HKLM\\${name}`, file, '/y'], { timeoutMs: 120_000 });
-    if (r.exitCode !== 0) {
-      return { ok: false, gap: { kind: 'unreadable', path: source, reason: `reg save failed (administrator rights needed): ${(r.stderr || r.stdout).trim()}` } };
-    }
-    return parse(await readFile(file), source);
-  } catch (err) {
-    return { ok: false, gap: { kind: 'unreadable', path: source, reason: `reg save could not run: ${(err as Error).message}` } };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+/**
+ * A hive of the running Windows machine, copied by `reg save` into the kit's scratch folder and read
+ * there by the offline parser (a consistent copy: nothing to replay). Without administrator rights
+ * the copy fails: a `needs-admin` gap, blocking — the checks on this hive could not be made.
+ */
+async function savedHive(target: Target, key: string, source: string): Promise<HiveResult> {
+  const live = asWindowsLive(target);
+  if (!live) {
+    return { ok: false, gap: { kind: 'unreadable', path: source, reason: `${source}: a live registry is read only on a running Windows machine`, blocking: true } };
   }
+  const r = await live.saveHive(key);
+  if (!r.ok) return { ok: false, gap: { kind: r.needsAdmin ? 'needs-admin' : 'unreadable', path: source, reason: r.reason, blocking: true } };
+  return parse(r.bytes, source);
+}
+
+/**
+ * The hive, or a probe failure carrying its gap (needs-admin, unreadable, corrupt…) for a probe that
+ * can do nothing without it. `label` names it in the message (`SYSTEM hive`).
+ */
+export function hiveOrFail(r: HiveResult, label: string): OpenedHive {
+  if (r.ok) return r.value;
+  throw new ProbeGapError(`${label}: ${r.gap.reason}`, r.gap);
 }
 
 /** Target paths of the transaction logs beside a hive, matched case-insensitively. */
@@ -229,13 +234,49 @@ async function readHiveFile(target: Target, path: string): Promise<HiveResult> {
 /** A machine hive (HKLM\NAME) of a Windows target. */
 export function systemHive(target: Target, name: SystemHiveName): Promise<HiveResult> {
   return cached(target, name, () =>
-    target.mode === 'live' ? regSave(target, name) : readHiveFile(target, `/Windows/System32/config/${name}`),
+    target.mode === 'live' ? savedHive(target, `HKLM\\${name}`, `HKLM\\${name} (reg save)`) : readHiveFile(target, `/Windows/System32/config/${name}`),
   );
 }
 
-/** A user hive (NTUSER.DAT) at a target path; live, the file of a logged-on user is locked. */
+/**
+ * A user hive (NTUSER.DAT) at a target path. Live, the hive of a user logged on now is loaded and its
+ * file locked: it is saved from `HKU\<SID>` instead (the SID whose ProfileList folder holds the
+ * file); a user not logged on has a plain file.
+ */
 export function userHive(target: Target, path: string): Promise<HiveResult> {
-  return cached(target, `user:${path.toLowerCase()}`, () => readHiveFile(target, path));
+  return cached(target, `user:${path.toLowerCase()}`, async () => {
+    const sid = target.mode === 'live' ? await loadedSidOf(target, path) : undefined;
+    return sid !== undefined ? savedHive(target, `HKU\\${sid}`, `HKU\\${sid} (reg save of ${path})`) : readHiveFile(target, path);
+  });
+}
+
+/** ProfileList: each account's SID and its profile folder as a target path (from the SOFTWARE hive). */
+export function profileFolders(software: Hive, targetPathOf: (windowsPath: string) => string | undefined, systemDrive = 'C:'): Map<string, string> {
+  const out = new Map<string, string>();
+  const list = software.getKey('Microsoft\\Windows NT\\CurrentVersion\\ProfileList');
+  if (!list) return out;
+  for (const sub of list.subkeys()) {
+    const v = sub.value('ProfileImagePath');
+    const raw = typeof v?.data === 'string' ? v.data : undefined;
+    if (raw === undefined) continue;
+    const expanded = raw.replace(/%SystemDrive%/gi, systemDrive).replace(/%SystemRoot%/gi, `${systemDrive}\\Windows`);
+    const t = targetPathOf(expanded);
+    if (t !== undefined) out.set(sub.name.toUpperCase(), t);
+  }
+  return out;
+}
+
+/** The SID of the loaded user hive whose profile folder holds `path`, on a running Windows machine. */
+async function loadedSidOf(target: Target, path: string): Promise<string | undefined> {
+  const live = asWindowsLive(target);
+  if (!live) return undefined;
+  const { sids } = await live.loadedUserSids();
+  if (sids.length === 0) return undefined;
+  const sw = await systemHive(target, 'SOFTWARE');
+  if (!sw.ok) return undefined;
+  const folders = profileFolders(sw.value.hive, (p) => live.targetPathOf(p));
+  const folder = path.slice(0, path.lastIndexOf('/')).toLowerCase();
+  return sids.find((sid) => folders.get(sid)?.toLowerCase() === folder);
 }
 
 /** Each user's NTUSER.DAT on a Windows disk (Vista+ `Users`, XP `Documents and Settings`). */
