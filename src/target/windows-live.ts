@@ -291,7 +291,7 @@ export class WindowsLiveTarget implements Target {
     return { fs: d.fs, rest, prefix: letter && letter !== this.systemLetter ? `/${letter}:` : '' };
   }
 
-  resolve(path: string, opts?: { followLast?: boolean }): Promise<string> {
+  async resolve(path: string, opts?: { followLast?: boolean }): Promise<string> {
     const r = this.route(path);
     return r.fs.resolve(r.rest as string, opts);
   }
@@ -303,30 +303,30 @@ export class WindowsLiveTarget implements Target {
       return false;
     }
   }
-  stat(path: string): Promise<FileStat> {
+  async stat(path: string): Promise<FileStat> {
     const r = this.route(path);
     return r.fs.stat(r.rest);
   }
-  lstat(path: string): Promise<FileStat> {
+  async lstat(path: string): Promise<FileStat> {
     const r = this.route(path);
     return r.fs.lstat(r.rest);
   }
-  readDir(path: string): Promise<DirEntry[]> {
+  async readDir(path: string): Promise<DirEntry[]> {
     const r = this.route(path);
     this.foldersListed++;
     return r.fs.readDir(r.rest);
   }
-  readFile(path: string, opts?: { maxBytes?: number }): Promise<Buffer> {
+  async readFile(path: string, opts?: { maxBytes?: number }): Promise<Buffer> {
     const r = this.route(path);
     this.filesRead++;
     return r.fs.readFile(r.rest, opts);
   }
-  readText(path: string, opts?: { maxBytes?: number }): Promise<string> {
+  async readText(path: string, opts?: { maxBytes?: number }): Promise<string> {
     const r = this.route(path);
     this.filesRead++;
     return r.fs.readText(r.rest, opts);
   }
-  open(path: string): Promise<TargetFile> {
+  async open(path: string): Promise<TargetFile> {
     const r = this.route(path);
     this.filesRead++;
     return r.fs.open(r.rest);
