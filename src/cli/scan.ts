@@ -347,6 +347,7 @@ export async function scanCommand(flags: ScanFlags, context?: CliContext, hooks:
     },
   });
   const finishedAt = new Date();
+  const liveWindows = await asWindowsLive(target)?.reading();
   const report = buildReport({
     run,
     target,
@@ -362,6 +363,7 @@ export async function scanCommand(flags: ScanFlags, context?: CliContext, hooks:
     ...(flags.unit !== undefined ? { unit: flags.unit } : {}),
     ...(flags.department !== undefined ? { department: flags.department } : {}),
     ...(only ? { only } : {}),
+    ...(liveWindows ? { liveWindows } : {}),
   });
   const stoppedBy = interrupt.received();
   if (stoppedBy !== undefined) {

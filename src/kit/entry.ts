@@ -1,6 +1,6 @@
 // The CLI as a kit runs it (the bundle's entry point; baomi.sh sets BAOMI_KIT to the kit's folder).
 // Outside a kit (no BAOMI_KIT) it is the plain CLI. In a kit:
-// - no arguments is `scan --root auto`;
+// - no arguments is `scan --root auto` (on Windows, started by baomi.cmd: `scan` of this running machine);
 // - `scan` gets the kit's key, rules, ledger and results/ unless given;
 // - the machine's class comes from --profile or the ledger row matched by the target's identity,
 //   else the officer is asked on the terminal; with no terminal the scan is refused (exit 2), never
@@ -48,15 +48,21 @@ export function withKitDefaults(args: readonly string[], kitDir: string, kit: Ki
 
 const CHOICES: Record<string, string> = { '1': 'classified', '2': 'intranet', '3': 'nonclassified' };
 
-/** Ask the officer on the terminal (/dev/tty): the class, undefined when none was chosen, null when there is no terminal. */
+/** The terminal to ask on: /dev/tty, or on Windows the console (CONIN$ / CONOUT$). */
+export function terminalDevices(platform: NodeJS.Platform = process.platform): { input: string; output: string } {
+  return platform === 'win32' ? { input: 'CONIN$', output: 'CONOUT$' } : { input: '/dev/tty', output: '/dev/tty' };
+}
+
+/** Ask the officer on the terminal: the class, undefined when none was chosen, null when there is no terminal. */
 async function askProfile(lang: Lang): Promise<string | undefined | null> {
+  const dev = terminalDevices();
   try {
-    closeSync(openSync('/dev/tty', 'r+'));
+    closeSync(openSync(dev.input, 'r+'));
   } catch {
     return null; // no controlling terminal
   }
-  const input = createReadStream('/dev/tty');
-  const output = createWriteStream('/dev/tty');
+  const input = createReadStream(dev.input);
+  const output = createWriteStream(dev.output);
   const rl = createInterface({ input, output, terminal: true });
   try {
     for (let i = 0; i < 3; i++) {
@@ -87,7 +93,21 @@ export async function kitScanOne(scanArgs: string[], lang: Lang, volume?: { devi
   const out = flagValue(scanArgs, '--out') ?? 'baomi-reports';
   let args = [...scanArgs];
   let profileSource: string | undefined;
-  if (root !== undefined) {
+  if (root === undefined && !hasFlag(args, '--profile') && !hasFlag(args, '--ledger')) {
+    // This running machine, with no ledger to find it in: ask, never guess (with a ledger the scan
+    // finds the machine's row by its identity).
+    const chosen = await askProfile(lang);
+    if (chosen === null) {
+      process.stderr.write(`${terminalText(`baomi: ${kitWords(KIT_MSG.profileNone, lang)}`)}\n`);
+      return 2;
+    }
+    if (chosen === undefined) {
+      process.stderr.write(`baomi: ${KIT_MSG.profileCancelled[lang]}\n`);
+      return 2;
+    }
+    args.push('--profile', chosen);
+    profileSource = 'prompt';
+  } else if (root !== undefined) {
     const ledger = flagValue(args, '--ledger');
     const id = await identifyTarget(resolve(root), ledger).catch(() => undefined);
     if (id?.context.source === 'ledger') {
@@ -126,7 +146,9 @@ export async function kitMain(argv: string[], env: NodeJS.ProcessEnv = process.e
   const kitDir = env['BAOMI_KIT'];
   if (kitDir === undefined || kitDir === '') return main(argv);
   const kit = await loadKit(kitDir);
-  const args = argv.length === 0 ? ['scan', '--root', 'auto'] : argv;
+  // No arguments: from the booted kit, every disk of the machine offline; on a running Windows PC
+  // (baomi.cmd), this machine live.
+  const args = argv.length === 0 ? (process.platform === 'win32' ? ['scan'] : ['scan', '--root', 'auto']) : argv;
   if (args[0] !== 'scan') return main(args);
   const lang = langOfArgv(args, env);
   const keyPath = env['BAOMI_KIT_KEY'] || join(kitDir, kit.key);

@@ -1,3 +1,4 @@
+import type { LiveWindowsReading } from '../target/windows-live.js';
 // Report assembly: engine output + scan facts → the report object (no I/O here).
 import type { RunOutput } from '../engine/run.js';
 import { SEVERITIES, type CoverageItem, type Rule, type Severity } from '../engine/types.js';
@@ -19,6 +20,7 @@ export interface BuildArgs {
   unit?: string;
   department?: string;
   only?: string[];
+  liveWindows?: LiveWindowsReading;
 }
 
 /** Why a scan is incomplete: a probe a rule needs errored or timed out, or a blocking gap. */
@@ -82,6 +84,7 @@ export function buildReport(a: BuildArgs): Report {
       os: { family: a.target.os.family, detectedFrom: a.target.os.detectedFrom },
       scanner: a.scanner,
       ...(a.only ? { only: a.only } : {}),
+      ...(a.liveWindows ? { liveWindows: a.liveWindows } : {}),
     },
     signer: { alg: 'Ed25519', keyId: a.signer.keyId, publicKey: a.signer.publicKey },
     machine,

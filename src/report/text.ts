@@ -38,6 +38,13 @@ const T = {
     unit: '单位',
     department: '部门',
     rules: '规则',
+    liveRead: '本次读取',
+    liveDrives: (on: string) => `驱动器 ${on}`,
+    liveLeft: (left: string) => `（未检查：${left}）`,
+    liveCopies: (ok: number, all: number) => `注册表副本 ${ok}/${all} 份（用「reg save」复制，存于检查工具优盘的临时文件夹，读后删除；本机未写入任何文件）`,
+    liveAdmin: (a: boolean | undefined) => (a === undefined ? '管理员权限：未知' : a ? '以管理员身份运行' : '未以管理员身份运行（需要管理员权限的项目未能检查）'),
+    driveWhy: { kit: '检查工具所在盘', 'not-fixed': '非本机硬盘', unreadable: '无法打开' } as Record<string, string>,
+    driveType: { removable: '可移动盘', network: '网络盘', cdrom: '光驱', ram: '内存盘', fixed: '硬盘', unknown: '未知类型', 'no-root': '无根目录' } as Record<string, string>,
     severity: { high: '高', medium: '中', low: '低', info: '提示' } as Record<Severity, string>,
     profiles: { classified: '涉密计算机', intranet: '非涉密内网计算机', nonclassified: '非涉密（互联网）计算机' } as Record<string, string>,
     counts: '问题统计',
@@ -91,6 +98,13 @@ const T = {
     unit: 'Unit',
     department: 'Department',
     rules: 'Rules',
+    liveRead: 'Read',
+    liveDrives: (on: string) => `drives ${on}`,
+    liveLeft: (left: string) => ` (not scanned: ${left})`,
+    liveCopies: (ok: number, all: number) => `${ok}/${all} registry copies (reg save, into a scratch folder on the kit, deleted once read; nothing was written on this machine)`,
+    liveAdmin: (a: boolean | undefined) => (a === undefined ? 'administrator rights: unknown' : a ? 'run as administrator' : 'not run as administrator (what needs the rights was not checked)'),
+    driveWhy: { kit: "the kit's drive", 'not-fixed': 'not a disk of this machine', unreadable: 'could not be opened' } as Record<string, string>,
+    driveType: { removable: 'removable', network: 'network', cdrom: 'optical', ram: 'RAM disk', fixed: 'fixed', unknown: 'unknown', 'no-root': 'no root' } as Record<string, string>,
     severity: { high: 'HIGH', medium: 'MEDIUM', low: 'LOW', info: 'INFO' } as Record<Severity, string>,
     profiles: { classified: 'classified computer', intranet: 'non-classified intranet computer', nonclassified: 'non-classified (internet) computer' } as Record<string, string>,
     counts: 'Counts',
@@ -245,6 +259,14 @@ export function renderText(report: Report, opts: TextOptions): string {
     for (const w of mc.warnings) L.push(c.yellow(`${t.warning}: ${printable(w[lang])}`));
   }
   L.push(`${t.scan}: ${localTime(report.scan.startedAt)} → ${localTime(report.scan.finishedAt)}  ${report.scan.mode === 'live' ? t.live : t.offline}${report.scan.mode === 'offline' ? ` ${printable(report.scan.root)}` : ''}`);
+  const lw = report.scan.liveWindows;
+  if (lw) {
+    const sepList = lang === 'zh' ? '、' : ', ';
+    const on = lw.drives.filter((d) => d.scanned).map((d) => `${d.letter}:`).join(sepList);
+    const left = lw.drives.filter((d) => !d.scanned).map((d) => `${d.letter}: ${d.why === 'not-fixed' && d.type ? t.driveType[d.type] ?? d.type : t.driveWhy[d.why ?? ''] ?? ''}`).join(sepList);
+    const ok = lw.registryCopies.filter((r) => r.ok).length;
+    L.push(`${t.liveRead}: ${t.liveDrives(on)}${left ? t.liveLeft(left) : ''}${lang === 'zh' ? '；' : '; '}${t.liveCopies(ok, lw.registryCopies.length)}${lang === 'zh' ? '；' : '; '}${t.liveAdmin(lw.elevated)}`);
+  }
   // Ties this text to its JSON and HTML (the HTML carries the same id as its baomi-scan-id meta).
   L.push(`${t.scanId}: ${printable(report.scan.id)}`);
   if (report.unit !== undefined) L.push(`${t.unit}: ${printable(report.unit)}`);

@@ -1,3 +1,4 @@
+import type { LiveWindowsReading } from '../target/windows-live.js';
 // The report document (`baomi.report/1`): one per machine scan, JSON, signed as written.
 import type { CoverageItem, Finding, ProbeRun, Profile, Severity } from '../engine/types.js';
 import type { Mode } from '../target/types.js';
@@ -25,6 +26,8 @@ export interface Report {
     /** Host that ran the scan (differs from the machine when scanning offline from a kit). */
     scanner: { hostname: string; platform: string; node: string };
     only?: string[];
+    /** A running Windows machine: the drives walked and left out, the registry copies made, the rights the scan had. */
+    liveWindows?: LiveWindowsReading;
   };
   signer: { alg: 'Ed25519'; keyId: string; publicKey: string };
   machine: Record<string, unknown>;

@@ -200,6 +200,7 @@ export class WindowsLiveTarget implements Target {
   private elevatedP?: Promise<boolean | undefined>;
   private loadedP?: Promise<{ sids: string[]; error?: string }>;
   private saves = 0;
+  private readonly saved: Array<{ key: string; ok: boolean }> = [];
   private filesRead = 0;
   private foldersListed = 0;
 
@@ -425,6 +426,27 @@ export class WindowsLiveTarget implements Target {
    * says whether administrator rights were missing (the usual cause: saving needs SeBackupPrivilege).
    */
   async saveHive(key: string): Promise<SavedHive> {
+    const r = await this.saveHiveOnce(key);
+    this.saved.push({ key, ok: r.ok });
+    return r;
+  }
+
+  /** What this scan read of the running machine, for the report: drives, registry copies, rights. */
+  async reading(): Promise<LiveWindowsReading> {
+    const { roots, skipped } = this.documentRoots();
+    const elevated = await this.elevated();
+    return {
+      drives: [
+        ...roots.map((r) => ({ letter: r === '/' ? this.systemLetter : r.slice(1, 2), scanned: true })),
+        ...skipped.map((s) => ({ letter: s.drive.letter, scanned: false, type: s.drive.type, why: s.why })),
+      ].sort((a, b) => a.letter.localeCompare(b.letter)),
+      registryCopies: [...this.saved],
+      scratch: this.scratch,
+      ...(elevated !== undefined ? { elevated } : {}),
+    };
+  }
+
+  private async saveHiveOnce(key: string): Promise<SavedHive> {
     const file = join(this.scratch, `hive-${++this.saves}-${key.replace(/[^A-Za-z0-9-]+/g, '_')}`);
     try {
       await mkdir(this.scratch, { recursive: true });
@@ -446,6 +468,16 @@ export class WindowsLiveTarget implements Target {
       await rm(file, { force: true }).catch(() => undefined);
     }
   }
+}
+
+/** What a live Windows scan read (in the report's scan section). */
+export interface LiveWindowsReading {
+  drives: Array<{ letter: string; scanned: boolean; type?: DriveType; why?: SkippedDrive['why'] }>;
+  /** `reg save` copies made (into `scratch`, deleted once read), and whether each worked. */
+  registryCopies: Array<{ key: string; ok: boolean }>;
+  scratch: string;
+  /** Whether the scan ran as administrator (absent: whoami could not tell). */
+  elevated?: boolean;
 }
 
 /** The live Windows target behind a Target, when it is one. */

@@ -14,6 +14,7 @@ import { generateKeyFiles } from '../../src/sign/keys.js';
 import { verifyReportFile } from '../../src/report/sign.js';
 import { makeLiveMachine, USER_SID, type LiveMachine, type MachineOptions } from '../_helpers/windows-live-machine.js';
 import { requireUnshare } from '../checks/network/_netns.js';
+import { englishLeaks } from '../report/_leaks.js';
 
 const CHILD = join(import.meta.dirname, '_winlive-scan.mjs');
 
@@ -114,7 +115,7 @@ describe('baomi scan on a running Windows machine (recorded commands, folders as
   beforeAll(async () => {
     m = await makeLiveMachine({ files: FILES });
     before = await Promise.all(['C', 'D', 'E'].map((l) => snapshot(m.drives[l]!)));
-    run = await liveScan(m);
+    run = await liveScan(m, { lang: 'zh' });
   }, 240_000);
 
   it('walks every fixed drive (C: as /, D: as /D:), not the removable, network or kit drives', () => {
@@ -148,6 +149,26 @@ describe('baomi scan on a running Windows machine (recorded commands, folders as
   it('writes nothing on the machine: every file and folder of C:, D: and E: as before', async () => {
     const after = await Promise.all(['C', 'D', 'E'].map((l) => snapshot(m.drives[l]!)));
     expect(after).toEqual(before);
+  });
+
+  it('the report says what was read: drives walked and left out, registry copies, rights — in Chinese with no English leak', async () => {
+    const r = run.report! as Report & { scan: { liveWindows: unknown; mode: string } };
+    expect(r.scan.mode).toBe('live');
+    expect(r.scan.liveWindows).toEqual({
+      drives: [
+        { letter: 'C', scanned: true },
+        { letter: 'D', scanned: true },
+        { letter: 'E', scanned: false, type: 'removable', why: 'not-fixed' },
+        { letter: 'K', scanned: false, type: 'removable', why: 'kit' },
+        { letter: 'Z', scanned: false, type: 'network', why: 'not-fixed' },
+      ],
+      registryCopies: expect.arrayContaining([{ key: 'HKLM\\SYSTEM', ok: true }, { key: `HKU\\${USER_SID}`, ok: true }]),
+      scratch: run.scratch[0],
+      elevated: true,
+    });
+    const txt = await readFile(run.reportFile!.replace(/\.json$/, '.txt'), 'utf8');
+    expect(txt).toContain('本次读取: 驱动器 C:、D:（未检查：E: 可移动盘、K: 检查工具所在盘、Z: 网络盘）；注册表副本 4/4 份（用「reg save」复制');
+    expect(englishLeaks(txt, run.report as never).map((l) => `${l.word}  ←  ${l.line}`)).toEqual([]);
   });
 
   it('the report is signed and verifies with the kit key', async () => {
