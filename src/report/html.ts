@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { SEVERITIES, type Finding, type Severity } from '../engine/types.js';
 import { printable } from '../target/resolve.js';
 import { CHECKLIST_FIELDS, COVERAGE_KINDS, DETAIL_FIELDS, detailCountZh, FIELD_LABELS_ZH, isMsg, msgText, valueWordZh } from './messages.js';
-import type { Lang } from './text.js';
+import { liveWindowsLine, type Lang } from './text.js';
 import { ruleStates } from './rule-state.js';
 import type { Report } from './types.js';
 
@@ -42,7 +42,7 @@ const V = {
     probes: '未正常完成的检查项', probe: '检查项', message: '说明', path: '路径', reason: '原因', all: '全部明细',
     incompleteWhy: '检查不完整的原因', interruptedOrIncomplete: '检查被中断或未完成',
     statuses: { ok: '完成', 'not-applicable': '不适用', error: '出错', timeout: '超时或被中断' } as Record<string, string>,
-    about: '关于本报告', scanId: '报告编号', tool: '工具', rulesDigest: '规则集摘要', signer: '签名密钥', scanner: '执行检查的主机',
+    about: '关于本报告', liveRead: '本次读取', scanId: '报告编号', tool: '工具', rulesDigest: '规则集摘要', signer: '签名密钥', scanner: '执行检查的主机',
     signed: '本文件与同名 .json、.txt 报告各有独立的 Ed25519 签名（.sig）；校验命令：baomi verify 报告.json',
     filter: '筛选…', sortHint: '点击表头排序', runtime: '运行环境',
   },
@@ -70,7 +70,7 @@ const V = {
     probes: 'Checks that did not finish normally', probe: 'Check', message: 'Message', path: 'Path', reason: 'Reason', all: 'Every item',
     incompleteWhy: 'Why the scan is incomplete', interruptedOrIncomplete: 'the scan was interrupted or did not finish',
     statuses: { ok: 'ok', 'not-applicable': 'not applicable', error: 'failed', timeout: 'timed out or interrupted' } as Record<string, string>,
-    about: 'About this report', scanId: 'Report id', tool: 'Tool', rulesDigest: 'Rule set digest', signer: 'Signing key', scanner: 'Scanned from',
+    about: 'About this report', liveRead: 'Read', scanId: 'Report id', tool: 'Tool', rulesDigest: 'Rule set digest', signer: 'Signing key', scanner: 'Scanned from',
     signed: 'This file, and the .json and .txt reports of the same name, each carry an Ed25519 signature (.sig); check them with: baomi verify REPORT.json',
     filter: 'Filter…', sortHint: 'click a heading to sort', runtime: 'node',
   },
@@ -522,9 +522,11 @@ function notCheckedSection(r: Report, v: Vocab, lang: Lang): string {
   return `<section id="notchecked" data-total="${nc.total}" data-blocking="${nc.blocking}"><h2>${esc(v.notChecked)}</h2>${parts.length > 0 ? parts.join('\n') : `<p>${esc(v.notCheckedNone)}</p>`}</section>`;
 }
 
-function aboutSection(r: Report, v: Vocab): string {
+function aboutSection(r: Report, v: Vocab, lang: Lang): string {
+  const lw = liveWindowsLine(r, lang);
   return `<section id="about"><h2>${esc(v.about)}</h2>${kv([
     [v.scanId, `<code>${t(r.scan.id)}</code>`],
+    ...(lw !== undefined ? ([[v.liveRead, t(lw)]] as Array<[string, string]>) : []),
     [v.tool, t(`${r.tool.name} ${r.tool.version}`)],
     [v.rule, t(`${r.rules.count} · ${r.rules.files.join(', ')}`)],
     [v.rulesDigest, `<code>${t(r.rules.digest)}</code>`],
@@ -648,7 +650,7 @@ export function renderHtml(report: Report, opts: HtmlOptions): string {
     wirelessSection(report, v),
     otherInventory(report, v),
     notCheckedSection(report, v, lang),
-    aboutSection(report, v),
+    aboutSection(report, v, lang),
   ];
   return `<!DOCTYPE html>
 <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">

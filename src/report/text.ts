@@ -235,6 +235,19 @@ function groupsOf(fs: Finding[], t: (typeof T)[Lang]): Group[] {
     }));
 }
 
+/** What a live Windows scan read, in one sentence (the text and HTML reports both show it). */
+export function liveWindowsLine(report: Report, lang: Lang): string | undefined {
+  const lw = report.scan.liveWindows;
+  if (!lw) return undefined;
+  const t = T[lang];
+  const sepList = lang === 'zh' ? '、' : ', ';
+  const on = lw.drives.filter((d) => d.scanned).map((d) => `${d.letter}:`).join(sepList);
+  const left = lw.drives.filter((d) => !d.scanned).map((d) => `${d.letter}: ${d.why === 'not-fixed' && d.type ? t.driveType[d.type] ?? d.type : t.driveWhy[d.why ?? ''] ?? ''}`).join(sepList);
+  const ok = lw.registryCopies.filter((r) => r.ok).length;
+  const semi = lang === 'zh' ? '；' : '; ';
+  return printable(`${t.liveDrives(on)}${left ? t.liveLeft(left) : ''}${semi}${t.liveCopies(ok, lw.registryCopies.length)}${semi}${t.liveAdmin(lw.elevated)}`);
+}
+
 export function renderText(report: Report, opts: TextOptions): string {
   const t = T[opts.lang];
   const lang = opts.lang;
@@ -259,14 +272,8 @@ export function renderText(report: Report, opts: TextOptions): string {
     for (const w of mc.warnings) L.push(c.yellow(`${t.warning}: ${printable(w[lang])}`));
   }
   L.push(`${t.scan}: ${localTime(report.scan.startedAt)} → ${localTime(report.scan.finishedAt)}  ${report.scan.mode === 'live' ? t.live : t.offline}${report.scan.mode === 'offline' ? ` ${printable(report.scan.root)}` : ''}`);
-  const lw = report.scan.liveWindows;
-  if (lw) {
-    const sepList = lang === 'zh' ? '、' : ', ';
-    const on = lw.drives.filter((d) => d.scanned).map((d) => `${d.letter}:`).join(sepList);
-    const left = lw.drives.filter((d) => !d.scanned).map((d) => `${d.letter}: ${d.why === 'not-fixed' && d.type ? t.driveType[d.type] ?? d.type : t.driveWhy[d.why ?? ''] ?? ''}`).join(sepList);
-    const ok = lw.registryCopies.filter((r) => r.ok).length;
-    L.push(`${t.liveRead}: ${t.liveDrives(on)}${left ? t.liveLeft(left) : ''}${lang === 'zh' ? '；' : '; '}${t.liveCopies(ok, lw.registryCopies.length)}${lang === 'zh' ? '；' : '; '}${t.liveAdmin(lw.elevated)}`);
-  }
+  const lw = liveWindowsLine(report, lang);
+  if (lw) L.push(`${t.liveRead}: ${lw}`);
   // Ties this text to its JSON and HTML (the HTML carries the same id as its baomi-scan-id meta).
   L.push(`${t.scanId}: ${printable(report.scan.id)}`);
   if (report.unit !== undefined) L.push(`${t.unit}: ${printable(report.unit)}`);
