@@ -370,6 +370,11 @@ export async function loadRules(sources: RuleSource[], probes: ReadonlyMap<strin
             if (!r.ok) at([k, i], r.message);
           });
         }
+        if (Array.isArray(rule.platforms)) {
+          rule.platforms.forEach((f, i) => {
+            if (!probe.platforms.includes(f)) at(['platforms', i], `probe ${probe.id} does not read ${f} targets (it reads: ${probe.platforms.join(', ')})`);
+          });
+        }
         if (Array.isArray(rule.cases)) {
           rule.cases.forEach((c, i) => {
             if (c === null || typeof c !== 'object' || c.observation === null || typeof c.observation !== 'object') return;
