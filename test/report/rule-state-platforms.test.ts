@@ -113,7 +113,7 @@ describe('a rule about another OS is not applicable, in both reports and both la
         expect([...hs].filter(([id, s]) => s.cls === 'na' && isPosture(id)), `${lang} html count`).toHaveLength(c.notApplicable.length);
         expect([...hs.values()].filter((s) => s.cls === 'na'), `${lang} html count, all`).toHaveLength(na.length);
         if (lang === 'zh') {
-          expect(englishLeaks(text, rep).map((l) => `${l.word}  ←  ${l.line}`)).toEqual([]);
+          expect([...new Set(englishLeaks(text, rep).map((l) => `${l.word}  ←  ${l.line}`))]).toEqual([]);
           const checked = html.slice(html.indexOf('<section id="checked">'), html.indexOf('</section>', html.indexOf('<section id="checked">')));
           expect(englishLeaks(checked.replace(/<[^>]*>/g, '\n').replace(/&[a-z]+;|&#\d+;/g, ' '), rep)).toEqual([]);
         }
