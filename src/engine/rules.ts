@@ -370,6 +370,12 @@ export async function loadRules(sources: RuleSource[], probes: ReadonlyMap<strin
             if (!r.ok) at([k, i], r.message);
           });
         }
+        if (Array.isArray(rule.platforms)) {
+          rule.platforms.forEach((f, i) => {
+            // (a family the schema does not know is already a problem of its own)
+            if ((f === 'linux' || f === 'windows') && !probe.platforms.includes(f)) at(['platforms', i], `probe ${probe.id} does not read ${f} targets (it reads: ${probe.platforms.join(', ')})`);
+          });
+        }
         if (Array.isArray(rule.cases)) {
           rule.cases.forEach((c, i) => {
             if (c === null || typeof c !== 'object' || c.observation === null || typeof c.observation !== 'object') return;

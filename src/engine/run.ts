@@ -300,7 +300,16 @@ export async function runScan(args: RunArgs): Promise<RunOutput> {
   });
   args.onContext?.(context);
   const rules = selectRules(args.rules, context.class, args.only);
-  const jobs = planJobs(rules, args.probes);
+  // A rule about one OS family's settings (`platforms:`) is not judged on a target of another
+  // family: it does not apply there. Decided here, once, from the target's OS — never by a probe.
+  // (When the probe itself cannot run on this OS, its run says why; the rule follows its probe.)
+  const offPlatform = (r: Rule): boolean => {
+    const fam = args.target.os.family;
+    const p = args.probes.get(r.probe);
+    return r.platforms !== undefined && fam !== 'unknown' && p !== undefined && p.platforms.includes(fam) && !r.platforms.includes(fam);
+  };
+  const notApplicable = rules.filter(offPlatform);
+  const jobs = planJobs(rules.filter((r) => !offPlatform(r)), args.probes);
   const results: JobResult[] = new Array(jobs.length);
   const identityIdx = jobs.findIndex((j) => j.probe.id === IDENTITY_PROBE);
   if (identityIdx >= 0 && identityResult) {
@@ -350,6 +359,18 @@ export async function runScan(args: RunArgs): Promise<RunOutput> {
   }
 
   const mkey = machineKey(identity);
+  const probes = jobs.map((_, i) => results[i]!.run);
+  for (const r of notApplicable) {
+    const m = msg('rule.platform', { platforms: r.platforms!.join('/'), family: args.target.os.family });
+    const entry = { rule: r.id, message: m.text, msg: m };
+    // listed with the probe's run when it ran for other rules, else in a run of its own that did not start
+    let run = probes.find((p) => p.id === r.probe);
+    if (run === undefined) {
+      run = { id: r.probe, status: 'not-applicable', durationMs: 0, message: m.text, msg: m, observations: 0, rules: [] };
+      probes.push(run);
+    }
+    run.notApplicable = [...(run.notApplicable ?? []), entry];
+  }
 
   const findings: Finding[] = [];
   const coverage: CoverageItem[] = [...extra];
@@ -389,5 +410,5 @@ export async function runScan(args: RunArgs): Promise<RunOutput> {
   findings.sort((a, b) => order[a.severity] - order[b.severity] || a.ruleId.localeCompare(b.ruleId) || a.id.localeCompare(b.id));
   // Two observations with the same identifying evidence are one finding (e.g. the same device seen twice).
   const unique = findings.filter((f, i) => i === 0 || f.id !== findings[i - 1]!.id);
-  return { probes: jobs.map((_, i) => results[i]!.run), findings: unique, coverage: gaps, inventory, identity, context, rules };
+  return { probes, findings: unique, coverage: gaps, inventory, identity, context, rules };
 }

@@ -178,6 +178,13 @@ export interface Rule {
   /** Observation fields copied into the finding's evidence (default: the whole observation). */
   evidence?: string[];
   remediation: Bilingual;
+  /**
+   * The OS families whose settings the rule judges, when narrower than its probe's (a Windows
+   * Remote Desktop setting means nothing on Linux). On a target of another family the engine does
+   * not judge the rule and says it does not apply (`ProbeRun.notApplicable`). Absent: every family
+   * its probe reads.
+   */
+  platforms?: Array<'linux' | 'windows'>;
   /** Worked examples run by `baomi rules test` and the test suite: a machine, an observation, the verdict. */
   cases?: RuleCase[];
   /** Where it came from: file and line, for messages. */
@@ -223,6 +230,11 @@ export interface ProbeRun {
    */
   blocking?: boolean;
   observations: number;
-  /** Rule ids that needed this run. */
+  /** Rule ids that needed this run (and were judged on its observations). */
   rules: string[];
+  /**
+   * Rules of this probe the engine did not judge because they concern another OS family than the
+   * target's (`Rule.platforms`): the reports say "not applicable" for them, with this message.
+   */
+  notApplicable?: Array<{ rule: string; message: string; msg: Msg }>;
 }

@@ -24,6 +24,7 @@ interface Entry {
 const s = (p: MsgParams, k: string): string => String(p[k] ?? '?');
 
 const MODE_ZH: Readonly<Record<string, string>> = { live: '在线', offline: '离线' };
+const OS_NAME: Readonly<Record<string, string>> = { windows: 'Windows', linux: 'Linux' };
 
 export const MESSAGES: Readonly<Record<string, Entry>> = {
   // ── the engine: why a probe did not run, or did not finish
@@ -34,6 +35,11 @@ export const MESSAGES: Readonly<Record<string, Entry>> = {
   'probe.no-os-offline': { zh: () => '该磁盘上没有操作系统', en: () => 'no operating system on this volume' },
   'probe.os-unknown': { zh: () => '无法识别本机的操作系统', en: () => 'the operating system of this machine could not be recognised' },
   'probe.no-collector': { zh: () => '不支持该操作系统', en: (p) => `no collector for ${s(p, 'family')} targets` },
+  // a rule about settings of one OS family (`platforms:` in the rule file), on a target of another
+  'rule.platform': {
+    zh: (p) => `该项只检查${s(p, 'platforms').split('/').map((f) => `「${OS_NAME[f] ?? f}」`).join('或')}系统，本机是「${OS_NAME[s(p, 'family')] ?? s(p, 'family')}」系统`,
+    en: (p) => `checks ${s(p, 'platforms').split('/').map((f) => OS_NAME[f] ?? f).join(' or ')} settings only, this machine runs ${OS_NAME[s(p, 'family')] ?? s(p, 'family')}`,
+  },
   'probe.interrupted': { zh: () => '检查被中断', en: () => 'interrupted' },
   'probe.interrupted-partial': {
     zh: (p) => `检查被中断；保留了中断前的 ${s(p, 'observations')} 项结果`,

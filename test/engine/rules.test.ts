@@ -71,6 +71,22 @@ describe('overrides and duplicates across files', () => {
     expect(replaced).toHaveLength(1);
     expect(replaced[0]!.severity).toBe('high');
   });
+  it('platforms: only OS families its probe reads, from the two the schema knows', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baomi-rules-'));
+    const withPlatforms = (id: string, probe: string, platforms: string, field: string) =>
+      rule(id).replace('probe: identity\n', `probe: ${probe}\n    platforms: ${platforms}\n`).replace('field: hostname', `field: ${field}`);
+    await writeFile(join(dir, 'p.yaml'), [
+      withPlatforms('fits', 'identity', '[windows]', 'hostname'),
+      withPlatforms('wrong-family', 'network.connections', '[windows]', 'remote'),
+      withPlatforms('unknown-family', 'identity', '[macos]', 'hostname'),
+    ].map((r, i) => (i === 0 ? r : r.replace('rules:\n', ''))).join(''));
+    const r = await loadRules([{ path: dir, builtin: false }], PROBE_MAP);
+    const text = r.problems.map(formatProblem).join('\n');
+    expect(text).toMatch(/p\.yaml:\d+:\d+: rules\[1\]\.platforms\[0\]: probe network\.connections does not read windows targets \(it reads: linux\)/);
+    expect(text).toMatch(/p\.yaml:\d+:\d+: rules\[2\]\.platforms\[0\]: must be one of linux, windows/);
+    expect(r.problems.filter((p) => p.field.startsWith('rules[0]'))).toEqual([]);
+    expect(r.problems).toHaveLength(2);
+  });
   it('the same id in two custom files is an error naming both places', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'baomi-rules-'));
     await writeFile(join(dir, 'a.yaml'), rule('same-id'));

@@ -148,6 +148,45 @@ describe('access times', () => {
   });
 });
 
+describe('a rule about another OS family (platforms) does not apply', () => {
+  const both = (id: string, seen: string[]): Probe => probe(id, {
+    platforms: ['linux', 'windows'],
+    async collect() {
+      seen.push(id);
+      return { status: 'ok', observations: [{ name: 'a', bad: true }] };
+    },
+  });
+  it('judged where it applies; elsewhere not judged, listed with its probe run and why', async () => {
+    const seen: string[] = [];
+    const probes = new Map<string, Probe>([['identity', identity], ['p', both('p', seen)]]);
+    const rules = [rule('r-any', 'p'), rule('r-win', 'p', undefined, { platforms: ['windows'] }), rule('r-linux', 'p', undefined, { platforms: ['linux'] })];
+    const out = await runScan({ target, rules, probes, options: { profile: 'classified' }, log }); // target: a Linux root
+    expect(out.findings.map((f) => f.ruleId).sort()).toEqual(['r-any', 'r-linux']);
+    const run = out.probes.find((p) => p.id === 'p')!;
+    expect([run.status, run.rules, seen]).toEqual(['ok', ['r-any', 'r-linux'], ['p']]);
+    expect(run.notApplicable).toEqual([{ rule: 'r-win', message: 'checks Windows settings only, this machine runs Linux', msg: { key: 'rule.platform', params: { platforms: 'windows', family: 'linux' }, text: 'checks Windows settings only, this machine runs Linux' } }]);
+    // the rule stays among the scan's rules: the report lists it as not applicable, not as absent
+    expect(out.rules.map((r) => r.id)).toContain('r-win');
+  });
+  it('a probe only rules of another family need does not run; its run says why, and the scan looked at nothing', async () => {
+    const seen: string[] = [];
+    const probes = new Map<string, Probe>([['identity', identity], ['p', both('p', seen)]]);
+    const out = await runScan({ target, rules: [rule('r-win', 'p', undefined, { platforms: ['windows'] })], probes, options: { profile: 'classified' }, log });
+    expect(seen).toEqual([]);
+    const run = out.probes.find((p) => p.id === 'p')!;
+    expect(run).toMatchObject({ status: 'not-applicable', rules: [], msg: { key: 'rule.platform' } });
+    expect(run.blocking).toBeUndefined();
+    expect(run.notApplicable?.map((n) => n.rule)).toEqual(['r-win']);
+    expect(out.coverage.find((c) => c.kind === 'nothing-checked')).toBeDefined();
+  });
+  it('on an OS the probe itself cannot read, the probe\'s own reason stands (not the rule\'s)', async () => {
+    const probes = new Map<string, Probe>([['identity', identity], ['w', probe('w', { platforms: ['windows'] })]]);
+    const out = await runScan({ target, rules: [rule('r-w', 'w', undefined, { platforms: ['windows'] })], probes, options: { profile: 'classified' }, log });
+    const run = out.probes.find((p) => p.id === 'w')!;
+    expect([run.msg?.key, run.rules, run.notApplicable]).toEqual(['probe.no-collector', ['r-w'], undefined]);
+  });
+});
+
 describe('messages as catalogue keys, and what a stopped probe found', () => {
   it('every message the engine writes carries its key and parameters beside the English', async () => {
     const probes = new Map<string, Probe>([

@@ -22,6 +22,9 @@ const QUOTED_FIELDS = new Set([
   // who and which machine, which network (`security`: the key management as the config file writes it)
   'hostname', 'machineId', 'user', 'users', 'host', 'hosts', 'topHosts', 'url', 'urls', 'ssid', 'profile', 'browser', 'process',
   'remote', 'local', 'security', 'prettyName', 'version', 'edition', 'build', 'family', 'detectedFrom', 'platform', 'node', 'alg', 'keyId',
+  // what software, printer port and boot entry (the checklist probes: as the package database, the
+  // printer's port and the boot menu write them)
+  'publisher', 'port', 'systems', 'arch',
   // as written in the document
   'text', 'markings', 'format', 'pattern', 'reader', 'byFormat',
 ]);

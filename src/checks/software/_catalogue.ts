@@ -16,8 +16,21 @@ export interface CatalogueEntry {
   category: SoftwareCategory;
   names: { zh: string; en: string };
   display: RegExp[];
+  /** Exact names of the Windows Uninstall subkey (winget's `ProductCode`), lower-cased. */
+  keys: Set<string>;
   packages: Set<string>;
-  confirmed: string;
+  /** Where each name was confirmed (a repository and path, a package index). */
+  confirmed: string[];
+  /** Names not confirmed by any source read, and what was searched for them. */
+  unconfirmed: string[];
+}
+
+/** A string or a list of strings in the YAML; anything else is a problem. */
+function strings(v: unknown): string[] | undefined {
+  if (v === undefined) return [];
+  if (typeof v === 'string') return v === '' ? undefined : [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '')) return v as string[];
+  return undefined;
 }
 
 export interface Catalogue {
@@ -45,7 +58,10 @@ export function loadCatalogue(path = join(BUILTIN_RULES_DIR, 'data', 'software.y
     else ids.add(id);
     if (!CATEGORIES.includes(category as SoftwareCategory)) problems.push(`${at}: category must be one of ${CATEGORIES.join(', ')}`);
     if (typeof names?.zh !== 'string' || typeof names.en !== 'string' || !names.zh || !names.en) problems.push(`${at}: names needs zh and en`);
-    if (typeof e['confirmed'] !== 'string' || e['confirmed'] === '') problems.push(`${at}: confirmed (where the names were confirmed) is required`);
+    const confirmed = strings(e['confirmed']);
+    const unconfirmed = strings(e['unconfirmed']);
+    if (confirmed === undefined || unconfirmed === undefined) problems.push(`${at}: confirmed and unconfirmed are a text or a list of texts`);
+    else if (confirmed.length + unconfirmed.length === 0) problems.push(`${at}: say where the names were confirmed (confirmed) or what was searched without confirming them (unconfirmed)`);
     const display: RegExp[] = [];
     for (const d of (e['display'] as unknown[] | undefined) ?? []) {
       try {
@@ -55,8 +71,18 @@ export function loadCatalogue(path = join(BUILTIN_RULES_DIR, 'data', 'software.y
       }
     }
     const packages = new Set(((e['packages'] as unknown[] | undefined) ?? []).map((p) => String(p)));
-    if (display.length === 0 && packages.size === 0) problems.push(`${at}: neither display nor packages: it can never match`);
-    entries.push({ id: String(id), category: category as SoftwareCategory, names: { zh: String(names?.zh), en: String(names?.en) }, display, packages, confirmed: String(e['confirmed']) });
+    const keys = new Set(((e['keys'] as unknown[] | undefined) ?? []).map((k) => String(k).toLowerCase()));
+    if (display.length === 0 && packages.size === 0 && keys.size === 0) problems.push(`${at}: neither display, keys nor packages: it can never match`);
+    entries.push({
+      id: String(id),
+      category: category as SoftwareCategory,
+      names: { zh: String(names?.zh), en: String(names?.en) },
+      display,
+      keys,
+      packages,
+      confirmed: confirmed ?? [],
+      unconfirmed: unconfirmed ?? [],
+    });
   }
   for (const c of CATEGORIES) if (!doc.categories?.[c]?.zh || !doc.categories[c]?.en) problems.push(`categories.${c}: zh and en names required`);
   if (problems.length > 0) throw new Error(`${path}: ${problems.join('; ')}`);
@@ -66,10 +92,12 @@ export function loadCatalogue(path = join(BUILTIN_RULES_DIR, 'data', 'software.y
 }
 
 /**
- * The catalogue entries a program matches: Windows programs by their display name, packages by
+ * The catalogue entries a program matches: Windows programs by their display name or the exact
+ * name of their Uninstall subkey (`id`, after the user's name for a per-user program), packages by
  * their exact package name (dpkg, rpm, flatpak id, snap name).
  */
-export function classify(cat: Catalogue, p: { name: string; system: string }): CatalogueEntry[] {
-  const windows = p.system === 'windows-uninstall';
-  return cat.entries.filter((e) => (windows ? e.display.some((r) => r.test(p.name)) : e.packages.has(p.name)));
+export function classify(cat: Catalogue, p: { name: string; system: string; id?: string; user?: string }): CatalogueEntry[] {
+  if (p.system !== 'windows-uninstall') return cat.entries.filter((e) => e.packages.has(p.name));
+  const key = p.id === undefined ? undefined : (p.user !== undefined && p.id.startsWith(`${p.user}:`) ? p.id.slice(p.user.length + 1) : p.id).toLowerCase();
+  return cat.entries.filter((e) => e.display.some((r) => r.test(p.name)) || (key !== undefined && e.keys.has(key)));
 }

@@ -184,12 +184,21 @@ describe('software.installed — Linux (fixtures/checklist/linux)', () => {
 
 describe('software list (rules/data/software.yaml)', () => {
   const cat = loadCatalogue();
-  it('every entry has both names and where they were confirmed', () => {
+  it('every entry has both names and says where they were confirmed, or what was searched without confirming them', () => {
     for (const e of cat.entries) {
       expect(e.names.zh, e.id).not.toBe('');
       expect(e.names.en, e.id).not.toBe('');
-      expect(e.confirmed, e.id).not.toBe('');
+      expect(e.confirmed.length + e.unconfirmed.length, e.id).toBeGreaterThan(0);
+      for (const c of e.confirmed) expect(c, e.id).toMatch(/^(winget-pkgs manifests\/|flathub\/|Debian 12: |[\w.-]+\/[\w.-]+ )/);
     }
+    // what this list rests on: entries with at least one confirmed name, and entries with none
+    expect([cat.entries.length, cat.entries.filter((e) => e.confirmed.length > 0).length]).toEqual([35, 25]);
+  });
+  it('a catalogue entry without confirmed or unconfirmed is refused', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baomi-cat-'));
+    const cats = Object.fromEntries(['remote-control', 'cloud-sync', 'instant-messaging', 'virtualization', 'antivirus', 'host-audit'].map((c) => [c, { zh: c, en: c }]));
+    await writeFile(join(dir, 'bad.yaml'), JSON.stringify({ categories: cats, software: [{ id: 'x', category: 'antivirus', names: { zh: 'x', en: 'x' }, display: ['^x$'] }] }));
+    expect(() => loadCatalogue(join(dir, 'bad.yaml'))).toThrow(/confirmed/);
   });
   it.each([
     ['TeamViewer', 'remote-control'], ['TeamViewer 15', 'remote-control'], ['AnyDesk', 'remote-control'], ['ToDesk', 'remote-control'], ['RustDesk', 'remote-control'],
@@ -198,11 +207,49 @@ describe('software list (rules/data/software.yaml)', () => {
   ])('Windows name %s → %s', (name, category) => {
     expect(classify(cat, { name, system: 'windows-uninstall' }).map((e) => e.category)).toEqual([category]);
   });
-  it.each(['QQ音乐', 'QQ浏览器', 'WPS Office', 'VMware Tools', 'Oracle VirtualBox Guest Additions 7.0.14', 'TeamViewerX', 'Larkspur', 'Remote Desktop Connection Manager', 'Dropboxer'])(
-    'Windows name %s → nothing',
-    (name) => expect(classify(cat, { name, system: 'windows-uninstall' })).toEqual([]),
-  );
-  it.each(['libvncserver1', 'qqwing', 'python3-dropbox', 'tigervnc-viewer', 'virtualbox-guest-utils', 'teamviewer-doc'])('package %s → nothing', (name) => {
+  // names the manifests and package indexes read for rules/data/software.yaml show (see its `confirmed`)
+  const confirmedNames: Array<[string, string]> = [
+    ['RealVNC Server', 'remote-control'], ['TightVNC', 'remote-control'], ['腾讯QQ', 'instant-messaging'], ['QQ', 'instant-messaging'],
+    ['微信', 'instant-messaging'], ['WeChat', 'instant-messaging'], ['Lark', 'instant-messaging'], ['Microsoft OneDrive', 'cloud-sync'],
+    ['百度网盘', 'cloud-sync'], ['VMware Workstation', 'virtualization'], ['Oracle VirtualBox 7.2.20', 'virtualization'], ['QEMU', 'virtualization'],
+    ['火绒安全软件', 'antivirus'], ['360 Total Security', 'antivirus'], ['Kaspersky', 'antivirus'], ['Kaspersky Total Security', 'antivirus'],
+    ['Kaspersky Anti-Virus', 'antivirus'],
+  ];
+  it.each(confirmedNames)('Windows name %s (as a manifest gives it) → %s', (name, category) => {
+    expect(classify(cat, { name, system: 'windows-uninstall' }).map((e) => e.category)).toEqual([category]);
+  });
+  // look-alikes: each variant of the list has one that must stay silent
+  const lookAlikes = [
+    'QQ音乐', 'QQ浏览器', 'WPS Office', 'VMware Tools', 'Oracle VirtualBox Guest Additions 7.0.14', 'TeamViewerX', 'Larkspur', 'Remote Desktop Connection Manager', 'Dropboxer',
+    'RealVNC Viewer', 'Kaspersky VPN Secure Connection', 'Kaspersky Safe Kids', '微信开发者工具', 'QEMU guest agent', 'OneDrive Sync Helper', 'Lark Meetings',
+  ];
+  it.each(lookAlikes)('Windows name %s → nothing', (name) => expect(classify(cat, { name, system: 'windows-uninstall' })).toEqual([]));
+  // the Uninstall subkey names the manifests give (ProductCode), whatever the DisplayName says
+  const keyCases: Array<[string, string | undefined, string]> = [
+    ['Ultravnc2_is1', undefined, 'remote-control'], ['AnyDesk', undefined, 'remote-control'], ['ToDesk', undefined, 'remote-control'], ['WeChat', undefined, 'instant-messaging'],
+    ['Weixin', undefined, 'instant-messaging'], ['QQ', undefined, 'instant-messaging'], ['企业微信', undefined, 'instant-messaging'], ['zhangsan:Feishu', 'zhangsan', 'instant-messaging'],
+    ['zhangsan:Lark', 'zhangsan', 'instant-messaging'], ['百度云管家', undefined, 'cloud-sync'], ['zhangsan:OneDriveSetup.exe', 'zhangsan', 'cloud-sync'],
+    ['zhangsan:300f80e0-781e-56db-ae9d-9d0190486ca9', 'zhangsan', 'cloud-sync'], ['QEMU', undefined, 'virtualization'],
+  ];
+  it.each(keyCases)('Uninstall key %s → %s', (id, user, category) => {
+    expect(classify(cat, { name: 'Some name', system: 'windows-uninstall', id, ...(user ? { user } : {}) }).map((e) => e.category)).toEqual([category]);
+  });
+  it.each(['QQMusic', 'WeChatDevTools', 'OneDriveSetup', 'Ultravnc2', 'Feishu2', 'qq:notes'])('Uninstall key %s → nothing', (id) => {
+    expect(classify(cat, { name: 'Some name', system: 'windows-uninstall', id })).toEqual([]);
+  });
+  it('a per-user key is compared without the user name; a user named like a key does not match', () => {
+    expect(classify(cat, { name: 'Some name', system: 'windows-uninstall', id: 'QQ:notes', user: 'QQ' })).toEqual([]);
+  });
+  it.each([
+    ['xrdp', 'remote-control'], ['tigervnc-standalone-server', 'remote-control'], ['com.anydesk.Anydesk', 'remote-control'], ['com.rustdesk.RustDesk', 'remote-control'],
+    ['com.baidu.NetDisk', 'cloud-sync'], ['baidunetdisk', 'cloud-sync'], ['onedrive', 'cloud-sync'], ['com.dropbox.Client', 'cloud-sync'],
+    ['wechat-beta', 'instant-messaging'], ['com.tencent.WeChat', 'instant-messaging'], ['com.qq.QQ', 'instant-messaging'], ['com.dingtalk.DingTalk', 'instant-messaging'],
+    ['com.alibabainc.dingtalk', 'instant-messaging'], ['cn.feishu.Feishu', 'instant-messaging'], ['gnome-boxes', 'virtualization'], ['org.gnome.Boxes', 'virtualization'],
+    ['clamav', 'antivirus'], ['auditd', 'host-audit'],
+  ])('package %s → %s', (name, category) => {
+    expect(classify(cat, { name, system: 'dpkg' }).map((e) => e.category)).toEqual([category]);
+  });
+  it.each(['libvncserver1', 'qqwing', 'python3-dropbox', 'tigervnc-viewer', 'virtualbox-guest-utils', 'teamviewer-doc', 'remmina', 'freerdp2-x11', 'qemu-guest-agent', 'wechat-devtools', 'cn.feishu.Feishu.Locale', 'com.baidu.NetDisk.Devel'])('package %s → nothing', (name) => {
     expect(classify(cat, { name, system: 'dpkg' })).toEqual([]);
   });
 });
