@@ -31,6 +31,7 @@ interface PnpDevice {
   classGuid?: string;
   pnpClass?: string;
   classes: string[];
+  hardwareIds: string[];
 }
 
 function toDevice(o: Record<string, unknown>): PnpDevice | undefined {
@@ -41,7 +42,7 @@ function toDevice(o: Record<string, unknown>): PnpDevice | undefined {
   const classes = [...psStrs(o, 'CompatibleID'), ...psStrs(o, 'HardwareID')]
     .map((i) => /Class_([0-9A-F]{2})/i.exec(i)?.[1]?.toLowerCase())
     .filter((x): x is string => x !== undefined);
-  const d: PnpDevice = { instanceId: id, bus: bus.toUpperCase(), device, instance, classes: [...new Set(classes)] };
+  const d: PnpDevice = { instanceId: id, bus: bus.toUpperCase(), device, instance, classes: [...new Set(classes)], hardwareIds: psStrs(o, 'HardwareID') };
   const set = (k: keyof PnpDevice, field: string): void => {
     const v = psStr(o, field);
     if (v !== undefined) (d as unknown as Record<string, string>)[k] = v;
@@ -54,6 +55,26 @@ function toDevice(o: Record<string, unknown>): PnpDevice | undefined {
   set('pnpClass', 'PNPClass');
   if (d.classGuid) d.classGuid = d.classGuid.toLowerCase();
   return d;
+}
+
+/**
+ * Vendor, product and revision of a USBSTOR disk with their case, from its first hardware id
+ * (`USBSTOR\DiskSanDisk_Extreme_________0001`: the device type, then the SCSI inquiry fields at their
+ * fixed widths — vendor 8, product 16, revision 4 — spaces written `_`). The instance id's own
+ * `DISK&VEN_SANDISK&PROD_EXTREME` is upper-cased by Windows; the hive's key keeps the case.
+ */
+export function inquiryFromHardwareIds(ids: readonly string[]): { vendor?: string; product?: string; revision?: string } | undefined {
+  const m = /^USBSTOR\\[A-Za-z]+(.{28})$/.exec(ids[0] ?? '');
+  if (!m) return undefined;
+  const f = (a: number, b: number): string | undefined => m[1]!.slice(a, b).replace(/_+/g, ' ').trim() || undefined;
+  const out: { vendor?: string; product?: string; revision?: string } = {};
+  const v = f(0, 8);
+  const p = f(8, 24);
+  const r = f(24, 28);
+  if (v) out.vendor = v;
+  if (p) out.product = p;
+  if (r) out.revision = r;
+  return out;
 }
 
 function source(d: PnpDevice): UsbDeviceRecord['sources'][number] {
@@ -130,7 +151,7 @@ export function windowsUsbAttachedFromPnp(objs: ReadonlyArray<Record<string, unk
     const { serial, unique, raw } = windowsSerial(d.instance);
     const r = upsert(serial, unique, raw, d);
     r.storage = true;
-    const inq = inquiryIds(d.device);
+    const inq = inquiryFromHardwareIds(d.hardwareIds) ?? inquiryIds(d.device);
     if (inq.vendor) r.vendor = inq.vendor;
     if (inq.product) r.product = inq.product;
     if (inq.revision) r.revision = inq.revision;
