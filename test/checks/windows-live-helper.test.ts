@@ -10,8 +10,11 @@ import {
   PS_NET_ADAPTERS,
   psArgs,
   psKey,
+  runLive,
   runPowerShellJson,
 } from '../../src/checks/windows/live.js';
+import { FsTarget } from '../../src/target/fs-target.js';
+import { execRunner } from '../../src/target/runner.js';
 import type { ExecResult } from '../../src/target/types.js';
 import { fakeWinLive } from '../_helpers/fake-win-live.js';
 
@@ -98,6 +101,17 @@ describe('runPowerShellJson through a fake live target', () => {
       reason: 'adapters: powershell.exe: Get-NetAdapter failed (exit 1): Get-NetAdapter : 拒绝访问。 [exit]',
       blocking: true,
     });
+  });
+
+  it('with the real runner (execFile): 9 MB of output → too-large, a time limit → timeout, a missing program → not-run', async () => {
+    const { root } = await fakeWinLive();
+    const target = await FsTarget.open('live', root, { runner: execRunner });
+    const node = process.execPath;
+    const kind = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e as LiveCommandError).kind);
+    expect(await kind(runLive(target, node, ['-e', "process.stdout.write('x'.repeat(9*1024*1024))"], { maxBytes: 8 * 1024 * 1024 }))).toBe('too-large');
+    expect(await kind(runLive(target, node, ['-e', 'setTimeout(() => {}, 20000)'], { timeoutMs: 300 }))).toBe('timeout');
+    expect(await kind(runLive(target, '/nonexistent/powershell.exe', []))).toBe('not-run');
+    expect(await runLive(target, node, ['-e', "process.stdout.write('[]')"])).toBe('[]');
   });
 
   it('cleanText escapes C0, DEL and C1 controls, keeps tab and newline', () => {

@@ -58,7 +58,6 @@ export class LiveCommandError extends Error {
 
 /** Control characters (C0 but tab/newline, DEL, C1) shown as `\xNN`: nothing raw reaches a report. */
 export function cleanText(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
@@ -115,6 +114,10 @@ export async function runLive(target: Target, file: string, args: readonly strin
   try {
     r = await target.exec(file, args, { timeoutMs: opts.timeoutMs ?? PS_TIMEOUT_MS, maxBuffer: maxBytes + 1 });
   } catch (err) {
+    // execFile stops a program that writes past maxBuffer and reports it as an error, not a result.
+    if (/maxBuffer/i.test((err as Error).message) || (err as { cause?: { code?: string } }).cause?.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+      throw new LiveCommandError('too-large', command, `${command} printed more than ${maxBytes} bytes`);
+    }
     throw new LiveCommandError('not-run', command, `${file} could not run: ${excerpt((err as Error).message)}`);
   }
   return checkResult(r, command, maxBytes);
