@@ -19,7 +19,7 @@ describe('Win32_PnPEntity (recorded) → devices attached now', () => {
   const { records, skipped } = windowsUsbAttachedFromPnp(parsePsJson(liveFixture('win32-pnpentity-usb.json')));
   const byKey = Object.fromEntries(records.map((r) => [r.key, r]));
 
-  it('10 entries → 5 devices: hubs left out, a stick\'s USB node and disk joined, a composite keyboard folded', () => {
+  it('12 entries → 6 devices: hubs left out, a stick\'s USB node and disk joined, composite devices folded', () => {
     expect(skipped).toBe(0);
     expect(records.map((r) => r.key)).toEqual([
       STICK,
@@ -27,6 +27,7 @@ describe('Win32_PnPEntity (recorded) → devices attached now', () => {
       'usb:2717:ff48:6D5C1A2B',
       'usb:413c:8197:28E347017777',
       'win:USB\\VID_046D&PID_C31C\\6&2B5A1C3&0&3',
+      'win:USB\\VID_0C45&PID_643F\\6&C0F0D73&0&5',
     ]);
     expect(records.every((r) => r.attachedNow === true)).toBe(true);
     for (const r of records) expect(conforms(r, USB_DEVICE_SHAPE), r.key).toEqual([]);
@@ -61,6 +62,7 @@ describe('Win32_PnPEntity (recorded) → devices attached now', () => {
     ['no PNPDeviceID', [{ Name: 'x' }], { records: 0, skipped: 1 }],
     ['an id of the wrong shape', [{ PNPDeviceID: 'USB\\\\' }, { PNPDeviceID: 42 }], { records: 0, skipped: 2 }],
     ['another bus', [{ PNPDeviceID: 'PCI\\VEN_8086&DEV_1234\\3&1' }], { records: 0, skipped: 1 }],
+    ['Present: false (not attached now) is left out, not counted as unreadable', [{ PNPDeviceID: 'USB\\VID_1234&PID_5678\\SER0', Present: false }], { records: 0, skipped: 0 }],
     ['control characters in a name', [{ PNPDeviceID: 'USB\\VID_1234&PID_5678\\SER1', Name: 'Evil\u001b]0;pwn\u0007' }], { records: 1, skipped: 0 }],
     ['a single string where a list is expected', [{ PNPDeviceID: 'USB\\VID_1234&PID_5678\\SER2', CompatibleID: 'USB\\Class_08' }], { records: 1, skipped: 0 }],
   ];
@@ -70,14 +72,14 @@ describe('Win32_PnPEntity (recorded) → devices attached now', () => {
     expect(p.skipped).toBe(want.skipped);
     for (const r of p.records) expect(JSON.stringify(r)).not.toMatch(/[\u0000-\u001f]/);
   });
-  it('ran every hostile case', () => expect(hostile).toHaveLength(5));
+  it('ran every hostile case', () => expect(hostile).toHaveLength(6));
 });
 
 describe('usb.devices and usb.history on a fake live Windows target', () => {
-  it('usb.devices: the 5 devices attached now, no gap', async () => {
+  it('usb.devices: the 6 devices attached now, no gap', async () => {
     const { target, runner } = await fakeWinLive();
     const res = await run(usbDevicesProbe, target);
-    expect(res.observations).toHaveLength(5);
+    expect(res.observations).toHaveLength(6);
     expect(res.coverage).toEqual([]);
     expect(runner.calls).toEqual([psKey(PS_USB_PNP)]);
   });
@@ -105,11 +107,25 @@ describe('usb.devices and usb.history on a fake live Windows target', () => {
     // attached now, not in this hive: added
     expect(byKey['usb:2717:ff48:6D5C1A2B']).toMatchObject({ attachedNow: true, phone: true });
     expect(byKey['win:USB\\VID_046D&PID_C31C\\6&2B5A1C3&0&3']).toMatchObject({ attachedNow: true });
-    expect(recs.filter((r) => r.attachedNow)).toHaveLength(5);
-    expect(recs).toHaveLength(4 + 3); // 4 in the hive (the stick and the Bluetooth radio attached now), 3 attached only now
+    // the webcam: a synthesised serial, keyed by its instance id — lower case in the hive, upper case from PnP: one record
+    expect(byKey['win:USB\\VID_0C45&PID_643F\\6&c0f0d73&0&5']).toMatchObject({ attachedNow: true, interfaceClasses: ['00', '0e'] });
+    expect(recs.filter((r) => r.attachedNow)).toHaveLength(6);
+    expect(recs).toHaveLength(4 + 3); // 4 in the hive (stick, Bluetooth radio, webcam attached now), 3 attached only now
     // SOFTWARE could not be saved (no administrator rights in this fake): a named gap
     expect(res.coverage!.map((c) => c.path)).toContain('HKLM\\SOFTWARE (reg save)');
     for (const r of recs) expect(conforms(r, USB_DEVICE_SHAPE), r.key).toEqual([]);
+  });
+
+  it('usb.history without the SYSTEM hive (reg save refused): the devices attached now, and a blocking gap', async () => {
+    const { target } = await fakeWinLive();
+    const res = await run(usbHistoryProbe, target);
+    expect(res.observations).toHaveLength(6);
+    expect(res.coverage).toContainEqual(expect.objectContaining({ path: 'HKLM\\SYSTEM (reg save)', blocking: true, reason: expect.stringMatching(/^SYSTEM hive: reg save failed .*Access is denied.*USB devices used before were not checked$/) }));
+  });
+
+  it('usb.history with neither: the probe fails, naming both', async () => {
+    const { target } = await fakeWinLive({ commands: { [psKey(PS_USB_PNP)]: undefined } });
+    await expect(run(usbHistoryProbe, target)).rejects.toThrow(/^SYSTEM hive: reg save failed .*; USB devices attached now: powershell.exe could not run/);
   });
 
   it('usb.history: the PnP query failing keeps the history and says what is missing (not blocking)', async () => {

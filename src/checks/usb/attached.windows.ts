@@ -103,6 +103,7 @@ export function windowsUsbAttachedFromPnp(objs: ReadonlyArray<Record<string, unk
   const devices: PnpDevice[] = [];
   let skipped = 0;
   for (const o of objs) {
+    if (o['Present'] === false) continue; // not attached now (Windows 10+ says so; older ones list present devices only)
     const d = toDevice(o);
     if (d && (d.bus === 'USB' || d.bus === 'USBSTOR')) devices.push(d);
     else skipped++;

@@ -151,7 +151,17 @@ export const usbHistoryProbe: Probe = {
     const coverage: CoverageItem[] = [];
     let records: UsbDeviceRecord[];
     if (target.os.family === 'windows') {
-      records = windowsUsbHistory(await windowsInputs(target, coverage));
+      let historyError: Error | undefined;
+      try {
+        records = windowsUsbHistory(await windowsInputs(target, coverage));
+      } catch (err) {
+        if (target.mode !== 'live') throw err;
+        // Live without the SYSTEM hive (no administrator rights for reg save): the devices attached
+        // now are still listed; the history is a blocking gap.
+        historyError = err as Error;
+        coverage.push({ kind: 'unreadable', path: 'HKLM\\SYSTEM (reg save)', reason: `${historyError.message}: USB devices used before were not checked`, blocking: true });
+        records = [];
+      }
       if (target.mode === 'live') {
         try {
           const a = await windowsUsbAttached(target);
@@ -159,6 +169,7 @@ export const usbHistoryProbe: Probe = {
           records = mergeAttached(records, a.records);
         } catch (err) {
           ctx.signal.throwIfAborted();
+          if (historyError) throw new Error(`${historyError.message}; USB devices attached now: ${(err as Error).message}`);
           // The history stands without it; which device is attached now is what is missing.
           coverage.push(liveGap(err, 'USB devices attached now could not be listed', false));
         }

@@ -24,9 +24,9 @@ export function psKey(script: string): string {
   return commandKey(POWERSHELL, psArgs(script));
 }
 
-/** USB devices present now (Win32_PnPEntity lists present devices only): USB\ and USBSTOR\ instances. */
+/** USB devices present now: USB\ and USBSTOR\ instances of Win32_PnPEntity (`Present`, where Windows has it, is checked too). */
 export const PS_USB_PNP =
-  "Get-CimInstance -ClassName Win32_PnPEntity | Where-Object { $_.PNPDeviceID -like 'USB\\*' -or $_.PNPDeviceID -like 'USBSTOR\\*' } | Select-Object PNPDeviceID,Name,Manufacturer,Service,Status,ClassGuid,PNPClass,HardwareID,CompatibleID";
+  "Get-CimInstance -ClassName Win32_PnPEntity | Where-Object { $_.PNPDeviceID -like 'USB\\*' -or $_.PNPDeviceID -like 'USBSTOR\\*' } | Select-Object PNPDeviceID,Name,Manufacturer,Service,Status,ClassGuid,PNPClass,Present,HardwareID,CompatibleID";
 /** Network adapters, hidden ones included, with their state (enum values are not localised). */
 export const PS_NET_ADAPTERS =
   'Get-NetAdapter -IncludeHidden | Select-Object Name,InterfaceDescription,Status,MediaType,PhysicalMediaType,PnPDeviceID,MacAddress,HardwareInterface';
