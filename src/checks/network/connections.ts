@@ -134,7 +134,8 @@ export const connectionsProbe: Probe = {
     pid: S.num,
     process: S.str,
   }),
-  timeoutMs: 20_000,
+  // Windows: netstat (up to 15 s) then PowerShell Get-Process (up to 25 s, a cold start takes seconds).
+  timeoutMs: 45_000,
   async collect(ctx: ProbeContext): Promise<ProbeResult> {
     const { target, signal } = ctx;
     if (target.os.family === 'windows') {

@@ -130,7 +130,7 @@ export async function windowsConnections(target: Target): Promise<{ observations
   const coverage: CoverageItem[] = [];
   let text: string;
   try {
-    text = await runLive(target, NETSTAT, NETSTAT_ARGS, { timeoutMs: 30_000, maxBytes: NETSTAT_MAX_BYTES });
+    text = await runLive(target, NETSTAT, NETSTAT_ARGS, { timeoutMs: 15_000, maxBytes: NETSTAT_MAX_BYTES });
   } catch (err) {
     coverage.push(liveGap(err as LiveCommandError, 'connections could not be listed', true));
     return { observations: [], coverage };
@@ -150,7 +150,7 @@ export async function windowsConnections(target: Target): Promise<{ observations
   let names: Map<number, string> | undefined;
   if (conns.length > 0) {
     try {
-      names = processNames(await runPowerShellJson(target, PS_PROCESSES, { timeoutMs: 30_000 }));
+      names = processNames(await runPowerShellJson(target, PS_PROCESSES, { timeoutMs: 25_000 }));
     } catch (err) {
       coverage.push(liveGap(err, 'the owning process names are unknown (process ids are kept)', false));
     }

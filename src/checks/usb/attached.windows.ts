@@ -170,5 +170,5 @@ export function windowsUsbAttachedFromPnp(objs: ReadonlyArray<Record<string, unk
 
 /** Run the PnP query on the live machine. Throws LiveCommandError when it gives no usable answer. */
 export async function windowsUsbAttached(target: Target): Promise<PnpUsbParse> {
-  return windowsUsbAttachedFromPnp(await runPowerShellJson(target, PS_USB_PNP, { timeoutMs: 60_000 }));
+  return windowsUsbAttachedFromPnp(await runPowerShellJson(target, PS_USB_PNP, { timeoutMs: 45_000 }));
 }
