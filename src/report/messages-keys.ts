@@ -103,6 +103,10 @@ export const MESSAGES: Readonly<Record<string, Entry>> = {
   },
   'wireless.win-bt-class': { zh: () => '设备类别为蓝牙 {e0cbf06c-…}', en: () => 'device class Bluetooth {e0cbf06c-…}' },
   'wireless.win-bthusb': { zh: () => '驱动服务 BTHUSB（蓝牙无线电）', en: () => 'driver service BTHUSB (Bluetooth radio)' },
+  'wireless.win-live-media': {
+    zh: (p) => `网卡当前的物理介质类型为「${s(p, 'type')}」（无线）`,
+    en: (p) => `network adapter's physical media type now: ${s(p, 'type')}`,
+  },
   'wireless.win-orphan-net-key': { zh: () => '只有网卡驱动记录，没有对应的设备记录', en: () => 'network driver key without a device instance' },
 };
 

@@ -354,9 +354,20 @@ export function parseProcNetSockets(text: string, proto: SocketProto, endian: En
   return out;
 }
 
+/** What the judgement of a connection reads: the state number and the peer (from /proc/net, or netstat on Windows). */
+export type ConnectionLike = Pick<SocketEntry, 'st' | 'remote' | 'remotePort'>;
+
 /** Established TCP sessions and connected UDP sockets (state 01 with a peer set). */
-export function isConnected(s: SocketEntry): boolean {
+export function isConnected(s: ConnectionLike): boolean {
   return s.st === 0x01 && s.remotePort !== 0 && classifyAddress(s.remote) !== 'unspecified';
+}
+
+/**
+ * Public, established/connected sockets: the one judgement of which connections count, for the
+ * /proc/net tables of Linux and netstat's lines of Windows alike.
+ */
+export function publicConnections<T extends ConnectionLike>(entries: readonly T[]): T[] {
+  return entries.filter((e) => isConnected(e) && isPublicAddress(e.remote));
 }
 
 /** `socket:[12345]` (a /proc/<pid>/fd link) → 12345. */

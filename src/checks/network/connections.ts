@@ -9,13 +9,18 @@
 // `socket:[inode]` links under /proc/<pid>/fd and /proc/<pid>/comm; other users' processes need
 // root, and an owner that could not be seen is a coverage note (the connection is still listed).
 //
-// Observation: {proto, local, localPort, remote, remotePort, state, uid, inode, pid?, process?}.
+// Live Windows: `netstat -ano` and PowerShell Get-Process through the Target's command runner
+// (./connections.windows.ts), judged by the same publicConnections. A netstat that fails is a
+// blocking gap, not "no connections". uid and inode are Linux facts: absent on Windows.
+//
+// Observation: {proto, local, localPort, remote, remotePort, state, uid?, inode?, pid?, process?}.
 import { readlink } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { S } from '../../engine/shape.js';
 import type { CoverageItem, Observation, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import { TargetError, type Target } from '../../target/types.js';
-import { isConnected, isPublicAddress, parseProcNetSockets, socketInodeFromLink, type SocketEntry, type SocketProto } from './_proc.js';
+import { parseProcNetSockets, publicConnections, socketInodeFromLink, type SocketEntry, type SocketProto } from './_proc.js';
+import { windowsConnections } from './connections.windows.js';
 
 export interface ConnectionObservation {
   proto: SocketProto;
@@ -24,9 +29,10 @@ export interface ConnectionObservation {
   remote: string;
   remotePort: number;
   state: string;
-  /** Owner of the socket (from the /proc/net table). */
-  uid: number;
-  inode: number;
+  /** Owner of the socket (Linux: from the /proc/net table; Windows has no such fact). */
+  uid?: number;
+  /** Linux socket inode (absent on Windows). */
+  inode?: number;
   pid?: number;
   /** /proc/<pid>/comm of the owner (15 characters at most). */
   process?: string;
@@ -34,10 +40,8 @@ export interface ConnectionObservation {
 
 const PROTOS: readonly SocketProto[] = ['tcp', 'tcp6', 'udp', 'udp6'];
 
-/** Public, established/connected sockets of parsed /proc/net tables. */
-export function publicConnections(entries: readonly SocketEntry[]): SocketEntry[] {
-  return entries.filter((e) => isConnected(e) && isPublicAddress(e.remote));
-}
+/** Public, established/connected sockets (shared with Windows: ./_proc.ts). */
+export { publicConnections };
 
 export interface OwnerScan {
   /** inode → lowest pid holding it. */
@@ -115,7 +119,7 @@ async function comm(target: Target, pid: number): Promise<string | undefined> {
 export const connectionsProbe: Probe = {
   id: 'network.connections',
   description: 'Established TCP sessions and connected UDP sockets to public (internet) addresses, with the owning process.',
-  platforms: ['linux'],
+  platforms: ['linux', 'windows'],
   modes: ['live'],
   identity: ['proto', 'remote', 'remotePort', 'process'],
   observes: S.obj({
@@ -130,9 +134,15 @@ export const connectionsProbe: Probe = {
     pid: S.num,
     process: S.str,
   }),
-  timeoutMs: 20_000,
+  // Windows: netstat (up to 15 s) then PowerShell Get-Process (up to 25 s, a cold start takes seconds).
+  timeoutMs: 45_000,
   async collect(ctx: ProbeContext): Promise<ProbeResult> {
     const { target, signal } = ctx;
+    if (target.os.family === 'windows') {
+      const w = await windowsConnections(target);
+      signal.throwIfAborted();
+      return { status: 'ok', observations: w.observations, coverage: w.coverage };
+    }
     const coverage: CoverageItem[] = [];
     const endian = endianness();
     const entries: SocketEntry[] = [];

@@ -4,7 +4,8 @@
 // class and level: src/engine/enrich.ts); the rules judge that against the machine's class.
 // Linux: kernel logs (rotated, gzipped) and the journal; live also sysfs. Windows: SYSTEM
 // (USBSTOR, SCSI/UAS, USB, WPDBUSENUM, MountedDevices), SOFTWARE (WPD, EMDMgmt), setupapi logs,
-// users' MountPoints2.
+// users' MountPoints2; live also the devices attached now (PowerShell Win32_PnPEntity:
+// ./attached.windows.ts), merged by the same key.
 import { S, type Shape } from '../../engine/shape.js';
 import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import { parseSetupapiLog } from '../../formats/setupapi.js';
@@ -14,6 +15,8 @@ import { linuxUsbAttached, linuxUsbHistory } from './linux.js';
 import type { UsbDeviceRecord } from './types.js';
 import { serialKey } from '../../engine/vocab.js';
 import { windowsUsbHistory, type WindowsUsbInputs } from './windows.js';
+import { windowsUsbAttached } from './attached.windows.js';
+import { liveGap } from '../windows/live.js';
 
 async function windowsInputs(target: Target, coverage: CoverageItem[]): Promise<WindowsUsbInputs> {
   const sys = await systemHive(target, 'SYSTEM');
@@ -47,11 +50,14 @@ async function windowsInputs(target: Target, coverage: CoverageItem[]): Promise<
   return inp;
 }
 
-/** Live Linux: mark devices attached now, adding those the logs do not (yet) show. */
-function mergeAttached(history: UsbDeviceRecord[], attached: UsbDeviceRecord[]): UsbDeviceRecord[] {
-  const byKey = new Map(history.map((r) => [r.key, r]));
+/**
+ * Live: mark devices attached now, adding those the history does not (yet) show. Keys compare without
+ * regard to case (Windows device instance ids are case-insensitive: `win:` keys).
+ */
+export function mergeAttached(history: UsbDeviceRecord[], attached: UsbDeviceRecord[]): UsbDeviceRecord[] {
+  const byKey = new Map(history.map((r) => [r.key.toUpperCase(), r]));
   for (const a of attached) {
-    const h = byKey.get(a.key) ?? history.find((r) => r.serial && a.serial && r.serialUnique && serialKey(r.serial) === serialKey(a.serial) && r.vid === a.vid);
+    const h = byKey.get(a.key.toUpperCase()) ?? history.find((r) => r.serial && a.serial && r.serialUnique && serialKey(r.serial) === serialKey(a.serial) && r.vid === a.vid);
     if (!h) {
       history.push(a);
       continue;
@@ -145,7 +151,29 @@ export const usbHistoryProbe: Probe = {
     const coverage: CoverageItem[] = [];
     let records: UsbDeviceRecord[];
     if (target.os.family === 'windows') {
-      records = windowsUsbHistory(await windowsInputs(target, coverage));
+      let historyError: Error | undefined;
+      try {
+        records = windowsUsbHistory(await windowsInputs(target, coverage));
+      } catch (err) {
+        if (target.mode !== 'live') throw err;
+        // Live without the SYSTEM hive (no administrator rights for reg save): the devices attached
+        // now are still listed; the history is a blocking gap.
+        historyError = err as Error;
+        coverage.push({ kind: 'unreadable', path: 'HKLM\\SYSTEM (reg save)', reason: `${historyError.message}: USB devices used before were not checked`, blocking: true });
+        records = [];
+      }
+      if (target.mode === 'live') {
+        try {
+          const a = await windowsUsbAttached(target);
+          if (a.skipped > 0) coverage.push({ kind: 'unreadable', path: 'Win32_PnPEntity', reason: `${a.skipped} device entr${a.skipped === 1 ? 'y' : 'ies'} without a readable instance id were not read` });
+          records = mergeAttached(records, a.records);
+        } catch (err) {
+          ctx.signal.throwIfAborted();
+          if (historyError) throw new Error(`${historyError.message}; USB devices attached now: ${(err as Error).message}`);
+          // The history stands without it; which device is attached now is what is missing.
+          coverage.push(liveGap(err, 'USB devices attached now could not be listed', false));
+        }
+      }
     } else {
       const h = await linuxUsbHistory(target, { signal: ctx.signal, now: new Date() });
       coverage.push(...h.coverage);
@@ -163,13 +191,25 @@ export const usbHistoryProbe: Probe = {
 export const usbDevicesProbe: Probe = {
   id: 'usb.devices',
   description: 'USB devices attached now (live): ids, serial, strings, interface classes, block devices.',
-  platforms: ['linux'],
+  platforms: ['linux', 'windows'],
   modes: ['live'],
   identity: ['key'],
   observes: USB_DEVICE_SHAPE,
   joins: ['usb-ledger'],
-  timeoutMs: 30_000,
+  timeoutMs: 60_000,
   async collect(ctx: ProbeContext): Promise<ProbeResult> {
+    if (ctx.target.os.family === 'windows') {
+      const coverage: CoverageItem[] = [];
+      try {
+        const a = await windowsUsbAttached(ctx.target);
+        if (a.skipped > 0) coverage.push({ kind: 'unreadable', path: 'Win32_PnPEntity', reason: `${a.skipped} device entr${a.skipped === 1 ? 'y' : 'ies'} without a readable instance id were not read`, blocking: true });
+        return { status: 'ok', observations: a.records, inventory: { usbAttached: a.records }, coverage };
+      } catch (err) {
+        ctx.signal.throwIfAborted();
+        // Nothing listed is not "nothing attached": the probe cannot conclude.
+        return { status: 'ok', observations: [], coverage: [liveGap(err, 'USB devices attached now could not be listed', true)] };
+      }
+    }
     const a = await linuxUsbAttached(ctx.target, { signal: ctx.signal });
     return { status: 'ok', observations: a.records, inventory: { usbAttached: a.records }, coverage: a.coverage };
   },

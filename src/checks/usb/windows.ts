@@ -289,7 +289,8 @@ function addTo(list: string[] | undefined, v: string): string[] {
   return [...new Set([...(list ?? []), v])].sort();
 }
 
-const PHONE_NAME = /\b(MTP|PTP|iPhone|iPad|Android|Apple Mobile|Portable Device|手机)\b/i;
+/** Names that say phone or media player (also used for the devices attached now: ./attached.windows.ts). */
+export const PHONE_NAME = /\b(MTP|PTP|iPhone|iPad|Android|Apple Mobile|Portable Device|手机)\b/i;
 
 export interface WindowsUsbInputs {
   system: { hive: Hive; source: string };

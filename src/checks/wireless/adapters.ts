@@ -2,13 +2,15 @@
 // keyboard/mouse receivers), present now or recorded by the OS.
 // Observation: WirelessAdapter (./types.ts), one per physical device.
 // Live Linux: sysfs. Offline Linux: Bluetooth adapter folders and kernel logs. Windows (offline,
-// or live via reg save): the SYSTEM hive's device records and network driver keys.
+// or live via reg save): the SYSTEM hive's device records and network driver keys; live also
+// Get-NetAdapter (what is there now, its linkState, wireless adapters the hive lacks).
 import { S } from '../../engine/shape.js';
 import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import { hiveNotes, systemHive } from '../windows/hives.js';
 import { linuxLiveAdapters, linuxOfflineAdapters } from './adapters.linux.js';
-import { windowsAdapters } from './adapters.windows.js';
-import type { WirelessAdapter } from './types.js';
+import { mergeLiveAdapters, parseNetAdapters, windowsAdapters } from './adapters.windows.js';
+import { LINK_STATES, type WirelessAdapter } from './types.js';
+import { liveGap, PS_NET_ADAPTERS, runPowerShellJson } from '../windows/live.js';
 
 export const wirelessAdaptersProbe: Probe = {
   id: 'wireless.adapters',
@@ -26,6 +28,7 @@ export const wirelessAdaptersProbe: Probe = {
     driver: S.str,
     ifaces: S.strs,
     presence: S.enum('present', 'present-at-last-boot', 'installed', 'recorded'),
+    linkState: S.enum(...LINK_STATES),
     rfkill: S.enum('unblocked', 'soft-blocked', 'hard-blocked'),
     driverBound: S.bool,
     matchedBy: S.list(S.obj({ key: S.str, params: S.any, text: S.str })),
@@ -49,9 +52,26 @@ export const wirelessAdaptersProbe: Probe = {
     let adapters: WirelessAdapter[];
     if (target.os.family === 'windows') {
       const sys = await systemHive(target, 'SYSTEM');
-      if (!sys.ok) throw new Error(`SYSTEM hive: ${sys.gap.reason}`);
-      coverage.push(...hiveNotes(sys.value));
-      adapters = windowsAdapters(sys.value.hive, sys.value.source);
+      if (!sys.ok && target.mode !== 'live') throw new Error(`SYSTEM hive: ${sys.gap.reason}`);
+      if (sys.ok) {
+        coverage.push(...hiveNotes(sys.value));
+        adapters = windowsAdapters(sys.value.hive, sys.value.source);
+      } else {
+        // Live: the adapters present now are still listed; what the hive records (removed ones) is not.
+        coverage.push({ ...sys.gap, reason: `SYSTEM hive: ${sys.gap.reason}: adapters installed before and removed since not checked`, blocking: true });
+        adapters = [];
+      }
+      if (target.mode === 'live') {
+        try {
+          const live = parseNetAdapters(await runPowerShellJson(target, PS_NET_ADAPTERS, { timeoutMs: 60_000 }));
+          if (live.skipped > 0) coverage.push({ kind: 'unreadable', path: 'Get-NetAdapter', reason: `${live.skipped} network adapter entr${live.skipped === 1 ? 'y' : 'ies'} without a name were not read`, blocking: true });
+          adapters = mergeLiveAdapters(adapters, live.adapters);
+        } catch (err) {
+          ctx.signal.throwIfAborted();
+          if (!sys.ok) throw new Error(`SYSTEM hive: ${sys.gap.reason}; Get-NetAdapter: ${(err as Error).message}`);
+          coverage.push(liveGap(err, 'network adapters present now could not be listed (the hive\'s records stand)', false));
+        }
+      }
     } else if (target.mode === 'live') {
       adapters = await linuxLiveAdapters(target);
       if (!(await target.exists('/sys/bus/usb/devices'))) {

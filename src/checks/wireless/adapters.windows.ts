@@ -3,12 +3,16 @@
 // 243, 244, or a wireless description), whose PCI class code is 0280/0D, whose USB class is E0,
 // or whose VID:PID is a known receiver/dongle. Each gets its install/arrival/removal dates, so
 // "present at last boot" and "installed once" are told apart.
+//
+// Live: Get-NetAdapter (PowerShell, JSON) adds what only the running machine shows: which adapters
+// are there now and their state (linkState), and wireless adapters the hive does not (yet) record.
 import type { Hive } from '../../formats/regf.js';
 import { BLUETOOTH_CLASS, enumDevices, NET_CLASS, pciIds, presentAtLastBoot, usbIds, type WinDevice } from '../windows/devices.js';
 import { key, num, str, subkeys } from '../windows/reg.js';
 import { knownWirelessUsb } from './_ids.js';
 import { msg, type Msg } from '../../report/messages-keys.js';
-import { addWhy, type Presence, type WirelessAdapter, type WirelessKind } from './types.js';
+import { addWhy, LINK_STATES, type LinkState, type Presence, type WirelessAdapter, type WirelessKind } from './types.js';
+import { psStr } from '../windows/live.js';
 
 
 const WIFI_DESC = /802\.11|wi-?fi|wireless lan|\bwlan\b|wireless network|wireless-[a-z]{1,2}\b|无线/i;
@@ -141,4 +145,116 @@ export function windowsAdapters(hive: Hive, source: string): WirelessAdapter[] {
     });
   }
   return [...byPhysical.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live: Get-NetAdapter -IncludeHidden
+
+/** One network adapter as Get-NetAdapter reports it now. */
+export interface LiveNetAdapter {
+  /** Interface name (`WLAN`, `以太网`, `Wi-Fi`). */
+  name: string;
+  description?: string;
+  linkState: LinkState;
+  mediaType?: string;
+  physicalMediaType?: string;
+  /** Device instance id (`PCI\VEN_…\…`), as the hive names the device. */
+  pnpDeviceId?: string;
+  mac?: string;
+  hardware?: boolean;
+}
+
+/** Get-NetAdapter `Status` → linkState (`Not Present` → `not-present`; unknown words → `unknown`). */
+export function linkStateOf(status: string | undefined): LinkState {
+  const k = (status ?? '').trim().toLowerCase().replace(/\s+/g, '-').replace(/^lowerlayerdown$/, 'lower-layer-down');
+  return (LINK_STATES as readonly string[]).includes(k) ? (k as LinkState) : 'unknown';
+}
+
+/** Get-NetAdapter objects → adapters (objects without a name are left out and counted). */
+export function parseNetAdapters(objs: ReadonlyArray<Record<string, unknown>>): { adapters: LiveNetAdapter[]; skipped: number } {
+  const adapters: LiveNetAdapter[] = [];
+  let skipped = 0;
+  for (const o of objs) {
+    const name = psStr(o, 'Name');
+    if (!name) {
+      skipped++;
+      continue;
+    }
+    const a: LiveNetAdapter = { name, linkState: linkStateOf(psStr(o, 'Status')) };
+    const set = (k: 'description' | 'mediaType' | 'physicalMediaType' | 'pnpDeviceId' | 'mac', field: string): void => {
+      const v = psStr(o, field);
+      if (v !== undefined) a[k] = v;
+    };
+    set('description', 'InterfaceDescription');
+    set('mediaType', 'MediaType');
+    set('physicalMediaType', 'PhysicalMediaType');
+    set('pnpDeviceId', 'PnPDeviceID');
+    set('mac', 'MacAddress');
+    if (typeof o['HardwareInterface'] === 'boolean') a.hardware = o['HardwareInterface'];
+    adapters.push(a);
+  }
+  return { adapters, skipped };
+}
+
+/** Is a live adapter wireless, and why (media type first: it is not localised; then the description). */
+function classifyLive(a: LiveNetAdapter): { kind: WirelessKind; why: Msg } | undefined {
+  for (const t of [a.physicalMediaType, a.mediaType]) {
+    if (!t) continue;
+    if (/802\.11|wireless lan/i.test(t)) return { kind: 'wifi', why: msg('wireless.win-live-media', { type: t }) };
+    if (/wireless wan|mobile broadband|wwan/i.test(t)) return { kind: 'wwan', why: msg('wireless.win-live-media', { type: t }) };
+    if (/bluetooth/i.test(t)) return { kind: 'bluetooth', why: msg('wireless.win-live-media', { type: t }) };
+  }
+  const d = a.description ?? '';
+  if (WIFI_DESC.test(d)) return { kind: 'wifi', why: msg('wireless.win-desc-wifi') };
+  if (WWAN_DESC.test(d)) return { kind: 'wwan', why: msg('wireless.win-desc-wwan') };
+  if (BT_DESC.test(d)) return { kind: 'bluetooth', why: msg('wireless.win-bt-net') };
+  return undefined;
+}
+
+/** The physical device id of a live adapter, as {@link physicalId} gives it for the hive (upper-cased for matching). */
+function liveId(a: LiveNetAdapter): string | undefined {
+  return a.pnpDeviceId?.replace(/&MI_[0-9A-F]{2}/i, '');
+}
+
+/**
+ * Merge the adapters present now into the hive's: an adapter Get-NetAdapter shows (and not as `Not
+ * Present`) is `present`, with its linkState and interface name; a wireless adapter only the live
+ * machine shows is added. Bluetooth PAN/RFCOMM adapters (`BTH\…`) are services of a radio, not
+ * hardware (as in the hive): they are not adapters of their own.
+ */
+export function mergeLiveAdapters(hive: readonly WirelessAdapter[], live: readonly LiveNetAdapter[]): WirelessAdapter[] {
+  const out = hive.map((a) => ({ ...a }));
+  const byId = new Map(out.map((a) => [a.id.toUpperCase(), a]));
+  for (const l of live) {
+    const id = liveId(l);
+    const known = id ? byId.get(id.toUpperCase()) : undefined;
+    if (known) {
+      known.linkState = l.linkState;
+      if (l.linkState !== 'not-present') known.presence = 'present';
+      known.ifaces = [...new Set([...(known.ifaces ?? []), l.name])].sort();
+      continue;
+    }
+    if (id && /^BTH(ENUM|LE)?\\/i.test(id)) continue;
+    const c = classifyLive(l);
+    if (!c) continue;
+    const [bus = ''] = (id ?? '').toUpperCase().split('\\');
+    const device = id?.split('\\')[1] ?? '';
+    const u = bus === 'USB' ? usbIds(device) : undefined;
+    const p = bus === 'PCI' ? pciIds(device) : undefined;
+    const a: WirelessAdapter = {
+      kind: c.kind,
+      name: l.description ?? l.name,
+      bus: bus === 'PCI' ? 'pci' : bus === 'USB' ? 'usb' : bus === 'SWD' || bus === 'ROOT' || bus.startsWith('{') ? 'virtual' : 'unknown',
+      id: id ?? `netadapter:${l.name}`,
+      ...(u ? { vid: u.vid, pid: u.pid } : p ? { vid: p.vendor, pid: p.device } : {}),
+      ifaces: [l.name],
+      presence: l.linkState === 'not-present' ? 'recorded' : 'present',
+      linkState: l.linkState,
+      matchedBy: [c.why],
+      source: `Get-NetAdapter: ${l.name}`,
+    };
+    out.push(a);
+    if (id) byId.set(id.toUpperCase(), a);
+  }
+  return out.sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -6,7 +6,7 @@ export type { WirelessKind };
 
 /** How sure we are the adapter is there. */
 export type Presence =
-  /** Seen now on the live machine (sysfs). */
+  /** Seen now on the live machine (sysfs; Windows: Get-NetAdapter). */
   | 'present'
   /** Windows: arrived at the last boot and not removed since (device property dates). */
   | 'present-at-last-boot'
@@ -14,6 +14,10 @@ export type Presence =
   | 'installed'
   /** Recorded by the OS (driver records, logs, adapter folders) without a date that says more. */
   | 'recorded';
+
+/** A network adapter's state on a live Windows machine (Get-NetAdapter `Status`, not localised). */
+export const LINK_STATES = ['up', 'down', 'disconnected', 'disabled', 'not-present', 'testing', 'dormant', 'lower-layer-down', 'unknown'] as const;
+export type LinkState = (typeof LINK_STATES)[number];
 
 /** One wireless adapter (observation of `wireless.adapters`). */
 export interface WirelessAdapter {
@@ -31,6 +35,11 @@ export interface WirelessAdapter {
   /** Interface names: wlan0, hci0, phy0, wwan0… */
   ifaces?: string[];
   presence: Presence;
+  /**
+   * Live Windows: the network adapter's state now (Get-NetAdapter `Status`): `up` connected, `disconnected`
+   * no link (Wi-Fi not associated), `disabled` switched off in Windows, `not-present` its hardware is gone.
+   */
+  linkState?: LinkState;
   /** Radio kill switch state (Linux rfkill): a blocked adapter is still present. */
   rfkill?: 'unblocked' | 'soft-blocked' | 'hard-blocked';
   /** False when no driver is bound (the hardware is there, unused): still a finding. */
