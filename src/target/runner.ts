@@ -56,6 +56,19 @@ export const execRunner: CommandRunner = {
   },
 };
 
+/** PowerShell, for what Windows tells only through it (drives, devices, adapters, processes). */
+export const POWERSHELL = 'powershell.exe';
+/**
+ * Every error terminating (a non-zero exit, not a half answer), and UTF-8 on stdout: to a pipe
+ * PowerShell writes the console's OEM code page (936 on Chinese Windows), which mangles names.
+ */
+const PS_PREFIX = "$ErrorActionPreference='Stop'; [Console]::OutputEncoding=[Text.Encoding]::UTF8;";
+
+/** The arguments of powershell.exe for a pipeline whose objects come back as compact JSON. */
+export function powershellJsonArgs(script: string): string[] {
+  return ['-NoProfile', '-NonInteractive', '-Command', `${PS_PREFIX} ${script} | ConvertTo-Json -Depth 3 -Compress`];
+}
+
 /** One recorded run: what the program printed and its exit code (and, for `reg save`, the file it wrote). */
 export interface RecordedRun {
   stdout?: string;

@@ -19,7 +19,7 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FsTarget } from './fs-target.js';
 import { printable } from './resolve.js';
-import { execRunner, type CommandRunner } from './runner.js';
+import { execRunner, POWERSHELL, powershellJsonArgs, type CommandRunner } from './runner.js';
 import {
   TargetError,
   type AccessTimeNotes,
@@ -56,13 +56,8 @@ export interface SkippedDrive {
   error?: string;
 }
 
-/** PowerShell, told to write UTF-8 (to a pipe it writes the OEM code page: 936 on Chinese Windows). */
-export function powershellArgs(script: string): string[] {
-  return ['-NoProfile', '-NonInteractive', '-Command', `[Console]::OutputEncoding=[Text.Encoding]::UTF8; ${script}`];
-}
-
-export const POWERSHELL = 'powershell.exe';
-export const DRIVES_SCRIPT = 'Get-CimInstance Win32_LogicalDisk | Select-Object DeviceID,DriveType,FileSystem,VolumeName,ProviderName | ConvertTo-Json -Compress';
+export { POWERSHELL, powershellJsonArgs };
+export const DRIVES_SCRIPT = 'Get-CimInstance Win32_LogicalDisk | Select-Object DeviceID,DriveType,FileSystem,VolumeName,ProviderName';
 /** Windows before PowerShell 3 (no Get-CimInstance), or PowerShell blocked: wmic, where it still exists. */
 export const WMIC = 'wmic';
 export const WMIC_DRIVES_ARGS = ['logicaldisk', 'get', 'DeviceID,DriveType,FileSystem,ProviderName,VolumeName', '/format:csv'];
@@ -233,7 +228,7 @@ export class WindowsLiveTarget implements Target {
     let listed: WindowsDrive[] | undefined;
     let via: 'powershell' | 'wmic' | 'probe' = 'powershell';
     try {
-      const r = await runner.run(POWERSHELL, powershellArgs(DRIVES_SCRIPT), { timeoutMs: 60_000 });
+      const r = await runner.run(POWERSHELL, powershellJsonArgs(DRIVES_SCRIPT), { timeoutMs: 60_000 });
       if (r.exitCode === 0) listed = parseDrivesJson(r.stdout);
       else problems.push(`PowerShell Win32_LogicalDisk: exit ${r.exitCode ?? r.signal}: ${printable((r.stderr || r.stdout).trim().slice(0, 300))}`);
     } catch (err) {

@@ -4,23 +4,25 @@
 // SYSTEM, the checklist SOFTWARE/SAM with a ProfileList merged in by hivexregedit, a corpus
 // NTUSER.DAT) to the file it is given — which must lie in the scratch folder on the kit.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { commandKey, RecordedRunner, type RecordedSpec } from '../../src/target/runner.js';
+import { commandKey, RecordedRunner, type RecordedRun, type RecordedSpec } from '../../src/target/runner.js';
 import {
   DRIVES_SCRIPT,
   FSUTIL,
   FSUTIL_LASTACCESS,
   POWERSHELL,
-  powershellArgs,
+  powershellJsonArgs,
   REG,
   REG_QUERY_USERS,
   WHOAMI,
   WHOAMI_ARGS,
   WindowsLiveTarget,
 } from '../../src/target/windows-live.js';
-import { FIXTURES, fixtureBytes, HIVES } from './windows-root.js';
+import { FIXTURES, fixtureBytes, HIVES, makeWindowsRoot } from './windows-root.js';
+import { NETSTAT_KEY, PS_NET_ADAPTERS, PS_PROCESSES, PS_USB_PNP, psKey } from '../../src/checks/windows/live.js';
 
 export const USER_SID = 'S-1-5-21-3623811015-3361044348-30300820-1001';
 export const OTHER_SID = 'S-1-5-21-3623811015-3361044348-30300820-1002';
@@ -104,7 +106,7 @@ function softwareWithProfiles(work: string): Buffer {
  * hives were copied from disks with the hive dirty; hivex's own writer (`hivexsh -w`, commit) writes
  * the same keys back as a consistent hive.
  */
-function consistentHive(file: string): string {
+export function consistentHive(file: string): string {
   execFileSync('hivexsh', ['-w', file], { input: 'commit\n' });
   return file;
 }
@@ -152,10 +154,11 @@ export async function makeLiveMachine(opts: MachineOptions = {}): Promise<LiveMa
     [`HKU\\${USER_SID}`]: await put('NTUSER.DAT', fixtureBytes(join(FIXTURES, 'checklist', 'windows', 'violations', 'NTUSER.DAT.xz'))),
   };
   const exact: RecordedSpec['exact'] = {
-    [commandKey(POWERSHELL, powershellArgs(DRIVES_SCRIPT))]: { stdout: DRIVES_JSON },
+    [commandKey(POWERSHELL, powershellJsonArgs(DRIVES_SCRIPT))]: { stdout: DRIVES_JSON },
     [commandKey(WHOAMI, WHOAMI_ARGS)]: { stdout: whoamiGroups(elevated) },
     [commandKey(REG, REG_QUERY_USERS)]: { stdout: REG_QUERY_HKU },
     [commandKey(FSUTIL, FSUTIL_LASTACCESS)]: { stdout: 'DisableLastAccess = 3  (System Managed, Disabled)\r\n' },
+    ...liveFixtureCommands(),
     ...opts.extra,
   };
   const spec: MachineSpec = { drives, kitLetter: 'K', recorded: { exact, patterns: regSaves(hives, elevated) } };
@@ -168,4 +171,63 @@ export async function makeLiveMachine(opts: MachineOptions = {}): Promise<LiveMa
     runner,
     open: (scratch) => WindowsLiveTarget.open({ runner, scratch, kitLetter: 'K', hostRootOf: (l) => drives[l] ?? join(base, `missing-${l}`) }),
   };
+}
+
+// ── One drive, for a probe's own tests ──
+
+export const LIVE_FIXTURES = join(FIXTURES, 'windows-live');
+
+/** A recorded output of fixtures/windows-live/. */
+export function liveFixture(name: string): string {
+  return readFileSync(join(LIVE_FIXTURES, name), 'utf8');
+}
+
+/** The recorded outputs of fixtures/windows-live/, keyed as the probes run them. */
+export function liveFixtureCommands(): Record<string, RecordedRun> {
+  return {
+    [NETSTAT_KEY]: { stdout: liveFixture('netstat-ano.txt') },
+    [psKey(PS_PROCESSES)]: { stdout: liveFixture('get-process.json') },
+    [psKey(PS_USB_PNP)]: { stdout: liveFixture('win32-pnpentity-usb.json') },
+    [psKey(PS_NET_ADAPTERS)]: { stdout: liveFixture('get-netadapter.json') },
+  };
+}
+
+export interface FakeWinLiveSpec {
+  /** Hives `reg save` hands out: name (SYSTEM, SOFTWARE) → fixture under fixtures/windows/hives, or a path. */
+  hives?: Partial<Record<'SYSTEM' | 'SOFTWARE', string>>;
+  /** Recorded outputs by command key (default: {@link liveFixtureCommands}); `undefined` removes one. */
+  commands?: Record<string, RecordedRun | undefined>;
+  /** Files of the system drive: target path (no leading slash) → content. */
+  files?: Record<string, string | Buffer>;
+}
+
+/**
+ * The real live Windows target (src/target/windows-live.ts) over one folder as the system drive C:,
+ * answering from the recorded outputs; the drive list is left unrecorded (C: alone is used, and
+ * said so). `reg save` copies the fixture hive, made consistent as a real copy is.
+ */
+export async function fakeWinLive(spec: FakeWinLiveSpec = {}): Promise<{ target: WindowsLiveTarget; runner: RecordedRunner; root: string }> {
+  const root = await makeWindowsRoot({ files: spec.files ?? {} });
+  await mkdir(join(root, 'Windows', 'System32', 'config'), { recursive: true }); // a system drive
+  const work = await mkdtemp(join(tmpdir(), 'baomi-fakewin-'));
+  const table = { ...liveFixtureCommands(), ...(spec.commands ?? {}) };
+  const saved: Partial<Record<'SYSTEM' | 'SOFTWARE', string>> = {};
+  for (const [name, hive] of Object.entries(spec.hives ?? {}) as Array<['SYSTEM' | 'SOFTWARE', string]>) {
+    const file = join(work, name);
+    await writeFile(file, fixtureBytes(hive.includes('/') ? hive : join(HIVES, hive)));
+    saved[name] = consistentHive(file);
+  }
+  const runner = new RecordedRunner((key, file, args) => {
+    if (key in table) return table[key];
+    const name = /^HKLM\\(SYSTEM|SOFTWARE)$/i.exec(args[1] ?? '')?.[1]?.toUpperCase() as 'SYSTEM' | 'SOFTWARE' | undefined;
+    if (file === 'reg' && args[0] === 'save' && args.length === 4 && args[3] === '/y') {
+      const from = name ? saved[name] : undefined;
+      if (from === undefined) return { exitCode: 1, stderr: 'ERROR: Access is denied.\r\n' };
+      return { stdout: 'The operation completed successfully.\r\n', writes: { argIndex: 2, from } };
+    }
+    return undefined;
+  });
+  const target = await WindowsLiveTarget.open({ runner, scratch: join(work, 'scratch'), hostRootOf: () => root });
+  runner.calls.length = 0; // what the probes run, not the drive listing of the target's opening
+  return { target, runner, root };
 }

@@ -8,7 +8,7 @@ import { publicConnections } from '../../src/checks/network/_proc.js';
 import { NETSTAT_KEY, PS_PROCESSES, parsePsJson, psKey } from '../../src/checks/windows/live.js';
 import { conforms } from '../../src/engine/shape.js';
 import type { ProbeOk } from '../../src/engine/types.js';
-import { fakeWinLive, liveFixture } from '../_helpers/fake-win-live.js';
+import { fakeWinLive, liveFixture } from '../_helpers/windows-live-machine.js';
 
 const log = pino({ level: 'silent' });
 const run = async (target: Awaited<ReturnType<typeof fakeWinLive>>['target']) =>

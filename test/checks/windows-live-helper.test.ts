@@ -16,7 +16,7 @@ import {
 import { FsTarget } from '../../src/target/fs-target.js';
 import { execRunner } from '../../src/target/runner.js';
 import type { ExecResult } from '../../src/target/types.js';
-import { fakeWinLive } from '../_helpers/fake-win-live.js';
+import { fakeWinLive } from '../_helpers/windows-live-machine.js';
 
 const ok = (stdout: string, over: Partial<ExecResult> = {}): ExecResult => ({ stdout, stderr: '', exitCode: 0, signal: null, timedOut: false, ...over });
 

@@ -8,7 +8,7 @@ import type { UsbDeviceRecord } from '../../src/checks/usb/types.js';
 import { parsePsJson, PS_USB_PNP, psKey } from '../../src/checks/windows/live.js';
 import { conforms } from '../../src/engine/shape.js';
 import type { Probe, ProbeOk } from '../../src/engine/types.js';
-import { fakeWinLive, liveFixture } from '../_helpers/fake-win-live.js';
+import { fakeWinLive, liveFixture } from '../_helpers/windows-live-machine.js';
 
 const log = pino({ level: 'silent' });
 const run = async (probe: Probe, target: Awaited<ReturnType<typeof fakeWinLive>>['target']) =>
@@ -120,12 +120,12 @@ describe('usb.devices and usb.history on a fake live Windows target', () => {
     const { target } = await fakeWinLive();
     const res = await run(usbHistoryProbe, target);
     expect(res.observations).toHaveLength(6);
-    expect(res.coverage).toContainEqual(expect.objectContaining({ path: 'HKLM\\SYSTEM (reg save)', blocking: true, reason: expect.stringMatching(/^SYSTEM hive: reg save failed .*Access is denied.*USB devices used before were not checked$/) }));
+    expect(res.coverage).toContainEqual(expect.objectContaining({ path: 'HKLM\\SYSTEM (reg save)', blocking: true, reason: expect.stringMatching(/^SYSTEM hive: reg save HKLM\\SYSTEM failed .*Access is denied.*USB devices used before were not checked$/) }));
   });
 
   it('usb.history with neither: the probe fails, naming both', async () => {
     const { target } = await fakeWinLive({ commands: { [psKey(PS_USB_PNP)]: undefined } });
-    await expect(run(usbHistoryProbe, target)).rejects.toThrow(/^SYSTEM hive: reg save failed .*; USB devices attached now: powershell.exe could not run/);
+    await expect(run(usbHistoryProbe, target)).rejects.toThrow(/^SYSTEM hive: reg save HKLM\\SYSTEM failed .*; USB devices attached now: powershell.exe could not run/);
   });
 
   it('usb.history: the PnP query failing keeps the history and says what is missing (not blocking)', async () => {

@@ -9,7 +9,7 @@ import { parsePsJson, PS_NET_ADAPTERS, psKey } from '../../src/checks/windows/li
 import { conforms } from '../../src/engine/shape.js';
 import type { CoverageItem, ProbeOk } from '../../src/engine/types.js';
 import { msgText } from '../../src/report/messages-keys.js';
-import { fakeWinLive, liveFixture } from '../_helpers/fake-win-live.js';
+import { fakeWinLive, liveFixture } from '../_helpers/windows-live-machine.js';
 
 const log = pino({ level: 'silent' });
 const run = async (target: Awaited<ReturnType<typeof fakeWinLive>>['target']) =>
@@ -104,6 +104,6 @@ describe('wireless.adapters probe on a fake live Windows target', () => {
 
   it('both failing: the probe fails, naming both', async () => {
     const { target } = await fakeWinLive({ commands: { [psKey(PS_NET_ADAPTERS)]: undefined } });
-    await expect(run(target)).rejects.toThrow(/SYSTEM hive: reg save failed .*; Get-NetAdapter: powershell.exe could not run/);
+    await expect(run(target)).rejects.toThrow(/SYSTEM hive: reg save HKLM\\SYSTEM failed .*; Get-NetAdapter: powershell.exe could not run/);
   });
 });

@@ -139,7 +139,8 @@ describe('baomi scan on a running Windows machine (recorded commands, folders as
     expect(r.coverage.filter((c) => /^\/Windows\/System32\/config\//.test(c.path ?? '') || c.kind.startsWith('hive-') || c.kind === 'dirty-hive')).toEqual([]);
     const wifi = r.findings.filter((f) => f.ruleId === 'wireless-adapter-present');
     expect(wifi.length).toBeGreaterThan(0);
-    expect(wifi.every((f) => String(f.evidence['source']).startsWith('HKLM\\SYSTEM (reg save): '))).toBe(true);
+    expect(wifi.filter((f) => String(f.evidence['source']).startsWith('HKLM\\SYSTEM (reg save): ')).length).toBeGreaterThan(0);
+    expect(wifi.map((f) => String(f.evidence['source'])).filter((s) => !s.startsWith('HKLM\\SYSTEM (reg save): ') && !s.startsWith('Get-NetAdapter'))).toEqual([]);
     // the logged-on user's hive came from HKU\<SID>; the other user's from its file
     const sources = JSON.stringify(r.findings.map((f) => f.evidence));
     expect(sources).toContain(`HKU\\\\${USER_SID} (reg save of /Users/张三/NTUSER.DAT)`);

@@ -19,7 +19,7 @@ import {
   parseLoadedUserSids,
   parseWmicDrivesCsv,
   POWERSHELL,
-  powershellArgs,
+  powershellJsonArgs,
   splitDrivePath,
   WindowsLiveTarget,
   windowsPathToTarget,
@@ -185,7 +185,7 @@ describe('WindowsLiveTarget over folders standing in for drives', () => {
     const viaWmic = await WindowsLiveTarget.open({
       scratch: join(base, 's'),
       hostRootOf,
-      runner: RecordedRunner.of({ [commandKey(POWERSHELL, powershellArgs(DRIVES_SCRIPT))]: { exitCode: 1, stderr: 'blocked by policy' }, [commandKey(WMIC, WMIC_DRIVES_ARGS)]: { stdout: wmic } }),
+      runner: RecordedRunner.of({ [commandKey(POWERSHELL, powershellJsonArgs(DRIVES_SCRIPT))]: { exitCode: 1, stderr: 'blocked by policy' }, [commandKey(WMIC, WMIC_DRIVES_ARGS)]: { stdout: wmic } }),
     });
     expect(viaWmic.driveListing.via).toBe('wmic');
     expect(viaWmic.driveListing.problems[0]).toMatch(/blocked by policy/);

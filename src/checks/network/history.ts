@@ -40,8 +40,8 @@ async function windowsTraces(target: Target, full: boolean, coverage: CoverageIt
   for (const u of await userHivePaths(target)) {
     const h = await userHive(target, u.path);
     if (!h.ok) {
-      // A logged-on user's hive is locked on a live system; offline it must be readable.
-      coverage.push({ ...h.gap, blocking: target.mode === 'offline' });
+      // Live, a logged-on user's hive is copied by reg save: a failure is a gap there too.
+      coverage.push({ ...h.gap, blocking: true });
       continue;
     }
     coverage.push(...hiveNotes(h.value));

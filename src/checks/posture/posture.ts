@@ -5,7 +5,7 @@
 // /etc); the systems the boot menu offers (GRUB grub.cfg, Windows BCD). Facts only; rules/posture.yaml judges.
 import { S } from '../../engine/shape.js';
 import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
-import { hiveNotes, systemHive, userHive, userHivePaths } from '../windows/hives.js';
+import { hiveGapError, hiveNotes, systemHive, userHive, userHivePaths } from '../windows/hives.js';
 import { bootMenus } from './boot.js';
 import { linuxPosture } from './posture.linux.js';
 import { autoLogon, autorun, firewallProfiles, guestAccount, machineInactivityLimit, remoteDesktop, screenLock, shares, usbStoragePolicy } from './posture.windows.js';
@@ -16,9 +16,9 @@ const MAX_SHARES = 10_000;
 async function windowsPosture(ctx: ProbeContext, coverage: CoverageItem[]): Promise<PostureFact[]> {
   const { target } = ctx;
   const sw = await systemHive(target, 'SOFTWARE');
-  if (!sw.ok) throw new Error(`SOFTWARE hive: ${sw.gap.reason}`);
+  if (!sw.ok) throw hiveGapError(sw, 'SOFTWARE hive');
   const sys = await systemHive(target, 'SYSTEM');
-  if (!sys.ok) throw new Error(`SYSTEM hive: ${sys.gap.reason}`);
+  if (!sys.ok) throw hiveGapError(sys, 'SYSTEM hive');
   coverage.push(...hiveNotes(sw.value), ...hiveNotes(sys.value));
   const S_ = sw.value;
   const Y = sys.value;

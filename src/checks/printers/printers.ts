@@ -8,7 +8,7 @@ import { S } from '../../engine/shape.js';
 import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import type { Hive } from '../../formats/regf.js';
 import type { Target } from '../../target/types.js';
-import { hiveNotes, systemHive, userHive, userHivePaths } from '../windows/hives.js';
+import { hiveGapError, hiveNotes, systemHive, userHive, userHivePaths } from '../windows/hives.js';
 import { key, str, subkeys } from '../windows/reg.js';
 
 export type Connection = 'network' | 'wsd' | 'fax' | 'usb' | 'parallel' | 'serial' | 'virtual' | 'redirected' | 'unknown';
@@ -176,7 +176,7 @@ export const printersProbe: Probe = {
     let printers: Printer[];
     if (target.os.family === 'windows') {
       const sys = await systemHive(target, 'SYSTEM');
-      if (!sys.ok) throw new Error(`SYSTEM hive: ${sys.gap.reason}`);
+      if (!sys.ok) throw hiveGapError(sys, 'SYSTEM hive');
       coverage.push(...hiveNotes(sys.value));
       printers = windowsPrinters(sys.value.hive, sys.value.source);
       for (const u of await userHivePaths(target)) {

@@ -7,7 +7,7 @@
 // (rpmdb.sqlite, read in a worker), flatpak, snap.
 import { S } from '../../engine/shape.js';
 import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
-import { hiveNotes, systemHive, userHive, userHivePaths } from '../windows/hives.js';
+import { hiveGapError, hiveNotes, systemHive, userHive, userHivePaths } from '../windows/hives.js';
 import { CATEGORIES, classify, loadCatalogue, PROTECTION_CATEGORIES, type SoftwareCategory } from './_catalogue.js';
 import { dpkgPackages, flatpakApps, rpmPackages, snapPackages } from './installed.linux.js';
 import { UNINSTALL_KEYS, uninstallEntries, USER_UNINSTALL_KEY } from './installed.windows.js';
@@ -24,7 +24,7 @@ export interface SoftwareParams {
 async function windowsPrograms(ctx: ProbeContext, coverage: CoverageItem[]): Promise<InstalledProgram[]> {
   const { target } = ctx;
   const sw = await systemHive(target, 'SOFTWARE');
-  if (!sw.ok) throw new Error(`SOFTWARE hive: ${sw.gap.reason}`);
+  if (!sw.ok) throw hiveGapError(sw, 'SOFTWARE hive');
   coverage.push(...hiveNotes(sw.value));
   const out: InstalledProgram[] = [];
   for (const k of UNINSTALL_KEYS) {

@@ -7,10 +7,10 @@
 // users' MountPoints2; live also the devices attached now (PowerShell Win32_PnPEntity:
 // ./attached.windows.ts), merged by the same key.
 import { S, type Shape } from '../../engine/shape.js';
-import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
+import { ProbeGapError, type CoverageItem, type Probe, type ProbeContext, type ProbeResult } from '../../engine/types.js';
 import { parseSetupapiLog } from '../../formats/setupapi.js';
 import type { Target } from '../../target/types.js';
-import { hiveNotes, systemHive, userHive, userHivePaths } from '../windows/hives.js';
+import { hiveNotes, hiveOrFail, systemHive, userHive, userHivePaths } from '../windows/hives.js';
 import { linuxUsbAttached, linuxUsbHistory } from './linux.js';
 import type { UsbDeviceRecord } from './types.js';
 import { serialKey } from '../../engine/vocab.js';
@@ -20,9 +20,9 @@ import { liveGap } from '../windows/live.js';
 
 async function windowsInputs(target: Target, coverage: CoverageItem[]): Promise<WindowsUsbInputs> {
   const sys = await systemHive(target, 'SYSTEM');
-  if (!sys.ok) throw new Error(`SYSTEM hive: ${sys.gap.reason}`);
-  coverage.push(...hiveNotes(sys.value));
-  const inp: WindowsUsbInputs = { system: sys.value };
+  const system = hiveOrFail(sys, 'SYSTEM hive');
+  coverage.push(...hiveNotes(system));
+  const inp: WindowsUsbInputs = { system };
   const soft = await systemHive(target, 'SOFTWARE');
   if (soft.ok) inp.software = soft.value;
   else coverage.push({ ...soft.gap, reason: `${soft.gap.reason}: portable devices (phones) and volume serials (EMDMgmt) not checked`, blocking: true });
@@ -44,7 +44,7 @@ async function windowsInputs(target: Target, coverage: CoverageItem[]): Promise<
     if (h.ok) {
       coverage.push(...hiveNotes(h.value));
       users.push({ user, ...h.value });
-    } else coverage.push({ ...h.gap, reason: `${h.gap.reason}: which user mounted which stick (MountPoints2) not checked`, blocking: target.mode === 'offline' });
+    } else coverage.push({ ...h.gap, reason: `${h.gap.reason}: which user mounted which stick (MountPoints2) not checked`, blocking: true });
   }
   inp.userHives = users;
   return inp;
@@ -157,9 +157,10 @@ export const usbHistoryProbe: Probe = {
       } catch (err) {
         if (target.mode !== 'live') throw err;
         // Live without the SYSTEM hive (no administrator rights for reg save): the devices attached
-        // now are still listed; the history is a blocking gap.
+        // now are still listed; the history is a blocking gap, of the hive's own kind (needs-admin…).
         historyError = err as Error;
-        coverage.push({ kind: 'unreadable', path: 'HKLM\\SYSTEM (reg save)', reason: `${historyError.message}: USB devices used before were not checked`, blocking: true });
+        const gap = err instanceof ProbeGapError ? err.gap : { kind: 'unreadable', path: 'HKLM\\SYSTEM (reg save)' };
+        coverage.push({ ...gap, reason: `${historyError.message}: USB devices used before were not checked`, blocking: true });
         records = [];
       }
       if (target.mode === 'live') {
@@ -169,7 +170,10 @@ export const usbHistoryProbe: Probe = {
           records = mergeAttached(records, a.records);
         } catch (err) {
           ctx.signal.throwIfAborted();
-          if (historyError) throw new Error(`${historyError.message}; USB devices attached now: ${(err as Error).message}`);
+          if (historyError) {
+            const msg = `${historyError.message}; USB devices attached now: ${(err as Error).message}`;
+            throw historyError instanceof ProbeGapError ? new ProbeGapError(msg, historyError.gap) : new Error(msg);
+          }
           // The history stands without it; which device is attached now is what is missing.
           coverage.push(liveGap(err, 'USB devices attached now could not be listed', false));
         }

@@ -190,7 +190,12 @@ async function savedHive(target: Target, key: string, source: string): Promise<H
  */
 export function hiveOrFail(r: HiveResult, label: string): OpenedHive {
   if (r.ok) return r.value;
-  throw new ProbeGapError(`${label}: ${r.gap.reason}`, r.gap);
+  throw hiveGapError(r, label);
+}
+
+/** The probe failure for a hive that could not be had (`throw hiveGapError(r, 'SYSTEM hive')`). */
+export function hiveGapError(r: { ok: false; gap: CoverageItem }, label: string): ProbeGapError {
+  return new ProbeGapError(`${label}: ${r.gap.reason}`, r.gap);
 }
 
 /** Target paths of the transaction logs beside a hive, matched case-insensitively. */

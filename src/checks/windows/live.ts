@@ -8,16 +8,13 @@
 // answer) and asks for UTF-8 on stdout (device and process names are not ASCII on a Chinese
 // machine; the console's OEM code page would mangle them). Parsing is pure: {@link parsePsJson}.
 import type { CoverageItem } from '../../engine/types.js';
-import { commandKey } from '../../target/runner.js';
+import { commandKey, POWERSHELL, powershellJsonArgs } from '../../target/runner.js';
 import type { ExecResult, Target } from '../../target/types.js';
 
-export const POWERSHELL = 'powershell.exe';
-const PS_PREFIX = "$ErrorActionPreference='Stop'; [Console]::OutputEncoding=[Text.Encoding]::UTF8;";
+export { POWERSHELL };
 
 /** The arguments of powershell.exe for a script (a pipeline whose objects become JSON). */
-export function psArgs(script: string): string[] {
-  return ['-NoProfile', '-NonInteractive', '-Command', `${PS_PREFIX} ${script} | ConvertTo-Json -Depth 3 -Compress`];
-}
+export const psArgs = powershellJsonArgs;
 
 /** The recorded-output key of a PowerShell script as {@link runPowerShellJson} runs it. */
 export function psKey(script: string): string {

@@ -5,8 +5,8 @@
 // or live via reg save): the SYSTEM hive's device records and network driver keys; live also
 // Get-NetAdapter (what is there now, its linkState, wireless adapters the hive lacks).
 import { S } from '../../engine/shape.js';
-import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
-import { hiveNotes, systemHive } from '../windows/hives.js';
+import { ProbeGapError, type CoverageItem, type Probe, type ProbeContext, type ProbeResult } from '../../engine/types.js';
+import { hiveGapError, hiveNotes, systemHive } from '../windows/hives.js';
 import { linuxLiveAdapters, linuxOfflineAdapters } from './adapters.linux.js';
 import { mergeLiveAdapters, parseNetAdapters, windowsAdapters } from './adapters.windows.js';
 import { LINK_STATES, type WirelessAdapter } from './types.js';
@@ -52,7 +52,7 @@ export const wirelessAdaptersProbe: Probe = {
     let adapters: WirelessAdapter[];
     if (target.os.family === 'windows') {
       const sys = await systemHive(target, 'SYSTEM');
-      if (!sys.ok && target.mode !== 'live') throw new Error(`SYSTEM hive: ${sys.gap.reason}`);
+      if (!sys.ok && target.mode !== 'live') throw hiveGapError(sys, 'SYSTEM hive');
       if (sys.ok) {
         coverage.push(...hiveNotes(sys.value));
         adapters = windowsAdapters(sys.value.hive, sys.value.source);
@@ -68,7 +68,7 @@ export const wirelessAdaptersProbe: Probe = {
           adapters = mergeLiveAdapters(adapters, live.adapters);
         } catch (err) {
           ctx.signal.throwIfAborted();
-          if (!sys.ok) throw new Error(`SYSTEM hive: ${sys.gap.reason}; Get-NetAdapter: ${(err as Error).message}`);
+          if (!sys.ok) throw new ProbeGapError(`SYSTEM hive: ${sys.gap.reason}; Get-NetAdapter: ${(err as Error).message}`, sys.gap);
           coverage.push(liveGap(err, 'network adapters present now could not be listed (the hive\'s records stand)', false));
         }
       }
