@@ -29,9 +29,12 @@ function kitPath(rel: string): string {
 
 type CmdKey = 'cmdNoRuntime' | 'cmdElevateWhy' | 'cmdElevated' | 'cmdElevateDeclined' | 'cmdNoTmp' | 'cmdPause';
 
-/** A catalogue message as two echo lines: Chinese, then English. */
+/**
+ * A catalogue message as two echo lines: Chinese, then English. Plain `echo text` (not `echo(`,
+ * which Wine's cmd prints as is): every message starts with a word, never on, off or /?.
+ */
 function say(key: CmdKey): string[] {
-  return [`echo(${cmdSafe(KIT_MSG[key].zh)}`, `echo(${cmdSafe(KIT_MSG[key].en)}`];
+  return [`echo ${cmdSafe(KIT_MSG[key].zh)}`, `echo ${cmdSafe(KIT_MSG[key].en)}`];
 }
 
 export interface CmdLauncherOptions {
@@ -97,7 +100,7 @@ export function launcherCmd(opts: CmdLauncherOptions): string {
     'goto :finish',
     ':have_runtime',
     'rem Only a scan needs administrator rights (verify, results list, help do not).',
-    'if not "!BAOMI_FIRST!"=="" if /i not "!BAOMI_FIRST!"=="scan" goto :run',
+    'if defined BAOMI_FIRST if /i not "!BAOMI_FIRST!"=="scan" goto :run',
     'rem Administrator? (fltmc answers only to one.) Asked once: the relaunch carries the marker.',
     'fltmc >nul 2>&1',
     'if not errorlevel 1 goto :run',
