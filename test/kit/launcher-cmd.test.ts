@@ -37,11 +37,9 @@ export function elevationProblems(lines: readonly string[]): string[] {
   while (label >= 0 && !/^:\w/.test(lines[label]!)) label--;
   const between = lines.slice(label + 1, at);
   if (!between.some((l) => /^if defined BAOMI_ELEVATE_TRIED goto :run$/.test(l))) problems.push('no BAOMI_ELEVATE_TRIED guard between the last label and the relaunch');
-  // The marker, when given, defines BAOMI_ELEVATE_TRIED before that guard is reached.
-  const block = lines.findIndex((l) => l === `if /i "!BAOMI_FIRST!"=="${ELEVATED_MARKER}" (`);
-  const close = lines.findIndex((l, i) => i > block && l === ')');
-  if (block < 0 || close < 0 || close > label) problems.push('no marker block before the guard');
-  else if (!lines.slice(block + 1, close).includes('  set "BAOMI_ELEVATE_TRIED=1"')) problems.push('the marker block does not set BAOMI_ELEVATE_TRIED');
+  // The marker, when given first, defines BAOMI_ELEVATE_TRIED before that guard is reached.
+  const marks = lines.findIndex((l) => l === `if "%~1"=="${ELEVATED_MARKER}" set "BAOMI_ELEVATE_TRIED=1"`);
+  if (marks < 0 || marks > label) problems.push('the marker does not set BAOMI_ELEVATE_TRIED before the guard');
   // BAOMI_FIRST is the first argument, taken before anything can change it.
   if (!lines.includes('set "BAOMI_FIRST=%~1"')) problems.push('BAOMI_FIRST is not %~1');
   return problems;
@@ -70,7 +68,7 @@ describe('baomi.cmd: bytes', () => {
     const read = LINES.findIndex((l) => l.includes("in ('chcp') do"));
     expect(read).toBeGreaterThan(-1);
     expect(read).toBeLessThan(LINES.indexOf('chcp 65001 >nul'));
-    expect(LINES).toContain('if defined BAOMI_OLDCP for /f "delims=0123456789" %%c in ("!BAOMI_OLDCP!") do set "BAOMI_OLDCP="');
+    expect(LINES).toContain('if defined BAOMI_OLDCP for /f "delims=0123456789" %%c in ("%BAOMI_OLDCP%") do set "BAOMI_OLDCP="');
     // every way out passes the restore: the only exit /b is the line after it
     expect(LINES.filter((l) => /^\s*(?:if .*\s)?exit\b/i.test(l))).toEqual(['exit /b !BAOMI_RC!']);
     expect(LINES.at(-1)).toBe('exit /b !BAOMI_RC!');
@@ -132,7 +130,7 @@ describe('baomi.cmd: structure', () => {
     expect(launcherCmd({ keyPath: 'key/kit.key', runtimeFile: 'runtime/win-x64-v2/node.exe' })).toContain('set "BAOMI_NODE=!KIT!\\runtime\\win-x64-v2\\node.exe"');
     // KIT is the script's folder without its trailing backslash
     expect(LINES).toContain('set "KIT=%~dp0"');
-    expect(LINES).toContain('if "!KIT:~-1!"=="\\" set "KIT=!KIT:~0,-1!"');
+    expect(LINES).toContain('if "%KIT:~-1%"=="\\" set "KIT=%KIT:~0,-1%"');
   });
 
   it('sets the environment baomi.sh sets: the kit, its key, the asset variables of KIT_ASSETS, BAOMI_NATIVE=0', () => {
@@ -204,8 +202,11 @@ describe('baomi.cmd: elevation', () => {
     const declined = LINES.indexOf(':declined');
     expect(LINES.slice(declined + 1, declined + 4)).toEqual([`echo ${KIT_MSG.cmdElevateDeclined.zh}`, `echo ${KIT_MSG.cmdElevateDeclined.en}`, ':run']);
     // the relaunched window keeps itself open at the end, and the arguments lose the marker
-    const block = LINES.indexOf(`if /i "!BAOMI_FIRST!"=="${ELEVATED_MARKER}" (`);
-    expect(LINES.slice(block + 1, block + 4)).toEqual(['  set "BAOMI_ELEVATE_TRIED=1"', '  set "BAOMI_PAUSE=1"', `  set "BAOMI_ARGV=!BAOMI_ARGV:*${ELEVATED_MARKER}=!"`]);
+    const mark = LINES.indexOf(`if "%~1"=="${ELEVATED_MARKER}" set BAOMI_ARGV=%BAOMI_ARGV:${ELEVATED_MARKER}=%`);
+    expect(mark).toBeGreaterThan(LINES.indexOf('set BAOMI_ARGV=%*'));
+    expect(LINES.slice(mark + 1, mark + 3)).toEqual([`if "%~1"=="${ELEVATED_MARKER}" set "BAOMI_ELEVATE_TRIED=1"`, `if "%~1"=="${ELEVATED_MARKER}" set "BAOMI_PAUSE=1"`]);
+    // taken while delayed expansion is still off
+    expect(mark).toBeLessThan(LINES.indexOf('setlocal EnableDelayedExpansion'));
   });
 
   it('the marker prevents a second relaunch (and the check catches scripts where it would not)', () => {
@@ -216,7 +217,7 @@ describe('baomi.cmd: elevation', () => {
       ['guard removed', LINES.filter((l) => l !== guard)],
       ['label between guard and relaunch', [...LINES.slice(0, psAt), ':again', ...LINES.slice(psAt)]],
       ['marker not passed', LINES.map((l) => l.replaceAll(` ${ELEVATED_MARKER} '`, " '"))],
-      ['marker block does not set the variable', LINES.filter((l) => l !== '  set "BAOMI_ELEVATE_TRIED=1"')],
+      ['the marker does not set the variable', LINES.filter((l) => l !== `if "%~1"=="${ELEVATED_MARKER}" set "BAOMI_ELEVATE_TRIED=1"`)],
       ['two relaunch lines', [...LINES.slice(0, psAt + 1), LINES[psAt]!, ...LINES.slice(psAt + 1)]],
     ];
     for (const [name, lines] of broken) expect(elevationProblems(lines), name).not.toEqual([]);
