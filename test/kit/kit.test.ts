@@ -352,7 +352,7 @@ describe.skipIf(NO_WINE !== undefined)("baomi.cmd under Wine's cmd, with the kit
     const line = [WINE!, 'cmd', '/c', winPath(join(kit, 'baomi.cmd')), ...args].map((a) => `'${a}'`).join(' ');
     const r = spawnSync(requireTool('script'), ['-qec', line, '/dev/null'], { input: 'x', encoding: 'utf8', timeout: 240_000, env: wineEnv(extra) });
     // the console wraps at 80 columns, mid-word: the lines are joined again
-    return { status: r.status, out: (r.stdout + r.stderr).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r?\n/g, '') };
+    return { status: r.status, out: (r.stdout + r.stderr).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\r\n]+/g, '') };
   }
   const tempFiles = (): string[] => {
     const t = join(prefix, 'drive_c', 'users');
