@@ -148,7 +148,7 @@ export async function makeLiveMachine(opts: MachineOptions = {}): Promise<LiveMa
     return join(work, name);
   };
   const hives: Record<string, string> = {
-    'HKLM\\SYSTEM': consistentHive(await put('SYSTEM', fixtureBytes(join(HIVES, 'win10-1709-SYSTEM.xz')))),
+    'HKLM\\SYSTEM': consistentHive(await put('SYSTEM', fixtureBytes(join(HIVES, 'win10-SYSTEM_B.xz')))),
     'HKLM\\SOFTWARE': await put('SOFTWARE.saved', softwareWithProfiles(work)),
     'HKLM\\SAM': await put('SAM', fixtureBytes(join(FIXTURES, 'checklist', 'windows', 'violations', 'SAM.xz'))),
     [`HKU\\${USER_SID}`]: await put('NTUSER.DAT', fixtureBytes(join(FIXTURES, 'checklist', 'windows', 'violations', 'NTUSER.DAT.xz'))),

@@ -30,6 +30,7 @@ interface Coverage {
   blocking?: boolean;
 }
 interface Report {
+  probes: Array<{ id: string; status: string }>;
   findings: Finding[];
   coverage: Coverage[];
   summary: { complete: boolean; incomplete: string[] };
@@ -145,6 +146,24 @@ describe('baomi scan on a running Windows machine (recorded commands, folders as
     const sources = JSON.stringify(r.findings.map((f) => f.evidence));
     expect(sources).toContain(`HKU\\\\${USER_SID} (reg save of /Users/张三/NTUSER.DAT)`);
     expect(sources).toContain('/Users/李四/NTUSER.DAT');
+  });
+
+  it('collects what only a running machine shows: public connections with their process, USB attached now, adapters with their link state', () => {
+    const r = run.report! as Report & { inventory: Record<string, unknown> };
+    const conns = r.findings.filter((f) => f.ruleId === 'internet-connection-live').map((f) => `${String(f.evidence['remote'])}:${String(f.evidence['remotePort'])} ${String(f.evidence['process'])}`);
+    expect(conns.sort()).toEqual(['198.51.100.7:8080 文档同步', '2001:db8:4860::8888:443 chrome', '203.0.113.10:443 chrome']);
+    const usb = (r.inventory['usbDevices'] as Array<{ attachedNow?: boolean; storage: boolean; sources: Array<{ kind: string }> }>) ?? [];
+    const now = usb.filter((d) => d.attachedNow === true);
+    expect(now.length).toBeGreaterThan(0);
+    // a device attached now and recorded in the saved SYSTEM hive is one record with both sources
+    expect(now.some((d) => d.sources.some((s) => s.kind === 'usbstor') && d.sources.some((s) => /pnp|live/i.test(s.kind)))).toBe(true);
+    const adapters = (r.inventory['wirelessAdapters'] as Array<{ linkState?: string }>) ?? [];
+    expect(adapters.some((a) => a.linkState === 'up')).toBe(true);
+    expect(r.probes.filter((p) => ['network.connections', 'wireless.adapters', 'usb.history'].includes(p.id)).map((p) => `${p.id}:${p.status}`).sort()).toEqual([
+      'network.connections:ok',
+      'usb.history:ok',
+      'wireless.adapters:ok',
+    ]);
   });
 
   it('writes nothing on the machine: every file and folder of C:, D: and E: as before', async () => {
