@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { canonicalJson } from '../report/json.js';
 import { msg, type Msg } from '../report/messages-keys.js';
 import type { Target } from '../target/types.js';
+import { collectUnlisted } from '../target/unlisted.js';
 import { contextValues, resolveMachineContext, type MachineContext } from './context.js';
 import { joinUsbLedger } from './enrich.js';
 import { fieldValues, matches } from './match.js';
@@ -156,10 +157,15 @@ async function runJob(
     if (stop.aborted) onStop();
     else stop.addEventListener('abort', onStop, { once: true });
   });
-  const collecting = probe.collect({ target, signal: ac.signal, log: log.child({ probe: probe.id }), options, ...(machine ? { machine } : {}) }, params);
+  // Folders the probe's pattern lookups could not list: what they hold was not looked at.
+  const unlisted = new Set<string>();
+  const collecting = collectUnlisted(unlisted, () => probe.collect({ target, signal: ac.signal, log: log.child({ probe: probe.id }), options, ...(machine ? { machine } : {}) }, params));
   // Observations and gaps of a probe that answered, after checking them against its declared shape.
   const accept = (res: ProbeOk): Pick<JobResult, 'observations' | 'coverage' | 'inventory'> => {
     const coverage = (res.coverage ?? []).map((c) => ({ probe: probe.id, ...c }));
+    for (const dir of [...unlisted].sort()) {
+      coverage.push({ probe: probe.id, kind: 'unreadable', path: dir, reason: `${dir}: folder could not be listed (no permission?): what it holds was not checked`, blocking: true });
+    }
     // Every observation fits what the probe declares it observes (rules were checked against it).
     for (const obs of res.observations) {
       const wrong = conforms(obs, probe.observes, '', 3);

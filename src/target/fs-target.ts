@@ -4,6 +4,7 @@ import { constants, lstatSync, type Stats } from 'node:fs';
 import { lstat as fsLstat, open as fsOpen, readFile as hostReadFile, realpath, stat as fsStat, type FileHandle } from 'node:fs/promises';
 import { detectOs } from './detect.js';
 import { execRunner, type CommandRunner } from './runner.js';
+import { collectUnlisted, noteUnlisted } from './unlisted.js';
 export type { AccessTimeNotes } from './types.js';
 import { isUtf8 } from 'node:buffer';
 import { accessTimeCounts, countFileWithoutNoatime, LIST_KIND, listDirSync, O_NOATIME, specialModeName } from './open-sync.js';
@@ -377,7 +378,10 @@ export class FsTarget implements Target {
         let ents: DirEntry[];
         try {
           ents = await this.readDir(dir);
-        } catch {
+        } catch (err) {
+          // Not there is not a gap; there but not listable is (what it holds was not looked at).
+          const code = (err as TargetError).code;
+          if (code !== 'E_NOT_FOUND' && code !== 'E_NOT_DIR') noteUnlisted(dir);
           continue;
         }
         for (const e of ents) if (re.test(e.name)) next.push(joinTarget(dir, e.name));

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { FsTarget } from './fs-target.js';
 import { printable } from './resolve.js';
 import { execRunner, POWERSHELL, powershellJsonArgs, type CommandRunner } from './runner.js';
+import { collectUnlisted, noteUnlisted } from './unlisted.js';
 import {
   TargetError,
   type AccessTimeNotes,
@@ -349,7 +350,12 @@ export class WindowsLiveTarget implements Target {
   }
   async glob(pattern: string): Promise<string[]> {
     const r = this.route(pattern);
-    return (await r.fs.glob(r.rest as string)).map((p) => r.prefix + p);
+    if (r.prefix === '') return r.fs.glob(r.rest as string);
+    // the drive's own paths are noted with its prefix
+    const unlisted = new Set<string>();
+    const found = await collectUnlisted(unlisted, () => r.fs.glob(r.rest as string));
+    for (const d of unlisted) noteUnlisted(r.prefix + d);
+    return found.map((p) => r.prefix + p);
   }
 
   /**
