@@ -206,3 +206,27 @@ describe('WindowsLiveTarget over folders standing in for drives', () => {
     expect(e.message).toBe('/pagefile.sys: in use by the running system (locked), not read');
   });
 });
+
+describe('files a running Windows keeps locked', () => {
+  it('memory, hibernation and registry files are named as such (not a blocking gap); other files are not', async () => {
+    const { lockedByWindows } = await import('../../src/checks/documents/worker.js');
+    const cases: Array<[string, boolean]> = [
+      ['/pagefile.sys', true],
+      ['/D:/pagefile.sys', true],
+      ['/HIBERFIL.SYS', true],
+      ['/swapfile.sys', true],
+      ['/Windows/System32/config/SYSTEM', true],
+      ['/windows/system32/config/software.LOG1', true],
+      ['/Users/张三/NTUSER.DAT', true],
+      ['/Users/张三/ntuser.dat.LOG2', true],
+      ['/Users/张三/NTUSER.DAT{53b39e88-18c4-11ea-a811-000d3aa4692b}.TM.blf', true],
+      ['/Users/张三/AppData/Local/Microsoft/Windows/UsrClass.dat', true],
+      ['/Users/张三/Desktop/pagefile.sys', false],
+      ['/Users/张三/Documents/NTUSER.DAT.docx', false],
+      ['/Windows/System32/config/SYSTEM.bak', false],
+      ['/D:/资料/报告.docx', false],
+    ];
+    for (const [p, want] of cases) expect(lockedByWindows(p), p).toBe(want);
+    expect(cases).toHaveLength(14);
+  });
+});

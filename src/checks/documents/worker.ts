@@ -161,6 +161,17 @@ function nameText(name: RawPath): string {
 }
 
 /** The walk's work in one worker (a class so that tests can drive it without a thread). */
+/**
+ * Files a running Windows holds locked for as long as it runs (target paths, case-insensitive): the
+ * paging, swap and hibernation files at a drive's root, the registry hives and their logs, users'
+ * NTUSER.DAT / UsrClass.dat and their logs.
+ */
+export function lockedByWindows(path: string): boolean {
+  return /^(?:\/[A-Z]:)?\/(?:pagefile\.sys|swapfile\.sys|hiberfil\.sys|DumpStack\.log\.tmp)$/i.test(path) ||
+    /^\/Windows\/System32\/config\/(?:SYSTEM|SOFTWARE|SAM|SECURITY|DEFAULT|BBI|COMPONENTS|DRIVERS|ELAM)(?:\.LOG\d?)?$/i.test(path) ||
+    /^\/(?:Users|Documents and Settings)\/[^/]+\/(?:NTUSER\.DAT|AppData\/Local\/Microsoft\/Windows\/UsrClass\.dat)(?:\.LOG\d?|\{[^/]*)?$/i.test(path);
+}
+
 export class FolderScanner {
   private readonly shared = Buffer.allocUnsafe(CHUNK + OVERLAP);
   /**
@@ -340,7 +351,10 @@ export class FolderScanner {
       fd = openNoAtimeSync(hostArg(at.h), O_NONBLOCK | O_NOFOLLOW);
     } catch (err) {
       this.counts.files++;
-      this.gaps.push({ kind: 'unreadable', path: t, ...raw, reason: errorReason(err) });
+      // A running Windows keeps its memory files and loaded registry hives locked: listed, not a
+      // gap that blocks (the registry is read from reg save copies; the kit reads them offline).
+      const kind = (err as NodeJS.ErrnoException).code === 'EBUSY' && lockedByWindows(t) ? 'in-use-system' : 'unreadable';
+      this.gaps.push({ kind, path: t, ...raw, reason: kind === 'in-use-system' ? 'kept locked by the running Windows (memory or registry file): scan offline with the kit to read it' : errorReason(err) });
       return;
     }
     let slow: { size: number; mtimeMs: number } | undefined;
