@@ -15,6 +15,8 @@ import { verifyReportFile } from '../../src/report/sign.js';
 import { makeLiveMachine, USER_SID, type LiveMachine, type MachineOptions } from '../_helpers/windows-live-machine.js';
 import { requireUnshare } from '../checks/network/_netns.js';
 import { englishLeaks } from '../report/_leaks.js';
+import { commandKey } from '../../src/target/runner.js';
+import { FSUTIL, FSUTIL_LASTACCESS } from '../../src/target/windows-live.js';
 
 const CHILD = join(import.meta.dirname, '_winlive-scan.mjs');
 
@@ -197,9 +199,11 @@ describe('baomi scan on a running Windows machine (recorded commands, folders as
   });
 
   it('without administrator rights: every hive is a named, blocking needs-admin gap; documents are still scanned', async () => {
-    const u = await makeLiveMachine({ files: FILES, elevated: false });
+    // and NTFS updates last-access times here (fsutil: 2, system managed, enabled)
+    const u = await makeLiveMachine({ files: FILES, elevated: false, extra: { [commandKey(FSUTIL, FSUTIL_LASTACCESS)]: { stdout: 'DisableLastAccess = 2  (System Managed, Enabled)\r\n' } } });
     const res = await liveScan(u);
     const r = res.report!;
+    expect(r.coverage.filter((c) => c.kind === 'last-access-updated').map((c) => c.blocking ?? false)).toEqual([false]);
     expect(docPaths(r)).toEqual(['/D:/资料/2026/报告.txt', '/Users/张三/Desktop/通知.txt']);
     const admin = r.coverage.filter((c) => c.kind === 'needs-admin');
     const paths = new Set(admin.map((c) => c.path));

@@ -77,12 +77,14 @@ describe('overrides and duplicates across files', () => {
       rule(id).replace('probe: identity\n', `probe: ${probe}\n    platforms: ${platforms}\n`).replace('field: hostname', `field: ${field}`);
     await writeFile(join(dir, 'p.yaml'), [
       withPlatforms('fits', 'identity', '[windows]', 'hostname'),
-      withPlatforms('wrong-family', 'network.connections', '[windows]', 'remote'),
+      withPlatforms('wrong-family', 'test.linux-only', '[windows]', 'remote'),
       withPlatforms('unknown-family', 'identity', '[macos]', 'hostname'),
     ].map((r, i) => (i === 0 ? r : r.replace('rules:\n', ''))).join(''));
-    const r = await loadRules([{ path: dir, builtin: false }], PROBE_MAP);
+    // every built-in probe now reads both families: one that reads Linux alone, for the test
+    const probes = new Map([...PROBE_MAP, ['test.linux-only', { ...PROBE_MAP.get('network.connections')!, id: 'test.linux-only', platforms: ['linux'] as const }]]);
+    const r = await loadRules([{ path: dir, builtin: false }], probes);
     const text = r.problems.map(formatProblem).join('\n');
-    expect(text).toMatch(/p\.yaml:\d+:\d+: rules\[1\]\.platforms\[0\]: probe network\.connections does not read windows targets \(it reads: linux\)/);
+    expect(text).toMatch(/p\.yaml:\d+:\d+: rules\[1\]\.platforms\[0\]: probe test\.linux-only does not read windows targets \(it reads: linux\)/);
     expect(text).toMatch(/p\.yaml:\d+:\d+: rules\[2\]\.platforms\[0\]: must be one of linux, windows/);
     expect(r.problems.filter((p) => p.field.startsWith('rules[0]'))).toEqual([]);
     expect(r.problems).toHaveLength(2);
