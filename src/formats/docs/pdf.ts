@@ -76,6 +76,8 @@ interface Engine {
   state: {
     /** Growth past PDFIUM_HEAP_CAP was refused. */
     refused: boolean;
+    /** Growth below the cap failed (the system gave no more memory). */
+    growFailed: boolean;
     /** The module aborted or trapped (out of memory…): not to be used again. */
     broken: boolean;
   };
@@ -95,7 +97,7 @@ function compiledPdfium(): Promise<WebAssembly.Module> {
 async function newEngine(): Promise<Engine> {
   const wasm = await compiledPdfium();
   const { init } = await import('@embedpdf/pdfium');
-  const state = { refused: false, broken: false };
+  const state = { refused: false, growFailed: false, broken: false };
   // This (debug) build defines a warning getter on globalThis for every symbol it leaves out, each
   // a closure over the instance: the first instance would never be collected, its memory with it.
   const globals = new Set(Reflect.ownKeys(globalThis));
@@ -116,7 +118,9 @@ async function newEngine(): Promise<Engine> {
             state.refused = true;
             return 0;
           }
-          return grow(requested);
+          const ok = grow(requested);
+          if (!ok) state.growFailed = true;
+          return ok;
         },
       };
       void WebAssembly.instantiate(wasm, { ...imports, env: capped, wasi_snapshot_preview1: capped }).then((inst) => {
@@ -265,6 +269,8 @@ function readDocument(e: Engine, bytes: Uint8Array, sink: PdfSink): void {
       try {
         const tp = m.FPDFText_LoadPage(page);
         let text = '';
+        // no text page: PDFium ran out of memory (a failed malloc returns null, it does not throw)
+        if (!tp) unreadable.push(n);
         if (tp) {
           try {
             const count = m.FPDFText_CountChars(tp);
@@ -424,13 +430,23 @@ function readAnnotations(m: Pdfium, page: number, form: number, n: number, str: 
 export async function readPdfHere(bytes: Uint8Array, sink: PdfSink): Promise<boolean> {
   const e = await engine();
   sink.check();
+  // A refused or failed growth makes PDFium's malloc return null, which most of its calls survive
+  // by skipping what they were reading: whether or not it threw, this document was not read whole.
+  e.state.refused = false;
+  e.state.growFailed = false;
+  let threw: unknown;
   try {
     readDocument(e, bytes, sink);
   } catch (err) {
     if (err instanceof StopError) throw err;
+    threw = err;
+  }
+  if (e.state.refused || e.state.growFailed) {
     e.state.broken = true;
-    if (e.state.refused) sink.gap('too-large', `the PDF reader needed more than ${PDFIUM_HEAP_CAP / MB} MB of memory; stopped`);
-    else sink.gap('corrupt', `PDF reader stopped: ${errorMessage(err)}`);
+    sink.gap('too-large', e.state.refused ? `the PDF reader needed more than ${PDFIUM_HEAP_CAP / MB} MB of memory; stopped` : 'the PDF reader could not get more memory from the system; not read whole');
+  } else if (threw !== undefined) {
+    e.state.broken = true;
+    sink.gap('corrupt', `PDF reader stopped: ${errorMessage(threw)}`);
   }
   return recycle(e);
 }

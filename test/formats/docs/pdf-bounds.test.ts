@@ -41,7 +41,8 @@ describe('PDFium bounds', () => {
     const r = await extractText(heavyPage(600_000), { timeoutMs: 300 });
     process.env['BAOMI_PDFIUM_HEAP_MB'] = '64';
     const ms = Date.now() - t0;
-    expect(r.gaps).toEqual([{ kind: 'timeout', reason: 'time budget for this file exceeded' }]);
+    // (seen twice in full runs, never alone: no gap and no timeout; the parts and time say more next time)
+    expect(r.gaps, JSON.stringify({ ms, threads: pdfThreadsStarted() - before, parts: r.parts.map((p) => `${p.name}:${p.text.length}`) })).toEqual([{ kind: 'timeout', reason: 'time budget for this file exceeded' }]);
     expect(ms).toBeGreaterThanOrEqual(300 + 1000);
     expect(ms).toBeLessThan(300 + 1000 + 1500);
     const next = await extractText(small);
