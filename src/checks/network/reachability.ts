@@ -22,6 +22,7 @@
 //   {kind: 'route', family, default, iface, gateway, destination, metric}
 //   {kind: 'proxy', source, variable, value, active}
 //   {kind: 'summary', reachable, reachableTargets, targets, dnsResolved, defaultRoute, proxy}
+import { statSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
 import { setMaxListeners } from 'node:events';
 import { request } from 'node:http';
@@ -93,6 +94,28 @@ export interface SummaryObservation {
 }
 
 /** Chinese public resolvers and sites first, then international ones. */
+/**
+ * A development safety interlock: with BAOMI_FORBID_NETNS set (the test runner sets it to its own
+ * network namespace's inode, vitest.config.ts), no packet is sent from that namespace — a test that
+ * runs a live scan outside `unshare -rn` fails instead of reaching the internet (loopback targets
+ * alone are allowed). Unset in real use.
+ */
+export function refuseInForbiddenNetns(targets: readonly ReachTarget[], env: NodeJS.ProcessEnv = process.env): void {
+  const forbidden = env['BAOMI_FORBID_NETNS'];
+  if (forbidden === undefined || forbidden === '') return;
+  // loopback alone never leaves the machine
+  if (targets.every((t) => /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$|^::1$|^\[::1\]$/.test(t.host))) return;
+  let here = 'unknown';
+  try {
+    here = String(statSync('/proc/self/ns/net').ino);
+  } catch {
+    // cannot tell where we are: refuse
+  }
+  if (here === 'unknown' || here === forbidden) {
+    throw new Error(`refusing to send packets from network namespace ${here} (BAOMI_FORBID_NETNS): run live scans inside \`unshare -rn\``);
+  }
+}
+
 export const DEFAULT_TARGETS: readonly ReachTarget[] = [
   { host: '114.114.114.114', port: 53 },
   { host: '223.5.5.5', port: 53 },
@@ -484,6 +507,7 @@ export const reachabilityProbe: Probe = {
   async collect(ctx: ProbeContext, params: Record<string, unknown>): Promise<ProbeResult> {
     const { target, signal } = ctx;
     const targets = parseTargets(params);
+    refuseInForbiddenNetns(targets);
     const budget = typeof params['timeoutMs'] === 'number' ? params['timeoutMs'] : DEFAULT_TIMEOUT_MS;
     const coverage: CoverageItem[] = [];
     const observations: Observation[] = [];

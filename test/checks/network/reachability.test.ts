@@ -356,3 +356,16 @@ describe('in a network namespace of its own', () => {
     expect(JSON.stringify(out)).not.toContain('s3cret');
   });
 });
+
+describe('the development interlock (BAOMI_FORBID_NETNS, set by vitest.config.ts)', () => {
+  it('refuses public targets from the namespace the tests started in; loopback alone, or another namespace, is allowed', async () => {
+    const { refuseInForbiddenNetns } = await import('../../../src/checks/network/reachability.js');
+    const { statSync } = await import('node:fs');
+    const here = String(statSync('/proc/self/ns/net').ino);
+    expect(process.env['BAOMI_FORBID_NETNS']).toBe(here); // this test process is in the host's namespace
+    expect(() => refuseInForbiddenNetns(DEFAULT_TARGETS, { BAOMI_FORBID_NETNS: here })).toThrow(/refusing to send packets/);
+    expect(() => refuseInForbiddenNetns([{ host: '127.0.0.1', port: 1 }, { host: '::1', port: 1 }], { BAOMI_FORBID_NETNS: here })).not.toThrow();
+    expect(() => refuseInForbiddenNetns(DEFAULT_TARGETS, { BAOMI_FORBID_NETNS: `${here}0` })).not.toThrow();
+    expect(() => refuseInForbiddenNetns(DEFAULT_TARGETS, {})).not.toThrow();
+  });
+});
