@@ -19,6 +19,7 @@ import { TargetError, type Target } from '../target/types.js';
 import { asWindowsLive, WindowsLiveTarget } from '../target/windows-live.js';
 import { formatLocation, readLedger, type Ledger, type LedgerProblem } from '../ledger/index.js';
 import { Option, type Command } from 'commander';
+import type { CoverageItem } from '../engine/types.js';
 import { cliWords, type Words } from '../report/messages.js';
 import { cliContext, makeLogger, pickLang, terminalText, toolVersion, usageError, UsageError, useColour, type CliContext, type GlobalOptions } from './common.js';
 import { addCommand } from './help.js';
@@ -43,6 +44,8 @@ export function registerScan(program: Command, cx: CliContext): void {
     .option('--department <name>', cx.t('scan.opt.department'))
     .option('--probe-timeout <ms>', cx.t('scan.opt.probeTimeout'))
     .addOption(new Option('--evidence <detail>', cx.t('scan.opt.evidence')).choices(['minimal', 'full']).default('minimal'))
+    // set by `--root auto` (src/kit/auto.ts): what became of the machine's other volumes
+    .addOption(new Option('--volume-notes <json>').hideHelp())
     .action(async (opts: ScanFlags, cmd: Command) => {
       cx.setExit(await scanCommand({ ...cmd.optsWithGlobals(), ...opts }, cx));
     });
@@ -65,6 +68,7 @@ export interface ScanFlags extends GlobalOptions {
   department?: string;
   probeTimeout?: string;
   evidence?: string;
+  volumeNotes?: string;
 }
 
 /**
@@ -230,6 +234,33 @@ function interruptOnSignals(cx: CliContext): { signal: AbortSignal; received: ()
   return { signal: ac.signal, received: () => got, dispose: () => sigs.forEach((s) => process.off(s, on)) };
 }
 
+/**
+ * The machine's other volumes, as `--root auto` saw them (src/kit/auto.ts VolumeNote), as coverage
+ * of this report: one that could not be read (encrypted, not mountable) is a blocking gap — the
+ * machine was not inspected whole; one read in its own report is said, not blocking.
+ */
+export function volumeCoverage(json: string): CoverageItem[] {
+  let notes: unknown;
+  try {
+    notes = JSON.parse(json);
+  } catch {
+    throw usageError('scan.err.volumeNotes');
+  }
+  if (!Array.isArray(notes) || notes.length > 256) throw usageError('scan.err.volumeNotes');
+  return notes.map((n): CoverageItem => {
+    const o = n as Record<string, unknown>;
+    const device = typeof o['device'] === 'string' ? o['device'] : undefined;
+    const what = typeof o['what'] === 'string' ? o['what'] : '';
+    const fate = o['fate'];
+    if (device === undefined || !['system', 'data', 'encrypted', 'mount-failed'].includes(String(fate))) throw usageError('scan.err.volumeNotes');
+    const scheme = typeof o['scheme'] === 'string' ? ` (${o['scheme']})` : '';
+    if (fate === 'encrypted' || fate === 'mount-failed') {
+      return { probe: 'scan', kind: 'volume-not-scanned', path: device, reason: `another volume of this machine, ${device} (${what}), was not scanned: ${fate === 'encrypted' ? `encrypted${scheme}` : 'it could not be mounted'}`, blocking: true };
+    }
+    return { probe: 'scan', kind: 'volume-elsewhere', path: device, reason: `another volume of this machine, ${device} (${what}, ${fate === 'data' ? 'a data volume' : 'an operating system'}), has a report of its own`, blocking: false };
+  });
+}
+
 /** Test seams: how a live Windows target is opened (tests: recorded outputs, folders as drives). */
 export interface ScanHooks {
   openWindowsLive?: (opts: { scratch: string; kitLetter?: string }) => Promise<WindowsLiveTarget>;
@@ -334,6 +365,7 @@ export async function scanCommand(flags: ScanFlags, context?: CliContext, hooks:
   const interrupt = interruptOnSignals(cx);
   const run = await runScan({
     target,
+    ...(flags.volumeNotes !== undefined ? { extraCoverage: volumeCoverage(flags.volumeNotes) } : {}),
     rules: loaded.rules,
     ...(only ? { only } : {}),
     probes: PROBE_MAP,

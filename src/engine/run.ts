@@ -271,6 +271,8 @@ export function findingId(machine: string, ruleId: string, keyValues: Record<str
 
 export interface RunArgs {
   target: Target;
+  /** Coverage the caller adds (the kit: the machine's other volumes, src/cli/scan.ts volumeCoverage). */
+  extraCoverage?: CoverageItem[];
   /** Every loaded rule: those of the machine's class are selected once its class is known. */
   rules: Rule[];
   /** Run only these rule ids. */
@@ -340,7 +342,8 @@ export async function runScan(args: RunArgs): Promise<RunOutput> {
     }
   });
   const judgeWith = contextValues(context);
-  const extra: CoverageItem[] = [];
+  // What the caller knows of the machine beyond this target (the kit: its other volumes).
+  const extra: CoverageItem[] = [...(args.extraCoverage ?? [])];
   // Reading may have changed access times where the kernel refused O_NOATIME (not root, not the
   // owner) on a file system mounted with atime updates: the report says so (the kit mounts read-only).
   const at = await args.target.accessTimeNotes?.().catch(() => undefined);

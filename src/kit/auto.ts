@@ -1,7 +1,8 @@
 // `scan --root auto` (in the kit's live environment): list the block devices, skip the kit's own
 // stick and the live system, report BitLocker / LUKS volumes as encrypted (not scanned), mount each
-// candidate read-only under a private temporary folder (no journal replayed), scan it when it holds
-// an operating system, and unmount. Two operating systems give two reports.
+// candidate read-only under a private temporary folder (no journal replayed), scan each — a volume
+// holding an operating system, then the data volumes (documents only) — and unmount. Each volume
+// gives a report, and each report lists what became of the machine's other volumes.
 import { execFile } from 'node:child_process';
 import { mkdtemp, open, realpath, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ export interface AutoOptions {
   lang: Lang;
   kitDir: string | undefined;
   /** Scan one mounted root (the argv of `scan`, with --root set); resolves to its exit code. */
-  scanOne: (args: string[], volume: { device: string; notes: AutoNote[] }) => Promise<number>;
+  scanOne: (args: string[], volume: { device: string; notes: AutoNote[]; data?: boolean }) => Promise<number>;
   /** A volume that was not scanned (encrypted, not mountable, no OS): for the batch log. */
   notScanned?: (item: NotScanned) => Promise<void>;
   /** Tests: the lsblk JSON instead of running lsblk. */
@@ -120,27 +121,34 @@ export async function scanAuto(scanArgs: string[], opts: AutoOptions): Promise<n
     const rank = (x: number): number => (x === 2 ? 3 : x === 1 ? 2 : x === 3 ? 1 : x === 0 ? 0 : 4);
     if (rank(c) > rank(code)) code = c;
   };
-  for (const p of plan) {
-    const dv = { device: p.device.name, fstype: p.device.fstype, label: p.device.label, uuid: p.device.uuid };
-    if (p.action.kind === 'encrypted') {
-      gaps++;
-      await opts.notScanned?.({ ...dv, reason: 'encrypted', scheme: p.action.scheme });
-      continue;
-    }
-    if (p.action.kind !== 'scan') continue;
-    const dir = await mkdtemp(join(tmpdir(), 'baomi-auto-'));
-    const [cmd, args] = mountCommand(p.action.fstype, p.device.name, dir);
-    try {
-      await run(cmd, args);
-    } catch (err) {
-      say(kitWords(KIT_AUTO.mountFailed, lang, { dev: p.device.name, cmd: `${cmd} ${args.join(' ')}`, why: ((err as { stderr?: string }).stderr || (err as Error).message).trim() }));
-      await rmdir(dir).catch(() => undefined);
-      gaps++;
-      await opts.notScanned?.({ ...dv, reason: 'mount-failed', detail: `${cmd} ${args.join(' ')}` });
-      continue;
-    }
-    const notes: AutoNote[] = [];
-    try {
+  // First every volume is mounted and looked at, so that each report can say what became of the
+  // machine's other volumes (an encrypted one is a blocking gap in all of them).
+  const mounted: Array<{ p: PlanItem; dir: string; os: 'linux' | 'windows' | 'unknown'; notes: AutoNote[] }> = [];
+  const volumeNotes: VolumeNote[] = [];
+  try {
+    for (const p of plan) {
+      const dv = { device: p.device.name, fstype: p.device.fstype, label: p.device.label, uuid: p.device.uuid };
+      if (p.action.kind === 'encrypted') {
+        gaps++;
+        volumeNotes.push({ device: p.device.name, what: volumeWhat(p), fate: 'encrypted', scheme: p.action.scheme });
+        await opts.notScanned?.({ ...dv, reason: 'encrypted', scheme: p.action.scheme });
+        continue;
+      }
+      if (p.action.kind !== 'scan') continue;
+      const dir = await mkdtemp(join(tmpdir(), 'baomi-auto-'));
+      const [cmd, args] = mountCommand(p.action.fstype, p.device.name, dir);
+      try {
+        await run(cmd, args);
+      } catch (err) {
+        say(kitWords(KIT_AUTO.mountFailed, lang, { dev: p.device.name, cmd: `${cmd} ${args.join(' ')}`, why: ((err as { stderr?: string }).stderr || (err as Error).message).trim() }));
+        await rmdir(dir).catch(() => undefined);
+        gaps++;
+        volumeNotes.push({ device: p.device.name, what: volumeWhat(p), fate: 'mount-failed' });
+        await opts.notScanned?.({ ...dv, reason: 'mount-failed', detail: `${cmd} ${args.join(' ')}` });
+        continue;
+      }
+      const notes: AutoNote[] = [];
+      mounted.push({ p, dir, os: 'unknown', notes });
       if (p.action.fstype === 'ntfs') {
         const fh = await open(join(dir, 'hiberfil.sys'), 'r').catch(() => undefined);
         if (fh) {
@@ -154,21 +162,27 @@ export async function scanAuto(scanArgs: string[], opts: AutoOptions): Promise<n
         }
       }
       const target = await FsTarget.open('offline', dir).catch(() => undefined);
-      if (!target || target.os.family === 'unknown') {
-        say(kitWords(KIT_AUTO.noOs, lang, { dev: p.device.name }));
-        gaps++;
-        await opts.notScanned?.({ ...dv, reason: 'no-os' });
-        continue;
-      }
-      say(kitWords(KIT_AUTO.scanning, lang, { dev: p.device.name, os: target.os.family }));
-      worst(await opts.scanOne(replaceRoot(scanArgs, dir), { device: p.device.name, notes }));
+      mounted[mounted.length - 1]!.os = target?.os.family ?? 'unknown';
+      volumeNotes.push({ device: p.device.name, what: volumeWhat(p), fate: target?.os.family === 'linux' || target?.os.family === 'windows' ? 'system' : 'data' });
+    }
+    // The machine's system volumes first (they identify it), then its data volumes: a data volume
+    // (D: of a Windows PC) holds documents too; it gets a report of its own, judged with the
+    // class the system volume was given.
+    const order = [...mounted.filter((v) => v.os !== 'unknown'), ...mounted.filter((v) => v.os === 'unknown')];
+    for (const v of order) {
+      const data = v.os === 'unknown';
+      say(data ? kitWords(KIT_AUTO.scanningData, lang, { dev: v.p.device.name }) : kitWords(KIT_AUTO.scanning, lang, { dev: v.p.device.name, os: v.os }));
+      const others = volumeNotes.filter((n) => n.device !== v.p.device.name);
+      worst(await opts.scanOne(withVolumeNotes(replaceRoot(scanArgs, v.dir), others), { device: v.p.device.name, notes: v.notes, data }));
       scanned++;
-    } finally {
+    }
+  } finally {
+    for (const v of mounted) {
       try {
-        await run('umount', [dir]);
-        await rmdir(dir);
+        await run('umount', [v.dir]);
+        await rmdir(v.dir);
       } catch (err) {
-        say(kitWords(KIT_AUTO.umountFailed, lang, { dir, why: (err as Error).message }));
+        say(kitWords(KIT_AUTO.umountFailed, lang, { dir: v.dir, why: (err as Error).message }));
         worst(2);
       }
     }
@@ -179,6 +193,25 @@ export async function scanAuto(scanArgs: string[], opts: AutoOptions): Promise<n
   }
   if (gaps > 0 && code === 0) code = 3;
   return code;
+}
+
+/** What became of one of the machine's volumes in this run (each report lists the others). */
+export interface VolumeNote {
+  device: string;
+  /** `ntfs, "DATA", 500 GB` */
+  what: string;
+  fate: 'system' | 'data' | 'encrypted' | 'mount-failed';
+  scheme?: string;
+}
+
+function volumeWhat(p: PlanItem): string {
+  const d = p.device;
+  return [d.fstype ?? '-', ...(d.label ? [`"${d.label}"`] : []), ...(d.size ? [`${Math.round(d.size / 1e9)} GB`] : [])].join(', ');
+}
+
+/** `scan` arguments with the other volumes' notes (a hidden option, as JSON). */
+function withVolumeNotes(args: string[], notes: readonly VolumeNote[]): string[] {
+  return notes.length > 0 ? [...args, '--volume-notes', JSON.stringify(notes)] : args;
 }
 
 function describe(p: PlanItem, lang: Lang): string {

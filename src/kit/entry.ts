@@ -87,7 +87,19 @@ async function loadKit(kitDir: string): Promise<KitManifest> {
  * One kit scan of one root: class and department settled first (ledger, flag, terminal), then
  * `baomi scan`, then the index lines. Returns the exit code.
  */
-export async function kitScanOne(scanArgs: string[], lang: Lang, volume?: { device: string; notes: string[] }): Promise<number> {
+/** The class (and level, department) a scan was judged with: a data volume of the same machine is judged alike. */
+export interface SettledClass {
+  profile: string;
+  level?: string;
+  department?: string;
+}
+
+export async function kitScanOne(
+  scanArgs: string[],
+  lang: Lang,
+  volume?: { device: string; notes: string[] },
+  machine?: { settled?: SettledClass; data?: boolean; onSettled?: (c: SettledClass) => void },
+): Promise<number> {
   const isAuto = volume !== undefined;
   const root = flagValue(scanArgs, '--root');
   const out = flagValue(scanArgs, '--out') ?? 'baomi-reports';
@@ -114,6 +126,14 @@ export async function kitScanOne(scanArgs: string[], lang: Lang, volume?: { devi
       profileSource = 'ledger';
       const dep = id.ledgerEntry?.department;
       if (dep !== undefined && !hasFlag(args, '--department')) args.push('--department', dep);
+      machine?.onSettled?.({ profile: id.context.class, ...(id.context.level ? { level: id.context.level } : {}), ...(dep !== undefined ? { department: dep } : {}) });
+    } else if (!hasFlag(args, '--profile') && machine?.data && machine.settled) {
+      // A data volume (nothing on it says which machine it is): the class its system volume was judged with.
+      const c = machine.settled;
+      args.push('--profile', c.profile);
+      if (c.level !== undefined && !hasFlag(args, '--level')) args.push('--level', c.level);
+      if (c.department !== undefined && !hasFlag(args, '--department')) args.push('--department', c.department);
+      profileSource = 'system-volume';
     } else if (!hasFlag(args, '--profile')) {
       // id undefined: the target could not be opened; scan says why (exit 2) below.
       if (id !== undefined) {
@@ -128,7 +148,12 @@ export async function kitScanOne(scanArgs: string[], lang: Lang, volume?: { devi
         }
         args.push('--profile', chosen);
         profileSource = 'prompt';
+        machine?.onSettled?.({ profile: chosen });
       }
+    } else if (!machine?.data) {
+      const p = flagValue(args, '--profile')!;
+      const l = flagValue(args, '--level');
+      machine?.onSettled?.({ profile: p, ...(l !== undefined ? { level: l } : {}) });
     }
   }
   const before = await reportNames(out);
@@ -155,10 +180,25 @@ export async function kitMain(argv: string[], env: NodeJS.ProcessEnv = process.e
   const scanArgs = withKitDefaults(args, kitDir, kit, keyPath);
   if (flagValue(scanArgs, '--root') === 'auto') {
     const out = flagValue(scanArgs, '--out')!;
+    let settled: SettledClass | undefined;
+    let conflicting = false;
     return scanAuto(scanArgs, {
       lang,
       kitDir,
-      scanOne: (a, v) => kitScanOne(a, lang, { device: v.device, notes: v.notes.map((n) => n.kind) }),
+      scanOne: (a, v) =>
+        kitScanOne(a, lang, { device: v.device, notes: [...v.notes.map((n) => n.kind), ...(v.data ? ['data-volume'] : [])] }, {
+          ...(settled ? { settled } : {}),
+          ...(v.data ? { data: true } : {}),
+          onSettled: (c) => {
+            // several system volumes judged differently: a data volume is asked about, not guessed
+            if (conflicting) return;
+            if (settled === undefined || (settled.profile === c.profile && settled.level === c.level)) settled = c;
+            else {
+              settled = undefined;
+              conflicting = true;
+            }
+          },
+        }),
       notScanned: async (v) => {
         await mkdir(out, { recursive: true });
         await appendNotScanned(out, v);

@@ -92,8 +92,8 @@ export const KIT_AUTO = {
   skipNotSelected: { zh: '不在 BAOMI_AUTO_DEVICES 列表中', en: 'not in BAOMI_AUTO_DEVICES' },
   mountFailed: { zh: '{dev} 无法只读挂载（{cmd}）：{why}；未检查', en: '{dev} could not be mounted read-only ({cmd}): {why}; not scanned' },
   hibernated: { zh: '{dev} 是 Windows 休眠或"快速启动"后关机的卷：已只读挂载检查，最后一次会话的部分数据可能仍在休眠文件中', en: '{dev} was left hibernated or shut down by Windows Fast Startup: scanned read-only; some of the last session may still be only in the hibernation file' },
-  noOs: { zh: '{dev} 上没有操作系统（数据分区）：未检查；如需检查其中的文件，请挂载后用 scan --root 指定', en: '{dev} holds no operating system (a data volume): not scanned; to check its files mount it and give it with scan --root' },
   scanning: { zh: '正在检查 {dev}（{os}）', en: 'scanning {dev} ({os})' },
+  scanningData: { zh: '正在检查 {dev}（数据分区，只查文件）', en: 'scanning {dev} (a data volume: documents only)' },
   umountFailed: { zh: '无法卸载 {dir}：{why}', en: 'could not unmount {dir}: {why}' },
   nothingScanned: { zh: '没有找到可检查的系统盘', en: 'no system disk found to scan' },
 } as const satisfies Record<string, Words>;

@@ -45,6 +45,8 @@ export const COVERAGE_KINDS: Readonly<Record<string, Words>> = {
   'nothing-checked': { zh: '没有任何检查项可执行', en: 'nothing could be checked' },
   'in-use-system': { zh: '运行中的 Windows 锁定的系统文件（内存、休眠或注册表文件），未读取；请用检查工具离线检查', en: 'system files the running Windows keeps locked (memory, hibernation, registry), not read: scan offline with the kit' },
   'last-access-updated': { zh: '本机的 NTFS 会更新“上次访问时间”：读取可能改变了文件的访问时间（如需保留，请用检查工具离线检查）', en: 'NTFS here updates last-access times: reading may have changed them (scan offline with the kit to keep them)' },
+  'volume-not-scanned': { zh: '本机的其他分区未能检查（已加密或无法挂载）', en: "another volume of this machine was not scanned (encrypted, or not mountable)" },
+  'volume-elsewhere': { zh: '本机的其他分区另有报告', en: 'another volume of this machine has a report of its own' },
   'needs-admin': { zh: '需要管理员权限（未以管理员身份运行，未能读取）', en: 'needs administrator rights (not run as administrator: not read)' },
   'drive-not-scanned': { zh: '未检查的驱动器（检查工具所在盘、可移动盘、网络盘或光驱）', en: "drives not scanned (the kit's own, removable, network or optical)" },
   'access-times-changed': { zh: '读取可能改变了文件的访问时间（请以 root 运行，或只读挂载）', en: 'reading may have changed access times (run as root, or mount read-only)' },

@@ -277,33 +277,56 @@ describe.skipIf(NO_LOOP !== undefined)('scan --root auto on an ext4 and an NTFS 
     }
     const el = execFileSync('losetup', ['-f', '--show', ext4], { encoding: 'utf8' }).trim();
     loops.push(el);
-    // a data volume: a file system without an operating system
+    // a data volume: a file system without an operating system, with a marked document on it
     const data = join(imgDir, 'data.img');
+    const dataTree = mkdtempSync(join(tmpdir(), 'baomi-kit-data-'));
+    mkdirSync(join(dataTree, '资料'));
+    writeFileSync(join(dataTree, '资料', '报告.txt'), '秘密★6个月\n项目进展报告\n');
     execFileSync('truncate', ['-s', '16M', data]);
-    execFileSync('mkfs.ext4', ['-q', '-F', '-L', 'DATA', data]);
+    execFileSync('mkfs.ext4', ['-q', '-F', '-L', 'DATA', '-d', dataTree, data]);
+    rmSync(dataTree, { recursive: true, force: true });
     const dl = execFileSync('losetup', ['-f', '--show', data], { encoding: 'utf8' }).trim();
     loops.push(dl);
-    const before = { ext4: sha(ext4), ntfs: sha(ntfs), data: sha(data) };
+    // an encrypted volume: a LUKS1 header's magic and version (what blkid identifies it by), no key
+    const luks = join(imgDir, 'luks.img');
+    execFileSync('truncate', ['-s', '16M', luks]);
+    execFileSync('sh', ['-c', `printf 'LUKS\\272\\276\\000\\001' | dd of="$0" conv=notrunc status=none`, luks]);
+    const ll = execFileSync('losetup', ['-f', '--show', luks], { encoding: 'utf8' }).trim();
+    loops.push(ll);
+    const before = { ext4: sha(ext4), ntfs: sha(ntfs), data: sha(data), luks: sha(luks) };
     for (const t of ['lsblk', 'blkid', 'mount', 'umount', 'ntfs-3g']) if (!existsSync(join(tools, t))) symlinkSync(requireTool(t), join(tools, t));
     const idx = index().length;
-    const r = launch(['scan', '--root', 'auto', '--profile', 'nonclassified'], { BAOMI_AUTO_DEVICES: `${el},${nl},${dl}` }, { detached: true });
+    const r = launch(['scan', '--root', 'auto', '--profile', 'nonclassified'], { BAOMI_AUTO_DEVICES: `${el},${nl},${dl},${ll}` }, { detached: true });
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.stderr).toMatch(new RegExp(`${el} \\(ext4.*mounted read-only and scanned`));
     expect(r.stderr).toMatch(new RegExp(`${nl} \\(ntfs.*mounted read-only and scanned`));
     expect(r.status, r.stderr).toBe(1); // the marked document on the Windows disk is a finding
-    expect(r.stderr).toMatch(new RegExp(`${dl} holds no operating system`));
+    // the data volume is scanned too (documents only), after the systems
+    expect(r.stderr).toMatch(new RegExp(`scanning ${dl} \\(a data volume: documents only\\)`));
     const all = index().slice(idx);
-    const added = all.filter((e) => 'report' in e) as Array<{ machine: { hostname: string }; report: string; findings: number; device: string }>;
-    expect(added).toHaveLength(2);
-    expect(added.map((e) => e.device).sort()).toEqual([el, nl].sort());
-    expect(all.filter((e) => 'notScanned' in e)).toEqual([expect.objectContaining({ notScanned: expect.objectContaining({ device: dl, reason: 'no-os', label: 'DATA' }) })]);
+    const added = all.filter((e) => 'report' in e) as Array<{ machine: { hostname?: string }; report: string; findings: number; device: string; notes?: string[] }>;
+    expect(added).toHaveLength(3);
+    expect(added.map((e) => e.device).sort()).toEqual([el, nl, dl].sort());
+    expect(all.filter((e) => 'notScanned' in e)).toEqual([expect.objectContaining({ notScanned: expect.objectContaining({ device: ll, reason: 'encrypted' }) })]);
     expect(added.map((e) => e.machine.hostname)).toContain('sm-cwk-02');
-    for (const e of added) expect(e.report.startsWith(`${e.machine.hostname}-`)).toBe(true);
+    const dataEntry = added.find((e) => e.device === dl)!;
+    expect(dataEntry.notes).toEqual(['data-volume']);
+    expect(dataEntry.findings).toBe(1);
+    // each report says what became of the other two volumes (not blocking: each has its own report)
+    for (const e of added) {
+      const rep = JSON.parse(readFileSync(join(kit, 'results', e.report), 'utf8')) as { coverage: Array<{ kind: string; path?: string; blocking?: boolean }>; findings: Array<{ ruleId: string; evidence: Record<string, unknown> }> };
+      const vols = rep.coverage.filter((c) => c.kind === 'volume-elsewhere');
+      expect(vols.map((c) => c.path).sort()).toEqual([el, nl, dl].filter((d) => d !== e.device).sort());
+      expect(vols.every((c) => c.blocking === false)).toBe(true);
+      // the encrypted one was not inspected: every report of the machine is incomplete for it
+      expect(rep.coverage.filter((c) => c.kind === 'volume-not-scanned').map((c) => [c.path, c.blocking])).toEqual([[ll, true]]);
+      if (e.device === dl) expect(rep.findings.map((f) => [f.ruleId, f.evidence['path']])).toEqual([['document-classified-marking', '/资料/报告.txt']]);
+    }
     // unmounted, private folders removed
     expect(readFileSync('/proc/mounts', 'utf8')).not.toMatch(/baomi-auto-/);
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith('baomi-auto-'))).toEqual([]);
     for (const l of loops.splice(0)) execFileSync('losetup', ['-d', l]);
-    expect({ ext4: sha(ext4), ntfs: sha(ntfs), data: sha(data) }).toEqual(before);
+    expect({ ext4: sha(ext4), ntfs: sha(ntfs), data: sha(data), luks: sha(luks) }).toEqual(before);
   });
 
   it('runs from a stick mounted noexec (sh baomi.sh; the runtime is unpacked into memory)', () => {
