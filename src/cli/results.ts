@@ -43,7 +43,7 @@ export async function resultsListCommand(dir: string, opts: { pubkey?: string; j
       }
       const e = r0.entry;
       lines.push(
-        row([e?.time ?? '-', e?.machine.hostname ?? '-', e ? `${e.profile}${e.level ? `（${e.level}）` : ''}` : '-', e ? String(e.findings) : '-', e ? String(e.exitCode) : '-', `${STATUS[r0.status][lang]}${r0.reason ? `: ${r0.reason}` : ''}`, r0.report]),
+        row([e?.time ?? '-', e?.machine.hostname ?? '-', e ? `${e.profile}${e.level ? `（${e.level}）` : ''}` : '-', e ? String(e.findings) : '-', e ? String(e.exitCode) : '-', `${STATUS[r0.status][lang]}${r0.why || r0.reason ? `: ${r0.why?.[lang] ?? r0.reason}` : ''}`, r0.report]),
       );
     }
     for (const n of r.badLines) lines.push(terminalText(kitWords(KIT_MSG.resultsBadLine, lang, { line: n })));

@@ -18,7 +18,7 @@ export function registerVerify(program: Command, cx: CliContext): void {
 }
 
 function line(r: VerifyResult, cx: CliContext): string {
-  return terminalText(r.ok ? cx.t('verify.ok', { file: r.file, keyId: r.keyId ?? '' }) : cx.t('verify.fail', { file: r.file, reason: r.reason ?? '' })) + '\n';
+  return terminalText(r.ok ? cx.t('verify.ok', { file: r.file, keyId: r.keyId ?? '' }) : cx.t('verify.fail', { file: r.file, reason: r.why?.[cx.lang] ?? r.reason ?? '' })) + '\n';
 }
 
 /** The key and scan id a verified report names (it verified, so its JSON parses). */

@@ -6,6 +6,7 @@ import { appendFile, lstat, open, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Report } from '../report/types.js';
 import { verifyReportBytes } from '../report/sign.js';
+import type { Words } from '../report/messages.js';
 
 export const INDEX_FILE = 'index.jsonl';
 /** Budgets for reading a results folder from a stick that may have been tampered with. */
@@ -127,6 +128,8 @@ export interface ResultRow {
   report: string;
   status: ResultStatus;
   reason?: string;
+  /** The reason in both languages, when the catalogue has it. */
+  why?: Words;
 }
 
 export interface ResultsCheck {
@@ -201,6 +204,7 @@ export async function checkResults(dir: string, publicKey?: KeyObject): Promise<
     if (!v.ok) {
       row.status = 'bad-signature';
       row.reason = v.reason ?? '';
+      if (v.why) row.why = v.why;
     }
   }
   for (const name of [...(await reportNames(dir))].sort()) {

@@ -13,6 +13,7 @@ import { renderHtml, scanIdMeta } from './html.js';
 import { prettyJson } from './json.js';
 import { renderText, type Lang } from './text.js';
 import type { Report } from './types.js';
+import { cliWords, type Words } from './messages.js';
 
 export interface WrittenReport {
   jsonPath: string;
@@ -212,7 +213,14 @@ export interface VerifyResult {
   /** `pubkey`: checked against the key given (proves origin); `embedded`: only the report's own key (integrity). */
   against: 'pubkey' | 'embedded';
   keyId?: string;
+  /** Why it failed, in English (the JSON, logs); `why` has it in both languages. */
   reason?: string;
+  why?: Words;
+}
+
+/** A failure reason from the catalogue (`verify.why.*`), in both languages. */
+function why(key: Parameters<typeof cliWords>[0], vars?: Record<string, string>): Words {
+  return cliWords(key, vars);
 }
 
 /** Check one report: its signature file, and that `signer.keyId` names the key used. */
@@ -222,12 +230,14 @@ export async function verifyReportFile(file: string, publicKey?: KeyObject): Pro
   try {
     bytes = await readFile(file);
   } catch (err) {
-    return { file, ok: false, against: publicKey ? 'pubkey' : 'embedded', reason: `cannot read: ${(err as Error).message}` };
+    const w = why('verify.why.cannotRead', { error: (err as Error).message });
+    return { file, ok: false, against: publicKey ? 'pubkey' : 'embedded', reason: w.en, why: w };
   }
   try {
     sigText = await readFile(`${file}.sig`, 'utf8');
   } catch (err) {
-    return { file, ok: false, against: publicKey ? 'pubkey' : 'embedded', reason: `cannot read signature ${file}.sig: ${(err as Error).message}` };
+    const w = why('verify.why.cannotReadSig', { sig: `${file}.sig`, error: (err as Error).message });
+    return { file, ok: false, against: publicKey ? 'pubkey' : 'embedded', reason: w.en, why: w };
   }
   return verifyReportBytes(file, bytes, sigText, publicKey);
 }
@@ -241,32 +251,32 @@ function parseSignature(sigText: string): Buffer | undefined {
 /** The check itself, on the report's bytes and the text of its .sig file. */
 export function verifyReportBytes(file: string, bytes: Buffer, sigText: string, publicKey?: KeyObject): VerifyResult {
   const against = publicKey ? 'pubkey' : 'embedded';
-  const fail = (reason: string, keyId?: string): VerifyResult => ({ file, ok: false, against, reason, ...(keyId ? { keyId } : {}) });
+  const fail = (w: Words, keyId?: string): VerifyResult => ({ file, ok: false, against, reason: w.en, why: w, ...(keyId ? { keyId } : {}) });
   const sig = parseSignature(sigText);
-  if (!sig) return fail('signature file is not one line of base64 of a 64-byte Ed25519 signature');
+  if (!sig) return fail(why('verify.why.badSig'));
   let doc: Partial<Report>;
   try {
     doc = JSON.parse(bytes.toString('utf8')) as Partial<Report>;
   } catch {
-    return fail('not valid JSON (the file was altered or is not a report)');
+    return fail(why('verify.why.notJson'));
   }
   const signer = doc?.signer;
-  if (!signer || typeof signer.keyId !== 'string') return fail('report has no signer.keyId');
+  if (!signer || typeof signer.keyId !== 'string') return fail(why('verify.why.noSigner'));
   let key: KeyObject;
   if (publicKey) {
     key = publicKey;
     const kid = keyIdOf(publicKey);
-    if (kid !== signer.keyId) return fail(`report names key ${signer.keyId}, but the public key given is ${kid}`, signer.keyId);
+    if (kid !== signer.keyId) return fail(why('verify.why.otherKey', { named: signer.keyId, given: kid }), signer.keyId);
   } else {
-    if (typeof signer.publicKey !== 'string') return fail('report carries no public key; give --pubkey');
+    if (typeof signer.publicKey !== 'string') return fail(why('verify.why.noPublicKey'));
     try {
       key = publicKeyFromBase64(signer.publicKey);
     } catch {
-      return fail('report carries an unreadable public key');
+      return fail(why('verify.why.badPublicKey'));
     }
-    if (keyIdOf(key) !== signer.keyId) return fail('report key id does not match the public key it carries', signer.keyId);
+    if (keyIdOf(key) !== signer.keyId) return fail(why('verify.why.keyIdMismatch'), signer.keyId);
   }
-  if (!verifyBytes(bytes, sig, key)) return fail('signature does not match the file (it was altered, or signed by another key)', signer.keyId);
+  if (!verifyBytes(bytes, sig, key)) return fail(why('verify.why.mismatch'), signer.keyId);
   return { file, ok: true, against, keyId: signer.keyId };
 }
 
@@ -282,24 +292,24 @@ export async function verifyCompanionFile(
   keyId: string,
   scanId?: string,
 ): Promise<VerifyResult> {
-  const fail = (reason: string): VerifyResult => ({ file, ok: false, against, keyId, reason });
+  const fail = (w: Words): VerifyResult => ({ file, ok: false, against, keyId, reason: w.en, why: w });
   let bytes: Buffer;
   let sigText: string;
   try {
     bytes = await readFile(file);
   } catch (err) {
-    return fail((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `cannot read: ${(err as Error).message}`);
+    return fail((err as NodeJS.ErrnoException).code === 'ENOENT' ? why('verify.why.missing') : why('verify.why.cannotRead', { error: (err as Error).message }));
   }
   try {
     sigText = await readFile(`${file}.sig`, 'utf8');
   } catch (err) {
-    return fail((err as NodeJS.ErrnoException).code === 'ENOENT' ? `signature ${basename(file)}.sig missing` : `cannot read signature ${file}.sig: ${(err as Error).message}`);
+    return fail((err as NodeJS.ErrnoException).code === 'ENOENT' ? why('verify.why.sigMissing', { sig: `${basename(file)}.sig` }) : why('verify.why.cannotReadSig', { sig: `${file}.sig`, error: (err as Error).message }));
   }
   const sig = parseSignature(sigText);
-  if (!sig) return fail('signature file is not one line of base64 of a 64-byte Ed25519 signature');
-  if (!verifyBytes(bytes, sig, key)) return fail('signature does not match the file (it was altered, or signed by another key)');
+  if (!sig) return fail(why('verify.why.badSig'));
+  if (!verifyBytes(bytes, sig, key)) return fail(why('verify.why.mismatch'));
   if (scanId !== undefined && file.endsWith('.html') && !bytes.includes(scanIdMeta(scanId))) {
-    return fail(`signed, but not the HTML of this report (scan id ${scanId} not found in it)`);
+    return fail(why('verify.why.otherHtml', { scanId }));
   }
   return { file, ok: true, against, keyId };
 }

@@ -69,6 +69,28 @@ describe('baomi verify REPORT.json', () => {
     expect(v.stdout).toMatch(new RegExp(`^FAIL  ${b}\\.html  signature does not match the file`, 'm'));
   });
 
+  it('in Chinese, every reason is Chinese: an altered file, a missing signature, a wrong key (no English word)', async () => {
+    const b = await copySet(base, 'zh-reasons');
+    const json = await readFile(`${b}.json`);
+    json[json.length - 3] = json[json.length - 3]! ^ 0x01;
+    await writeFile(`${b}.json`, json);
+    await rm(`${b}.txt.sig`);
+    const other = join(work, 'other-keys');
+    expect(baomi(['keys', 'generate', '--out', other]).code).toBe(0);
+    const cases: Array<[string[], RegExp]> = [
+      [['verify', `${b}.json`, '--lang', 'zh'], /^失败  .*\.json  (签名与文件不符|不是有效的 JSON)/m],
+      [['verify', `${base}.json`, '--lang', 'zh', '--pubkey', join(other, 'baomi.pub')], /^失败  .*\.json  报告由密钥 sha256:[0-9a-f]+ 签名，而给出的公钥是 sha256:[0-9a-f]+$/m],
+    ];
+    for (const [args, want] of cases) {
+      const v = baomi(args);
+      expect(v.code).toBe(1);
+      expect(v.stdout).toMatch(want);
+      const reasons = v.stdout.split('\n').filter((l) => l.startsWith('失败')).map((l) => l.split(/\s{2,}/).slice(2).join(' '));
+      for (const r of reasons) expect(r.replace(/sha256:[0-9a-f]+|JSON|Ed25519|base64|--pubkey|\S+\.(?:json|txt|html)(?:\.sig)?/g, ''), r).not.toMatch(/[A-Za-z]{2,}/);
+    }
+    expect(cases).toHaveLength(2);
+  });
+
   it('one byte of the text altered, or its signature: FAIL, exit 1', async () => {
     const b = await copySet(base, 'txt-byte');
     const txt = await readFile(`${b}.txt`);
