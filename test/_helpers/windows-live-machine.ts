@@ -22,6 +22,7 @@ import {
   WindowsLiveTarget,
 } from '../../src/target/windows-live.js';
 import { FIXTURES, fixtureBytes, HIVES, makeWindowsRoot } from './windows-root.js';
+import { HOSTNAME_CMD, MACHINE_GUID_ARGS } from '../../src/checks/identity/windows.js';
 import { NETSTAT_KEY, PS_NET_ADAPTERS, PS_PROCESSES, PS_USB_PNP, psKey } from '../../src/checks/windows/live.js';
 
 export const USER_SID = 'S-1-5-21-3623811015-3361044348-30300820-1001';
@@ -158,6 +159,9 @@ export async function makeLiveMachine(opts: MachineOptions = {}): Promise<LiveMa
     [commandKey(WHOAMI, WHOAMI_ARGS)]: { stdout: whoamiGroups(elevated) },
     [commandKey(REG, REG_QUERY_USERS)]: { stdout: REG_QUERY_HKU },
     [commandKey(FSUTIL, FSUTIL_LASTACCESS)]: { stdout: 'DisableLastAccess = 3  (System Managed, Disabled)\r\n' },
+    // what any user may read: the computer name, and the MachineGuid value (reg query's layout)
+    [commandKey(HOSTNAME_CMD, [])]: { stdout: 'SM-CWK-07\r\n' },
+    [commandKey(REG, MACHINE_GUID_ARGS)]: { stdout: '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Cryptography\r\n    MachineGuid    REG_SZ    4C4C4544-0042-3510-8052-B4C04F4D4E31\r\n\r\n' },
     ...liveFixtureCommands(),
     ...opts.extra,
   };

@@ -212,6 +212,10 @@ describe('baomi scan on a running Windows machine (recorded commands, folders as
     expect(admin.every((c) => c.blocking === true)).toBe(true);
     expect(r.summary.complete).toBe(false);
     expect(res.code).toBe(1); // findings first: the documents
+    // without the hives, the machine is still named: hostname and the MachineGuid any user may read
+    const machine = (r as unknown as { machine: Record<string, unknown> }).machine;
+    expect([machine['hostname'], machine['machineId']]).toEqual(['SM-CWK-07', '4c4c4544-0042-3510-8052-b4c04f4d4e31']);
+    expect(res.reportFile!.split('/').pop()!.startsWith('SM-CWK-07-')).toBe(true);
   }, 240_000);
 
   it('--out on an inspected drive (C:) is refused before anything is written', async () => {

@@ -230,3 +230,17 @@ describe('files a running Windows keeps locked', () => {
     expect(cases).toHaveLength(14);
   });
 });
+
+describe('the machine named without administrator rights', () => {
+  it('reg query … /v MachineGuid: the value line, lower-cased; anything else is no id', async () => {
+    const { parseMachineGuid } = await import('../../src/checks/identity/windows.js');
+    const cases: Array<[string, string | undefined]> = [
+      ['\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Cryptography\r\n    MachineGuid    REG_SZ    4C4C4544-0042-3510-8052-B4C04F4D4E31\r\n\r\n', '4c4c4544-0042-3510-8052-b4c04f4d4e31'],
+      ['    MachineGuid    REG_SZ    not-a-guid\r\n', undefined],
+      ['错误: 系统找不到指定的注册表项或值。\r\n', undefined],
+      ['    OtherGuid    REG_SZ    4C4C4544-0042-3510-8052-B4C04F4D4E31\r\n', undefined],
+    ];
+    for (const [text, want] of cases) expect(parseMachineGuid(text)).toBe(want);
+    expect(cases).toHaveLength(4);
+  });
+});

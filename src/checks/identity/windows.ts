@@ -144,6 +144,47 @@ export function softwareIdentity(h: OpenedHive, obs: IdentityObservation): void 
   if (users.length > 0) obs['users'] = users;
 }
 
+/** `hostname` (the computer name) and the MachineGuid value, as these commands print them. */
+export const HOSTNAME_CMD = 'hostname';
+export const MACHINE_GUID_ARGS = ['query', 'HKLM\\SOFTWARE\\Microsoft\\Cryptography', '/v', 'MachineGuid'];
+
+/** `reg query … /v MachineGuid`: the line `    MachineGuid    REG_SZ    <guid>`. */
+export function parseMachineGuid(text: string): string | undefined {
+  return /^\s*MachineGuid\s+REG_SZ\s+([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\s*$/m.exec(text)?.[1]?.toLowerCase();
+}
+
+/**
+ * A running Windows machine whose hives could not be copied (no administrator rights): its name and
+ * MachineGuid are still there to read — `hostname`, and `reg query` of one value any user may read —
+ * so that the ledger can find the machine and the report is named after it.
+ */
+async function liveNames(target: Target, obs: IdentityObservation, coverage: CoverageItem[]): Promise<void> {
+  if (obs.hostname === undefined) {
+    try {
+      const r = await target.exec(HOSTNAME_CMD, [], { timeoutMs: 15_000 });
+      const name = r.exitCode === 0 ? r.stdout.split(/\r?\n/)[0]!.trim() : '';
+      if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name)) {
+        obs.hostname = name;
+        obs.sources['hostname'] = 'hostname (command)';
+      } else coverage.push({ kind: 'not-collected', reason: 'the computer name could not be read (hostname)' });
+    } catch {
+      coverage.push({ kind: 'not-collected', reason: 'the computer name could not be read (hostname did not run)' });
+    }
+  }
+  if (obs.machineId === undefined) {
+    try {
+      const r = await target.exec('reg', MACHINE_GUID_ARGS, { timeoutMs: 15_000 });
+      const guid = r.exitCode === 0 ? parseMachineGuid(r.stdout) : undefined;
+      if (guid !== undefined) {
+        obs.machineId = guid;
+        obs.sources['machineId'] = 'HKLM\\SOFTWARE\\Microsoft\\Cryptography MachineGuid (reg query)';
+      }
+    } catch {
+      // the SOFTWARE gap already says the MachineGuid is unknown
+    }
+  }
+}
+
 export async function windowsIdentity(target: Target, coverage: CoverageItem[]): Promise<IdentityObservation> {
   const obs: IdentityObservation = { sources: {}, macs: [], disks: [] };
   const sys = await systemHive(target, 'SYSTEM');
@@ -161,6 +202,7 @@ export async function windowsIdentity(target: Target, coverage: CoverageItem[]):
     coverage.push({ ...soft.gap, reason: `${soft.gap.reason}: OS product, build, install date, MachineGuid and user profiles unknown` });
   }
   if (!obs.os) obs.os = { family: 'windows', name: 'Windows' };
+  if (target.mode === 'live' && (obs.hostname === undefined || obs.machineId === undefined)) await liveNames(target, obs, coverage);
   if (target.mode === 'offline') {
     const folders = (await userHivePaths(target)).map((u) => u.folder);
     if (folders.length > 0) obs['profileFolders'] = folders;
