@@ -88,12 +88,13 @@ export function makeLogger(opts: GlobalOptions, lang: Lang = 'en'): Logger {
 }
 
 /** --lang, else from LC_ALL / LC_MESSAGES / LANG (zh_* → Chinese), else English. */
-export function pickLang(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Lang {
+export function pickLang(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, systemLocale: () => string = () => Intl.DateTimeFormat().resolvedOptions().locale): Lang {
   if (flag !== undefined) {
     if (flag !== 'zh' && flag !== 'en') throw usageError('err.lang', { value: flag });
     return flag;
   }
-  const loc = env['LC_ALL'] || env['LC_MESSAGES'] || env['LANG'] || '';
+  // Windows has no LANG: the user's locale as the system gives it to Node (zh-CN on a Chinese PC).
+  const loc = env['LC_ALL'] || env['LC_MESSAGES'] || env['LANG'] || (platform === 'win32' ? systemLocale() : '');
   return /^zh/i.test(loc) ? 'zh' : 'en';
 }
 

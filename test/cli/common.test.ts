@@ -19,6 +19,11 @@ describe('cli helpers', () => {
     expect(pickLang(undefined, { LANG: 'zh_CN.UTF-8' })).toBe('zh');
     expect(pickLang(undefined, { LC_ALL: 'en_US.UTF-8', LANG: 'zh_CN.UTF-8' })).toBe('en');
     expect(pickLang(undefined, {})).toBe('en');
+    // Windows has no LANG: the user's locale (zh-CN on a Chinese PC); LANG, when set, still wins
+    expect(pickLang(undefined, {}, 'win32', () => 'zh-CN')).toBe('zh');
+    expect(pickLang(undefined, {}, 'win32', () => 'en-US')).toBe('en');
+    expect(pickLang(undefined, { LANG: 'en_US.UTF-8' }, 'win32', () => 'zh-CN')).toBe('en');
+    expect(pickLang(undefined, {}, 'linux', () => 'zh-CN')).toBe('en');
     expect(pickLang('zh', { LANG: 'C' })).toBe('zh');
     expect(() => pickLang('fr', {})).toThrow(UsageError);
   });
