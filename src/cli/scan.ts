@@ -19,7 +19,7 @@ import { TargetError, type Target } from '../target/types.js';
 import { asWindowsLive, WindowsLiveTarget } from '../target/windows-live.js';
 import { formatLocation, readLedger, type Ledger, type LedgerProblem } from '../ledger/index.js';
 import { Option, type Command } from 'commander';
-import type { CoverageItem } from '../engine/types.js';
+import type { CoverageItem, Observation } from '../engine/types.js';
 import { cliWords, type Words } from '../report/messages.js';
 import { cliContext, makeLogger, pickLang, terminalText, toolVersion, usageError, UsageError, useColour, type CliContext, type GlobalOptions } from './common.js';
 import { addCommand } from './help.js';
@@ -46,6 +46,8 @@ export function registerScan(program: Command, cx: CliContext): void {
     .addOption(new Option('--evidence <detail>', cx.t('scan.opt.evidence')).choices(['minimal', 'full']).default('minimal'))
     // set by `--root auto` (src/kit/auto.ts): what became of the machine's other volumes
     .addOption(new Option('--volume-notes <json>').hideHelp())
+    // set by `--root auto` for a data volume: the identity its system volume's scan found
+    .addOption(new Option('--machine-identity <json>').hideHelp())
     .action(async (opts: ScanFlags, cmd: Command) => {
       cx.setExit(await scanCommand({ ...cmd.optsWithGlobals(), ...opts }, cx));
     });
@@ -69,6 +71,7 @@ export interface ScanFlags extends GlobalOptions {
   probeTimeout?: string;
   evidence?: string;
   volumeNotes?: string;
+  machineIdentity?: string;
 }
 
 /**
@@ -261,6 +264,35 @@ export function volumeCoverage(json: string): CoverageItem[] {
   });
 }
 
+/**
+ * `--machine-identity`: the machine identity a system volume's report holds (its `machine`), for a
+ * data volume of the same machine. Only the identifying fields are taken; anything else is refused.
+ */
+export function identityHint(json: string): Observation {
+  let v: unknown;
+  try {
+    v = json.length <= 65_536 ? JSON.parse(json) : undefined;
+  } catch {
+    v = undefined;
+  }
+  const o = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  const str = (x: unknown): string | undefined => (typeof x === 'string' && x.length > 0 && x.length <= 256 ? x : undefined);
+  const hostname = str(o?.['hostname']);
+  const machineId = str(o?.['machineId']);
+  const from = str(o?.['identifiedBy']);
+  if (!o || (hostname === undefined && machineId === undefined) || from === undefined) throw usageError('scan.err.machineIdentity');
+  const hw = o['hardware'] !== null && typeof o['hardware'] === 'object' ? (o['hardware'] as Record<string, unknown>) : {};
+  const hardware = Object.fromEntries(['vendor', 'model', 'serial', 'uuid', 'boardSerial'].flatMap((k) => (str(hw[k]) ? [[k, str(hw[k])]] : [])));
+  return {
+    ...(hostname ? { hostname } : {}),
+    ...(machineId ? { machineId } : {}),
+    ...(Object.keys(hardware).length > 0 ? { hardware } : {}),
+    macs: [],
+    disks: [],
+    sources: { identity: `the system volume ${from} of the same machine` },
+  };
+}
+
 /** Test seams: how a live Windows target is opened (tests: recorded outputs, folders as drives). */
 export interface ScanHooks {
   openWindowsLive?: (opts: { scratch: string; kitLetter?: string }) => Promise<WindowsLiveTarget>;
@@ -366,6 +398,7 @@ export async function scanCommand(flags: ScanFlags, context?: CliContext, hooks:
   const run = await runScan({
     target,
     ...(flags.volumeNotes !== undefined ? { extraCoverage: volumeCoverage(flags.volumeNotes) } : {}),
+    ...(flags.machineIdentity !== undefined ? { identityHint: identityHint(flags.machineIdentity) } : {}),
     rules: loaded.rules,
     ...(only ? { only } : {}),
     probes: PROBE_MAP,

@@ -273,6 +273,11 @@ export interface RunArgs {
   target: Target;
   /** Coverage the caller adds (the kit: the machine's other volumes, src/cli/scan.ts volumeCoverage). */
   extraCoverage?: CoverageItem[];
+  /**
+   * The machine's identity as another volume of it gave it (the kit: a data volume names no machine),
+   * used when this target gives none — for the ledger's row and the report's machine.
+   */
+  identityHint?: Observation;
   /** Every loaded rule: those of the machine's class are selected once its class is known. */
   rules: Rule[];
   /** Run only these rule ids. */
@@ -301,7 +306,7 @@ export async function runScan(args: RunArgs): Promise<RunOutput> {
   const identityResult = identityProbe
     ? await runJob({ probe: identityProbe, params: {}, paramsKey: '{}', rules: [] }, args.target, args.options, args.log, args.probeTimeoutMs, undefined, args.signal)
     : undefined;
-  const identity = identityResult?.observations[0];
+  const identity = identityResult?.observations[0] ?? args.identityHint;
   const context = resolveMachineContext(identity, args.options.ledgerData, {
     ...(args.options.profile !== undefined ? { profile: args.options.profile } : {}),
     ...(args.options.level !== undefined ? { level: args.options.level } : {}),

@@ -15,7 +15,7 @@ import { main } from '../cli/main.js';
 import { langOfArgv, terminalText } from '../cli/common.js';
 import type { Lang } from '../report/text.js';
 import { KIT_MSG, kitWords } from '../report/messages-kit.js';
-import { appendNotScanned, indexNewReports, reportNames } from './batch.js';
+import { appendNotScanned, indexNewReports, reportNames, type IndexEntry } from './batch.js';
 import { mkdir } from 'node:fs/promises';
 import { identifyTarget } from './identify.js';
 import { KIT_JSON, type KitManifest } from './manifest.js';
@@ -88,6 +88,14 @@ async function loadKit(kitDir: string): Promise<KitManifest> {
  * `baomi scan`, then the index lines. Returns the exit code.
  */
 /** The class (and level, department) a scan was judged with: a data volume of the same machine is judged alike. */
+/** The identity a system volume's report gave its machine, handed to the machine's data volumes. */
+export interface IdentityOfVolume {
+  hostname?: string;
+  machineId?: string;
+  hardware?: { serial: string };
+  identifiedBy: string;
+}
+
 export interface SettledClass {
   profile: string;
   level?: string;
@@ -98,7 +106,15 @@ export async function kitScanOne(
   scanArgs: string[],
   lang: Lang,
   volume?: { device: string; notes: string[] },
-  machine?: { settled?: SettledClass; data?: boolean; onSettled?: (c: SettledClass) => void },
+  machine?: {
+    settled?: SettledClass;
+    data?: boolean;
+    onSettled?: (c: SettledClass) => void;
+    /** A data volume: the identity of its machine's system volume (`--machine-identity`). */
+    identity?: IdentityOfVolume;
+    /** The index line of the report written (a system volume's identity is taken from it). */
+    onIndexed?: (e: IndexEntry) => void;
+  },
 ): Promise<number> {
   const isAuto = volume !== undefined;
   const root = flagValue(scanArgs, '--root');
@@ -156,10 +172,12 @@ export async function kitScanOne(
       machine?.onSettled?.({ profile: p, ...(l !== undefined ? { level: l } : {}) });
     }
   }
+  if (machine?.data && machine.identity && !hasFlag(args, '--machine-identity')) args.push('--machine-identity', JSON.stringify(machine.identity));
   const before = await reportNames(out);
   const code = await main(args);
   try {
-    await indexNewReports(out, before, code, profileSource, volume);
+    const added = await indexNewReports(out, before, code, profileSource, volume);
+    for (const e of added) machine?.onIndexed?.(e);
   } catch (err) {
     process.stderr.write(`${terminalText(`baomi: ${kitWords(KIT_MSG.indexFailed, lang, { file: join(out, 'index.jsonl'), why: (err as Error).message })}`)}\n`);
     return code === 0 ? 3 : code;
@@ -182,6 +200,8 @@ export async function kitMain(argv: string[], env: NodeJS.ProcessEnv = process.e
     const out = flagValue(scanArgs, '--out')!;
     let settled: SettledClass | undefined;
     let conflicting = false;
+    let machineIdentity: IdentityOfVolume | undefined;
+    let identityConflict = false;
     return scanAuto(scanArgs, {
       lang,
       kitDir,
@@ -189,6 +209,23 @@ export async function kitMain(argv: string[], env: NodeJS.ProcessEnv = process.e
         kitScanOne(a, lang, { device: v.device, notes: [...v.notes.map((n) => n.kind), ...(v.data ? ['data-volume'] : [])] }, {
           ...(settled ? { settled } : {}),
           ...(v.data ? { data: true } : {}),
+          ...(v.data && machineIdentity ? { identity: machineIdentity } : {}),
+          onIndexed: (e) => {
+            if (v.data || identityConflict) return;
+            const id: IdentityOfVolume = {
+              ...(e.machine.hostname ? { hostname: e.machine.hostname } : {}),
+              ...(e.machine.machineId ? { machineId: e.machine.machineId } : {}),
+              ...(e.machine.hardwareSerial ? { hardware: { serial: e.machine.hardwareSerial } } : {}),
+              identifiedBy: v.device,
+            };
+            if (id.hostname === undefined && id.machineId === undefined) return;
+            // two systems naming the machine differently: a data volume is not given either name
+            if (machineIdentity === undefined) machineIdentity = id;
+            else if (machineIdentity.hostname !== id.hostname || machineIdentity.machineId !== id.machineId) {
+              machineIdentity = undefined;
+              identityConflict = true;
+            }
+          },
           onSettled: (c) => {
             // several system volumes judged differently: a data volume is asked about, not guessed
             if (conflicting) return;

@@ -239,6 +239,7 @@ export const CLI_WORDS = {
   'out.virtualDir': { zh: '{dir} 是运行中系统的视图，不是磁盘：请把报告写到真实的目录', en: '{dir} is a view of the running system, not a disk: write reports to a real folder' },
   'out.virtualFs': { zh: '它位于 {kind}，是运行中系统的视图，不是磁盘：请把报告写到真实的目录', en: 'it is on {kind}, a view of the running system, not a disk: write reports to a real folder' },
   'out.onRoot': { zh: '--out {out} 在被检查的硬盘（{root}）上；请写到别处（如检查工具自己的优盘）', en: "--out {out} is on the inspected disk ({root}); write reports elsewhere (e.g. the kit's own stick)" },
+  'scan.err.machineIdentity': { zh: '--machine-identity 不是检查工具写出的本机标识（JSON）', en: '--machine-identity is not the machine identity the kit writes (JSON)' },
   'scan.err.volumeNotes': { zh: '--volume-notes 不是检查工具写出的卷说明（JSON 列表）', en: '--volume-notes is not the list of volume notes the kit writes (JSON)' },
   'out.onInspectedDrive': { zh: '--out {out} 在被检查的驱动器（{drive}）上；请写到检查工具所在的优盘或不检查的驱动器', en: "--out {out} is on a drive being inspected ({drive}); write reports to the kit's stick or a drive not inspected" },
   'out.scratchOnInspectedDrive': { zh: '临时文件夹 {dir} 在被检查的驱动器（{drive}）上；请从检查工具优盘运行（baomi.cmd），或用 --out 指定不检查的驱动器', en: "the scratch folder {dir} is on a drive being inspected ({drive}); run from the kit (baomi.cmd), or give --out on a drive not inspected" },

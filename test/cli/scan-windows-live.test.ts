@@ -237,24 +237,3 @@ describe('baomi scan on a running Windows machine (recorded commands, folders as
     expect(r.coverage.filter((c) => c.blocking === true).map((c) => c.path)).toEqual(['Q:\\nothing']);
   }, 240_000);
 });
-
-describe('--volume-notes (written by --root auto): the machine\'s other volumes in each report', () => {
-  it('an encrypted or unmountable volume is a blocking gap; one with its own report is said; anything else is refused', async () => {
-    const { volumeCoverage } = await import('../../src/cli/scan.js');
-    const notes = [
-      { device: '/dev/sda2', what: 'ntfs, "DATA", 500 GB', fate: 'data' },
-      { device: '/dev/sda3', what: 'BitLocker', fate: 'encrypted', scheme: 'BitLocker' },
-      { device: '/dev/sdb1', what: 'xfs', fate: 'mount-failed' },
-      { device: '/dev/sda1', what: 'ntfs', fate: 'system' },
-    ];
-    expect(volumeCoverage(JSON.stringify(notes)).map((c) => [c.kind, c.path, c.blocking])).toEqual([
-      ['volume-elsewhere', '/dev/sda2', false],
-      ['volume-not-scanned', '/dev/sda3', true],
-      ['volume-not-scanned', '/dev/sdb1', true],
-      ['volume-elsewhere', '/dev/sda1', false],
-    ]);
-    for (const bad of ['not json', '{}', '[{"device":"/dev/x","fate":"lost"}]', '[{"fate":"data"}]', JSON.stringify(Array.from({ length: 300 }, () => notes[0])) ]) {
-      expect(() => volumeCoverage(bad), bad.slice(0, 40)).toThrow(/--volume-notes/);
-    }
-  });
-});

@@ -322,6 +322,19 @@ describe.skipIf(NO_LOOP !== undefined)('scan --root auto on an ext4 and an NTFS 
       expect(rep.coverage.filter((c) => c.kind === 'volume-not-scanned').map((c) => [c.path, c.blocking])).toEqual([[ll, true]]);
       if (e.device === dl) expect(rep.findings.map((f) => [f.ruleId, f.evidence['path']])).toEqual([['document-classified-marking', '/资料/报告.txt']]);
     }
+    // two systems named differently: the data volume is given neither name
+    expect(dataEntry.machine.hostname).toBeNull();
+    // one system and its data volume: the data volume's report carries the system volume's identity
+    const idx2 = index().length;
+    const r2 = launch(['scan', '--root', 'auto', '--profile', 'nonclassified'], { BAOMI_AUTO_DEVICES: `${nl},${dl}` }, { detached: true });
+    expect(r2.status, r2.stderr).toBe(1);
+    const second = index().slice(idx2).filter((e) => 'report' in e) as Array<{ machine: { hostname?: string }; report: string; device: string }>;
+    const winHost = added.find((e) => e.device === nl)!.machine.hostname!;
+    expect(winHost).toBe('DESKTOP-PM6C56D');
+    expect(second.map((e) => [e.device, e.machine.hostname])).toEqual([[nl, winHost], [dl, winHost]]);
+    const dataRep = JSON.parse(readFileSync(join(kit, 'results', second[1]!.report), 'utf8')) as { machine: { hostname: string; sources: Record<string, string> } };
+    expect(second[1]!.report.startsWith(`${winHost}-`)).toBe(true);
+    expect(dataRep.machine.sources['identity']).toBe(`the system volume ${nl} of the same machine`);
     // unmounted, private folders removed
     expect(readFileSync('/proc/mounts', 'utf8')).not.toMatch(/baomi-auto-/);
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith('baomi-auto-'))).toEqual([]);
