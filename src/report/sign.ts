@@ -143,6 +143,12 @@ export class PartialWriteError extends Error {
   }
 }
 
+class ReportExists extends Error {
+  constructor(readonly path: string) {
+    super(`${path} already exists`);
+  }
+}
+
 /** Write the report set into `outDir` (created when missing). An existing report of that name is never overwritten. */
 export async function writeSignedReport(
   report: Report,
@@ -152,19 +158,31 @@ export async function writeSignedReport(
   writer: FileWriter = writeAtomic,
 ): Promise<WrittenReport> {
   await mkdir(outDir, { recursive: true });
-  const base = join(outDir, reportBaseName(report));
-  const done: string[] = [];
-  for (const f of reportFiles(report, privateKey, lang)) {
-    const path = `${base}${f.suffix}`;
+  // Two reports of one machine in the same second (the kit: a system volume and its data volume)
+  // would share a name: the second takes the start of its scan id too. Nothing is overwritten.
+  const names = [reportBaseName(report), `${reportBaseName(report)}-${report.scan.id.slice(0, 8)}`];
+  const files = reportFiles(report, privateKey, lang);
+  for (let n = 0; ; n++) {
+    const base = join(outDir, names[n]!);
+    const done: string[] = [];
     try {
-      await writer(path, f.bytes, f.suffix === '.json');
+      for (const f of files) {
+        const path = `${base}${f.suffix}`;
+        try {
+          await writer(path, f.bytes, f.suffix === '.json');
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'EEXIST' && f.suffix === '.json') throw new ReportExists(path);
+          throw done.length > 0 ? new PartialWriteError(err as Error, done) : err;
+        }
+        done.push(path);
+      }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && f.suffix === '.json') throw new Error(`${path} already exists; not overwriting a report`);
-      throw done.length > 0 ? new PartialWriteError(err as Error, done) : err;
+      if (err instanceof ReportExists && n + 1 < names.length) continue;
+      if (err instanceof ReportExists) throw new Error(`${err.path} already exists; not overwriting a report`);
+      throw err;
     }
-    done.push(path);
+    return pathsOf(base);
   }
-  return pathsOf(base);
 }
 
 export interface SafeWriteResult {

@@ -45,7 +45,15 @@ describe('writeSignedReport', () => {
     expect(await verifyCompanionFile(w.htmlPath, pub, 'embedded', id, report().scan.id)).toMatchObject({ ok: true });
     // the HTML names its scan: another scan's id does not match it
     expect(await verifyCompanionFile(w.htmlPath, pub, 'embedded', id, 'another-scan')).toMatchObject({ ok: false, reason: expect.stringMatching(/not the HTML of this report/) });
-    await expect(writeSignedReport(report(), d, key, 'zh')).rejects.toThrow(/already exists; not overwriting a report/);
+    // a second report of the machine in the same second: its name takes the start of its scan id
+    const second = { ...report(), scan: { ...report().scan, id: 'abcdef12-0000-4000-8000-000000000000' } };
+    const w2 = await writeSignedReport(second, d, key, 'zh');
+    expect(w2.jsonPath).toBe(w.jsonPath.replace(/\.json$/, '-abcdef12.json'));
+    expect(await verifyReportFile(w2.jsonPath)).toMatchObject({ ok: true });
+    expect((await readdir(d)).length).toBe(12);
+    // nothing is ever overwritten
+    await expect(writeSignedReport(second, d, key, 'zh')).rejects.toThrow(/already exists; not overwriting a report/);
+    expect(await verifyReportFile(w.jsonPath)).toMatchObject({ ok: true });
   });
 });
 
