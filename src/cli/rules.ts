@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { PROBE_MAP } from '../checks/index.js';
 import { runCases } from '../engine/cases.js';
-import { BUILTIN_RULES_DIR, displayPath, formatProblem, loadRules, ruleFilesAt, type LoadedRules } from '../engine/rules.js';
+import { BUILTIN_RULES_DIR, displayPath, formatProblem, loadRules, problemWords, ruleFilesAt, type LoadedRules } from '../engine/rules.js';
 import { severityFor } from '../engine/run.js';
 import { PROFILES } from '../engine/types.js';
 import { cliContext, terminalText, usageError, type CliContext } from './common.js';
@@ -36,7 +36,7 @@ async function loadAll(extra: string[] | undefined, cx: CliContext): Promise<Loa
     PROBE_MAP,
   );
   warn(loaded.warnings, cx);
-  if (loaded.problems.length > 0) throw usageError('rules.err.problems', { n: loaded.problems.length }, loaded.problems.map(formatProblem));
+  if (loaded.problems.length > 0) throw usageError('rules.err.problems', { n: loaded.problems.length }, loaded.problems.map(problemWords));
   return loaded;
 }
 
@@ -73,7 +73,7 @@ export async function rulesValidateCommand(paths: string[], cx: CliContext = cli
   );
   warn(loaded.warnings, cx);
   if (loaded.problems.length > 0) {
-    for (const p of loaded.problems) process.stderr.write(`${terminalText(formatProblem(p))}\n`);
+    for (const p of loaded.problems) process.stderr.write(`${terminalText(formatProblem(p, cx.lang))}\n`);
     process.stderr.write(`baomi: ${cx.t('rules.validate.problems', { n: loaded.problems.length })}\n`);
     return 2;
   }
@@ -93,7 +93,7 @@ export async function rulesTestCommand(paths: string[], cx: CliContext = cliCont
   );
   warn(loaded.warnings, cx);
   if (loaded.problems.length > 0) {
-    for (const p of loaded.problems) process.stderr.write(`${terminalText(formatProblem(p))}\n`);
+    for (const p of loaded.problems) process.stderr.write(`${terminalText(formatProblem(p, cx.lang))}\n`);
     process.stderr.write(`baomi: ${cx.t('rules.test.problems', { n: loaded.problems.length })}\n`);
     return 2;
   }

@@ -5,7 +5,7 @@ import { mkdir, open, realpath, rm, stat, statfs, unlink } from 'node:fs/promise
 import { randomBytes } from 'node:crypto';
 import { join, relative, resolve, sep } from 'node:path';
 import { PROBE_MAP } from '../checks/index.js';
-import { BUILTIN_RULES_DIR, formatProblem, loadRules, rulesDigest } from '../engine/rules.js';
+import { BUILTIN_RULES_DIR, loadRules, problemWords, rulesDigest } from '../engine/rules.js';
 import { runScan } from '../engine/run.js';
 import { PROFILES, parseClass, parseLevel, type Profile, type SecretLevel } from '../engine/vocab.js';
 import { buildReport, exitCodeOf } from '../report/build.js';
@@ -378,7 +378,7 @@ export async function scanCommand(flags: ScanFlags, context?: CliContext, hooks:
   );
   for (const w of loaded.warnings) log.warn(w);
   if (loaded.problems.length > 0) {
-    throw usageError('scan.err.rules', { n: loaded.problems.length }, loaded.problems.map(formatProblem));
+    throw usageError('scan.err.rules', { n: loaded.problems.length }, loaded.problems.map(problemWords));
   }
   const only = flags.only?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (only) {

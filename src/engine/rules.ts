@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { canonicalJson } from '../report/json.js';
+import { cliWords } from '../report/messages-cli.js';
+import type { Words } from '../report/messages.js';
 import { CONTEXT_SHAPE } from './context.js';
 import { compileRegex, isContextRef, leafOperators } from './match.js';
 import { conforms, enumValues, resolvePath, unlist, type Shape } from './shape.js';
@@ -22,7 +24,19 @@ export interface RuleProblem {
   column: number;
   /** Field path inside the file, e.g. `rules[2].match.all[0].regex`. */
   field: string;
+  /** In English; `zh` in Chinese (both from the catalogue, rp.*). */
   message: string;
+  zh?: string;
+}
+
+/** A problem's words from the catalogue, as RuleProblem fields. */
+function rp(key: Parameters<typeof cliWords>[0], vars?: Record<string, string | number>, zhVars?: Record<string, string | number>): { message: string; zh: string } {
+  return { message: cliWords(key, vars).en, zh: cliWords(key, { ...vars, ...zhVars }).zh };
+}
+
+/** A list of names as Chinese text quotes them: 「a」「b」. */
+export function quotedZh(items: readonly unknown[]): string {
+  return items.map((x) => `「${String(x)}」`).join('');
 }
 
 export interface LoadedRules {
@@ -36,8 +50,13 @@ export interface LoadedRules {
 /** What one rule file may be: a unit's rules are a few KB; 1 MiB and 2,000 rules is far beyond any real need. */
 export const RULE_BUDGET = { fileBytes: 1024 * 1024, rulesPerFile: 2000 };
 
-export function formatProblem(p: RuleProblem): string {
-  return `${p.file}:${p.line}:${p.column}: ${p.field ? p.field + ': ' : ''}${p.message}`;
+export function formatProblem(p: RuleProblem, lang: 'zh' | 'en' = 'en'): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.field ? p.field + ': ' : ''}${lang === 'zh' ? (p.zh ?? p.message) : p.message}`;
+}
+
+/** A problem in both languages (a usage error's detail lines). */
+export function problemWords(p: RuleProblem): Words {
+  return { zh: formatProblem(p, 'zh'), en: formatProblem(p, 'en') };
 }
 
 let validateFile: ValidateFunction | undefined;
@@ -112,23 +131,41 @@ class Locator {
   }
 }
 
-function ajvMessage(e: ErrorObject): { message: string; key?: string } {
+function ajvMessage(e: ErrorObject): { message: string; zh: string; key?: string } {
+  const param = (k: string): string => String(e.params[k]);
   switch (e.keyword) {
     case 'required':
-      return { message: `missing required field "${String(e.params['missingProperty'])}"` };
+      return rp('rp.required', { name: param('missingProperty') });
     case 'additionalProperties':
-      return {
-        message: `unknown field "${String(e.params['additionalProperty'])}"`,
-        key: String(e.params['additionalProperty']),
-      };
+      return { ...rp('rp.unknownField', { name: param('additionalProperty') }), key: param('additionalProperty') };
     case 'enum':
-      return { message: `must be one of ${(e.params['allowedValues'] as unknown[]).map(String).join(', ')}` };
+      return rp('rp.oneOf', { list: (e.params['allowedValues'] as unknown[]).map(String).join(', ') }, { list: quotedZh(e.params['allowedValues'] as unknown[]) });
     case 'pattern':
-      return { message: `${e.message ?? 'does not match'} (value does not have the expected form)` };
+      return rp('rp.pattern', { pattern: param('pattern') });
+    case 'type':
+      return rp('rp.type', { type: param('type') });
+    case 'minItems':
+      return rp('rp.fewItems', { limit: param('limit') });
+    case 'maxItems':
+      return rp('rp.manyItems', { limit: param('limit') });
+    case 'minLength':
+      return rp('rp.shortText', { limit: param('limit') });
+    case 'maxLength':
+      return rp('rp.longText', { limit: param('limit') });
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return rp('rp.range', { detail: e.message ?? e.keyword });
+    case 'anyOf':
+      if (e.message === SEVERITY_MESSAGE) return rp('rp.severity');
+      return rp('rp.schema', { detail: e.message ?? e.keyword });
     default:
-      return { message: e.message ?? e.keyword };
+      return rp('rp.schema', { detail: e.message ?? e.keyword });
   }
 }
+
+const SEVERITY_MESSAGE = 'must be high, medium, low or info, or a map of profile → severity';
 
 /** Keep the most useful ajv errors: drop the `if`/`anyOf` wrappers that only repeat a deeper error. */
 function usefulErrors(errors: ErrorObject[]): ErrorObject[] {
@@ -142,7 +179,7 @@ function usefulErrors(errors: ErrorObject[]): ErrorObject[] {
     if (seen.has(k)) continue;
     seen.add(k);
     result.push(e.keyword === 'anyOf' && /\/severity$/.test(e.instancePath)
-      ? { ...e, message: 'must be high, medium, low or info, or a map of profile → severity' }
+      ? { ...e, message: SEVERITY_MESSAGE }
       : e);
   }
   return result;
@@ -162,7 +199,7 @@ function parseRuleFile(file: string, text: string, builtin: boolean, problems: R
   if (doc.errors.length > 0) {
     for (const err of doc.errors) {
       const pos = lc.linePos(err.pos[0]);
-      problems.push({ file, line: pos.line, column: pos.col, field: '', message: `YAML: ${err.message.split('\n')[0]}` });
+      problems.push({ file, line: pos.line, column: pos.col, field: '', ...rp('rp.yaml', { detail: err.message.split('\n')[0]! }) });
     }
     return undefined;
   }
@@ -171,12 +208,12 @@ function parseRuleFile(file: string, text: string, builtin: boolean, problems: R
     // An alias bomb (aliases of aliases) is refused here, with the file, not as an internal error.
     data = doc.toJS({ maxAliasCount: 100 }) as unknown;
   } catch (err) {
-    problems.push({ file, line: 1, column: 1, field: '', message: `YAML: ${(err as Error).message.split('\n')[0]} (aliases are limited: a rule file is not a place for them)` });
+    problems.push({ file, line: 1, column: 1, field: '', ...rp('rp.yamlAlias', { detail: (err as Error).message.split('\n')[0]! }) });
     return undefined;
   }
   const list0 = (data as { rules?: unknown } | null)?.rules;
   if (Array.isArray(list0) && list0.length > RULE_BUDGET.rulesPerFile) {
-    problems.push({ file, line: 1, column: 1, field: 'rules', message: `${list0.length} rules in one file, more than ${RULE_BUDGET.rulesPerFile}` });
+    problems.push({ file, line: 1, column: 1, field: 'rules', ...rp('rp.tooMany', { n: list0.length, max: RULE_BUDGET.rulesPerFile }) });
     return undefined;
   }
   const locator = new Locator(doc, lc);
@@ -185,10 +222,10 @@ function parseRuleFile(file: string, text: string, builtin: boolean, problems: R
   if (!validate(data)) {
     for (const e of usefulErrors(validate.errors ?? [])) {
       const path = pointerToPath(e.instancePath);
-      const { message, key } = ajvMessage(e);
+      const { message, zh, key } = ajvMessage(e);
       const pos = locator.at(path, key);
       const field = pathToField(key !== undefined ? [...path, key] : path);
-      problems.push({ file, ...pos, field, message });
+      problems.push({ file, ...pos, field, message, zh });
       if (path[0] === 'rules' && typeof path[1] === 'number') schemaFailed.add(path[1]);
     }
   }
@@ -200,7 +237,7 @@ function parseRuleFile(file: string, text: string, builtin: boolean, problems: R
   return { file, builtin, rules, locator };
 }
 
-type Report = (path: Array<string | number>, message: string, key?: string) => void;
+type Report = (path: Array<string | number>, words: { message: string; zh: string }, key?: string) => void;
 
 /**
  * Walk a condition, checking what the schema cannot: regexes compile, leaves have an operator,
@@ -226,28 +263,28 @@ function checkCondition(cond: Condition, path: Array<string | number>, report: R
   const subject = typeof leaf.field === 'string' ? leaf.field : typeof leaf.context === 'string' ? leaf.context : undefined;
   if (subject === undefined) return;
   if (leafOperators(leaf).length === 0) {
-    report(path, `condition on "${subject}" has no operator (equals, in, regex, exists, gt, gte, lt, lte, some, every)`);
+    report(path, rp('rp.noOperator', { subject }));
   }
-  if (leaf.flags !== undefined && leaf.regex === undefined) report(path, `"flags" without "regex"`, 'flags');
+  if (leaf.flags !== undefined && leaf.regex === undefined) report(path, rp('rp.flagsWithoutRegex'), 'flags');
   if (typeof leaf.regex === 'string' && (leaf.flags === undefined || typeof leaf.flags === 'string')) {
     try {
       compileRegex(leaf.regex, leaf.flags);
     } catch (err) {
-      report([...path, 'regex'], `invalid regex: ${(err as Error).message}`);
+      report([...path, 'regex'], rp('rp.badRegex', { error: (err as Error).message }));
     }
   }
   const where = typeof leaf.field === 'string' ? shape : CONTEXT_SHAPE;
   let reached: Shape[] | undefined;
   if (where !== undefined) {
     const r = resolvePath(where, subject);
-    if (!r.ok) report(path, r.message, typeof leaf.field === 'string' ? 'field' : 'context');
+    if (!r.ok) report(path, r, typeof leaf.field === 'string' ? 'field' : 'context');
     else reached = r.shapes;
   }
   for (const op of ['gt', 'gte', 'lt', 'lte', 'equals'] as const) {
     const v = leaf[op];
     if (isContextRef(v)) {
       const r = resolvePath(CONTEXT_SHAPE, v.context);
-      if (!r.ok) report([...path, op], `context: ${r.message}`);
+      if (!r.ok) report([...path, op], { message: cliWords('rp.context', { detail: r.message }).en, zh: cliWords('rp.context', { detail: r.zh }).zh });
     }
   }
   if (reached !== undefined) {
@@ -258,7 +295,7 @@ function checkCondition(cond: Condition, path: Array<string | number>, report: R
       if (Array.isArray(leaf.in)) for (const v of leaf.in) if (!isContextRef(v)) written.push(['in', v]);
       for (const [op, v] of written) {
         if (typeof v !== 'string' || !allowed.has(v)) {
-          report([...path, op], `${JSON.stringify(v)} is never a value of "${subject}" (its values: ${[...allowed].join(', ')})`);
+          report([...path, op], rp('rp.neverValue', { value: JSON.stringify(v), subject, values: [...allowed].join(', ') }, { value: `「${JSON.stringify(v)}」`, values: quotedZh([...allowed]) }));
         }
       }
     }
@@ -312,7 +349,7 @@ export async function loadRules(sources: RuleSource[], probes: ReadonlyMap<strin
     try {
       paths = await ruleFilesAt(src.path);
     } catch (err) {
-      problems.push({ file: src.path, line: 0, column: 0, field: '', message: `cannot read: ${(err as Error).message}` });
+      problems.push({ file: src.path, line: 0, column: 0, field: '', ...rp('rp.cannotRead', { error: (err as Error).message }) });
       continue;
     }
     if (paths.length === 0) warnings.push(`${src.path}: no rule files (*.yaml, *.yml) found`);
@@ -326,11 +363,17 @@ export async function loadRules(sources: RuleSource[], probes: ReadonlyMap<strin
       let text: string;
       try {
         const st = await stat(file);
-        if (!st.isFile()) throw new Error('not a regular file');
-        if (st.size > RULE_BUDGET.fileBytes) throw new Error(`too large (${st.size} bytes; a rule file may be at most ${RULE_BUDGET.fileBytes})`);
+        if (!st.isFile()) {
+          problems.push({ file: shown, line: 0, column: 0, field: '', ...rp('rp.notFile') });
+          continue;
+        }
+        if (st.size > RULE_BUDGET.fileBytes) {
+          problems.push({ file: shown, line: 0, column: 0, field: '', ...rp('rp.tooLarge', { size: st.size, max: RULE_BUDGET.fileBytes }) });
+          continue;
+        }
         text = await readFile(file, 'utf8');
       } catch (err) {
-        problems.push({ file: shown, line: 0, column: 0, field: '', message: `cannot read: ${(err as Error).message}` });
+        problems.push({ file: shown, line: 0, column: 0, field: '', ...rp('rp.cannotRead', { error: (err as Error).message }) });
         continue;
       }
       const pf = parseRuleFile(shown, text, src.builtin, problems);
@@ -342,21 +385,21 @@ export async function loadRules(sources: RuleSource[], probes: ReadonlyMap<strin
   const firstSeen = new Map<string, { file: string; line: number; builtin: boolean }>();
   for (const pf of parsed) {
     for (const { raw, index, line, schemaOk } of pf.rules) {
-      const at = (path: Array<string | number>, message: string, key?: string): void => {
+      const at = (path: Array<string | number>, words: { message: string; zh: string }, key?: string): void => {
         const full: Array<string | number> = ['rules', index, ...path];
-        problems.push({ file: pf.file, ...pf.locator.at(full, key), field: pathToField(key ? [...full, key] : full), message });
+        problems.push({ file: pf.file, ...pf.locator.at(full, key), field: pathToField(key ? [...full, key] : full), message: words.message, zh: words.zh });
       };
       const rule = { ...(raw as unknown as Rule), source: { file: pf.file, line, builtin: pf.builtin } };
       const probe = typeof rule.probe === 'string' ? probes.get(rule.probe) : undefined;
       if (typeof rule.probe === 'string' && probe === undefined) {
-        at(['probe'], `unknown probe "${rule.probe}" (known: ${[...probes.keys()].sort().join(', ')})`);
+        at(['probe'], rp('rp.unknownProbe', { probe: rule.probe, known: [...probes.keys()].sort().join(', ') }, { known: quotedZh([...probes.keys()].sort()) }));
       }
       const v = probe ? paramsValidator(probe) : undefined;
       const params = rule.params ?? {};
       if (v && typeof params === 'object' && !v(params)) {
         for (const e of v.errors ?? []) {
-          const { message, key } = ajvMessage(e);
-          at(['params', ...pointerToPath(e.instancePath)], message, key);
+          const { key, ...words } = ajvMessage(e);
+          at(['params', ...pointerToPath(e.instancePath)], words, key);
         }
       }
       checkCondition(rule.match, ['match'], at, probe?.observes);
@@ -367,25 +410,25 @@ export async function loadRules(sources: RuleSource[], probes: ReadonlyMap<strin
           list.forEach((f, i) => {
             if (typeof f !== 'string') return;
             const r = resolvePath(probe.observes, f);
-            if (!r.ok) at([k, i], r.message);
+            if (!r.ok) at([k, i], r);
           });
         }
         if (Array.isArray(rule.platforms)) {
           rule.platforms.forEach((f, i) => {
             // (a family the schema does not know is already a problem of its own)
-            if ((f === 'linux' || f === 'windows') && !probe.platforms.includes(f)) at(['platforms', i], `probe ${probe.id} does not read ${f} targets (it reads: ${probe.platforms.join(', ')})`);
+            if ((f === 'linux' || f === 'windows') && !probe.platforms.includes(f)) at(['platforms', i], rp('rp.platform', { probe: probe.id, family: f, list: probe.platforms.join(', ') }, { list: quotedZh(probe.platforms) }));
           });
         }
         if (Array.isArray(rule.cases)) {
           rule.cases.forEach((c, i) => {
             if (c === null || typeof c !== 'object' || c.observation === null || typeof c.observation !== 'object') return;
-            for (const m of conforms(c.observation, probe.observes, '', 5)) at(['cases', i, 'observation'], `does not fit the observations of ${probe.id}: ${m}`);
+            for (const m of conforms(c.observation, probe.observes, '', 5)) at(['cases', i, 'observation'], rp('rp.caseShape', { probe: probe.id, detail: m }));
           });
         }
       }
       if (rule.severity !== null && typeof rule.severity === 'object' && Array.isArray(rule.profiles)) {
         for (const p of rule.profiles) {
-          if (rule.severity[p] === undefined) at(['severity'], `no severity for profile "${p}" listed in profiles`);
+          if (rule.severity[p] === undefined) at(['severity'], rp('rp.noSeverity', { profile: p }));
         }
       }
       if (typeof rule.id !== 'string') continue;
@@ -394,7 +437,7 @@ export async function loadRules(sources: RuleSource[], probes: ReadonlyMap<strin
         if (prev.builtin && !pf.builtin) {
           warnings.push(`${pf.file}:${line}: rule "${rule.id}" replaces the built-in rule of the same id (${prev.file}:${prev.line})`);
         } else {
-          at(['id'], `duplicate rule id "${rule.id}" (first defined at ${prev.file}:${prev.line})`);
+          at(['id'], rp('rp.duplicate', { id: rule.id, where: `${prev.file}:${prev.line}` }));
           continue;
         }
       }

@@ -11,6 +11,7 @@
 //   { fields: { name: <shape> }, open?: true }   an object; `open` allows fields not listed
 //   { oneOf: [<shape>, …] }          any of these (e.g. a string or a list of strings)
 
+import { cliText, cliWords } from '../report/messages-cli.js';
 export type Shape =
   | 'string'
   | 'number'
@@ -47,7 +48,7 @@ export function unlist(s: Shape): Shape {
  * The shapes a dotted path can reach, or a message saying where the path leaves the shape.
  * `any` and open objects accept whatever follows.
  */
-export function resolvePath(shape: Shape, path: string): { ok: true; shapes: Shape[] } | { ok: false; message: string } {
+export function resolvePath(shape: Shape, path: string): { ok: true; shapes: Shape[] } | { ok: false; message: string; zh: string } {
   let current: Shape[] = [shape];
   const parts = path.split('.');
   for (let i = 0; i < parts.length; i++) {
@@ -75,12 +76,18 @@ export function resolvePath(shape: Shape, path: string): { ok: true; shapes: Sha
     current.forEach(visit);
     if (next.length === 0) {
       const at = parts.slice(0, i).join('.');
-      if (known.length === 0) return { ok: false, message: `"${at}" has no fields (it is a value), so "${path}" does not exist` };
+      if (known.length === 0) {
+        const w = cliWords('rp.noFields', { at, path });
+        return { ok: false, message: w.en, zh: w.zh };
+      }
       const near = nearest(part, known);
-      return {
-        ok: false,
-        message: `unknown field "${part}"${at ? ` in "${at}"` : ''}${near ? ` (did you mean "${near}"?)` : ''}; known: ${[...new Set(known)].sort().join(', ')}`,
-      };
+      const text = (lang: 'zh' | 'en'): string =>
+        cliText('rp.unknownPath', lang, {
+          part,
+          where: (at ? cliText('rp.inField', lang, { at }) : '') + (near ? cliText('rp.didYouMean', lang, { near }) : ''),
+          known: lang === 'zh' ? [...new Set(known)].sort().map((k) => `「${k}」`).join('') : [...new Set(known)].sort().join(', '),
+        });
+      return { ok: false, message: text('en'), zh: text('zh') };
     }
     current = open ? ['any'] : next;
   }

@@ -82,7 +82,7 @@ export async function buildKit(o: KitBuildOptions): Promise<KitBuildResult> {
   }
   const ruleDests = (o.rules ?? []).map((p, i) => ({ from: resolve(p), to: ruleDest(i, p) }));
   const loaded = await loadRules([{ path: BUILTIN_RULES_DIR, builtin: true }, ...ruleDests.map((r) => ({ path: r.from, builtin: false }))], PROBE_MAP);
-  if (loaded.problems.length > 0) throw new KitBuildError(w(KIT_MSG.buildRuleErrors, { n: loaded.problems.length }), loaded.problems.map(formatProblem));
+  if (loaded.problems.length > 0) throw new KitBuildError(w(KIT_MSG.buildRuleErrors, { n: loaded.problems.length }), loaded.problems.map((p) => formatProblem(p, o.lang)));
 
   await mkdir(out, { recursive: true });
   const app = join(out, 'app');

@@ -11,7 +11,7 @@ const EVERY_OBSERVATION = new Set(['internet-connection-live', 'wireless-adapter
 
 describe('built-in rule cases', () => {
   it('load without problems, and there are as many as written', () => {
-    expect(loaded.problems.map(formatProblem)).toEqual([]);
+    expect(loaded.problems.map((p) => formatProblem(p))).toEqual([]);
     expect(loaded.rules.length).toBe(32);
     // Counted so that a case silently dropped (or a rule losing its table) fails here.
     expect(results.length).toBe(loaded.rules.reduce((n, r) => n + (r.cases?.length ?? 0), 0));

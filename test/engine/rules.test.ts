@@ -20,7 +20,7 @@ function expectations(text: string): Expect[] {
 describe('built-in rules', () => {
   it('all load with no problem', async () => {
     const r = await loadRules([{ path: BUILTIN_RULES_DIR, builtin: true }], PROBE_MAP);
-    expect(r.problems.map(formatProblem)).toEqual([]);
+    expect(r.problems.map((p) => formatProblem(p))).toEqual([]);
     expect(r.rules.length).toBeGreaterThan(0);
   });
 });
@@ -29,8 +29,28 @@ describe('valid rule files', async () => {
   const files = await readdir(join(FIX, 'valid'));
   it.each(files)('%s loads', async (f) => {
     const r = await loadRules([{ path: join(FIX, 'valid', f), builtin: false }], PROBE_MAP);
-    expect(r.problems.map(formatProblem)).toEqual([]);
+    expect(r.problems.map((p) => formatProblem(p))).toEqual([]);
     expect(r.rules.length).toBeGreaterThan(0);
+  });
+});
+
+describe('rule-file problems in Chinese', async () => {
+  const files = await readdir(join(FIX, 'invalid'));
+  it('every problem of every invalid fixture has its Chinese text, with no English word outside names and quoted values', async () => {
+    const { foreignWordsIn } = await import('../cli/_foreign-words.js');
+    let n = 0;
+    for (const f of files) {
+      const r = await loadRules([{ path: join(FIX, 'invalid', f), builtin: false }], PROBE_MAP);
+      for (const p of r.problems) {
+        n++;
+        expect(p.zh, `${f}: ${p.message}`).toBeDefined();
+        // the file, line and field path are identifiers; the text after them is what is checked
+        const text = formatProblem(p, 'zh').slice(`${p.file}:${p.line}:${p.column}: ${p.field ? `${p.field}: ` : ''}`.length);
+        expect(foreignWordsIn(text, [...PROBE_MAP.keys()]), `${f}: ${text}`).toEqual([]);
+      }
+    }
+    expect(files.length).toBe(9);
+    expect(n).toBeGreaterThan(20);
   });
 });
 
@@ -44,7 +64,7 @@ describe('invalid rule files: every problem, with file, line and field', async (
     expect(r.rules).toEqual([]);
     for (const e of exp) {
       const hit = r.problems.find((p) => p.line === e.line && p.field === e.field && p.message.includes(e.text));
-      expect(hit, `expected ${e.line} ${e.field}: ${e.text}\ngot:\n${r.problems.map(formatProblem).join('\n')}`).toBeDefined();
+      expect(hit, `expected ${e.line} ${e.field}: ${e.text}\ngot:\n${r.problems.map((p) => formatProblem(p)).join('\n')}`).toBeDefined();
       expect(formatProblem(hit!)).toMatch(new RegExp(`invalid/${f}:${e.line}:\\d+: `));
     }
   });
@@ -83,7 +103,7 @@ describe('overrides and duplicates across files', () => {
     // every built-in probe now reads both families: one that reads Linux alone, for the test
     const probes = new Map([...PROBE_MAP, ['test.linux-only', { ...PROBE_MAP.get('network.connections')!, id: 'test.linux-only', platforms: ['linux'] as const }]]);
     const r = await loadRules([{ path: dir, builtin: false }], probes);
-    const text = r.problems.map(formatProblem).join('\n');
+    const text = r.problems.map((p) => formatProblem(p)).join('\n');
     expect(text).toMatch(/p\.yaml:\d+:\d+: rules\[1\]\.platforms\[0\]: probe test\.linux-only does not read windows targets \(it reads: linux\)/);
     expect(text).toMatch(/p\.yaml:\d+:\d+: rules\[2\]\.platforms\[0\]: must be one of linux, windows/);
     expect(r.problems.filter((p) => p.field.startsWith('rules[0]'))).toEqual([]);
@@ -94,7 +114,7 @@ describe('overrides and duplicates across files', () => {
     await writeFile(join(dir, 'a.yaml'), rule('same-id'));
     await writeFile(join(dir, 'b.yaml'), rule('same-id'));
     const r = await loadRules([{ path: dir, builtin: false }], PROBE_MAP);
-    expect(r.problems.map(formatProblem).join('\n')).toMatch(/b\.yaml:2:\d+: rules\[0\]\.id: duplicate rule id "same-id" \(first defined at .*a\.yaml:2\)/);
+    expect(r.problems.map((p) => formatProblem(p)).join('\n')).toMatch(/b\.yaml:2:\d+: rules\[0\]\.id: duplicate rule id "same-id" \(first defined at .*a\.yaml:2\)/);
   });
   it('a missing rule path is a problem, not a crash', async () => {
     const r = await loadRules([{ path: '/nonexistent/rules.yaml', builtin: false }], PROBE_MAP);
@@ -104,7 +124,7 @@ describe('overrides and duplicates across files', () => {
     const dir = await mkdtemp(join(tmpdir(), 'baomi-rules-'));
     await writeFile(join(dir, 'a.yaml'), rule('r-one') + rule('r-two').replace('rules:\n', '').replace('[classified, intranet, nonclassified]', '[nonclassified]'));
     const r = await loadRules([{ path: dir, builtin: false }], PROBE_MAP);
-    expect(r.problems.map(formatProblem)).toEqual([]);
+    expect(r.problems.map((p) => formatProblem(p))).toEqual([]);
     expect(selectRules(r.rules, 'classified').map((x) => x.id)).toEqual(['r-one']);
     expect(selectRules(r.rules, 'nonclassified', ['r-two']).map((x) => x.id)).toEqual(['r-two']);
     const d1 = rulesDigest(r.rules);

@@ -67,7 +67,7 @@ describe('rule files beyond any real size', () => {
     lines.push('rules: *a11');
     await writeFile(f, lines.join('\n') + '\n');
     const loaded = await loadRules([{ path: f, builtin: false }], PROBE_MAP);
-    expect(loaded.problems.map(formatProblem).join('\n')).toMatch(/bomb\.yaml:1:1: YAML: .*alias/i);
+    expect(loaded.problems.map((p) => formatProblem(p)).join('\n')).toMatch(/bomb\.yaml:1:1: YAML: .*alias/i);
     const r = baomi(['rules', 'validate', f]);
     expect(r.code).toBe(2);
     expect(r.stderr).not.toMatch(/internal error/);
@@ -79,7 +79,7 @@ describe('rule files beyond any real size', () => {
     for (let i = 0; i < 2001; i++) text += rule(`r-${i}`, '{ field: hostname, exists: true }');
     await writeFile(f, text);
     const loaded = await loadRules([{ path: f, builtin: false }], PROBE_MAP);
-    expect(loaded.problems.map(formatProblem)).toEqual([expect.stringMatching(/many\.yaml:1:1: rules: 2001 rules in one file, more than 2000/)]);
+    expect(loaded.problems.map((p) => formatProblem(p))).toEqual([expect.stringMatching(/many\.yaml:1:1: rules: 2001 rules in one file, more than 2000/)]);
   });
 });
 
