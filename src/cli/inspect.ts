@@ -14,7 +14,7 @@ import { parseBrowserHistoryBounded } from '../checks/network/history-worker.js'
 import { decodeSetupapiBytes, parseSetupapiLog } from '../formats/setupapi.js';
 import { parseWlanProfile } from '../checks/wireless/history.windows.js';
 import type { Command } from 'commander';
-import { cliWords } from '../report/messages.js';
+import { cliWords, markingReasonWords } from '../report/messages.js';
 import { cliContext, terminalText, usageError, UsageError, type CliContext } from './common.js';
 import { displayWidth } from './help.js';
 import { kindWords } from '../report/messages.js';
@@ -310,9 +310,10 @@ async function inspectDocument(file: string, flags: InspectFlags, cx: CliContext
   for (const p of r.parts) L.push(cx.t('insp.doc.part', { name: `${p.inner ? `${p.inner}#` : ''}${p.name}`, chars: p.chars }));
   if (r.parts.length === 0) L.push(cx.t('insp.doc.none'));
   L.push(r.markings.length ? cx.t('insp.doc.markings') : cx.t('insp.doc.noMarkings'));
-  for (const m of r.markings) L.push(cx.t('insp.doc.marking', { level: m.level, text: m.text, where: where(m), reasons: m.reasons.join('; ') }));
+  const reasons = (rs: readonly string[]): string => rs.map((x) => markingReasonWords(x)[cx.lang]).join(cx.lang === 'zh' ? '；' : '; ');
+  for (const m of r.markings) L.push(cx.t('insp.doc.marking', { level: m.level, text: m.text, where: where(m), reasons: reasons(m.reasons) }));
   if (r.mentions.length) L.push(cx.t('insp.doc.nearMisses'));
-  for (const m of r.mentions) L.push(cx.t('insp.doc.nearMiss', { level: m.level, text: m.text, where: where(m), reasons: m.reasons.join('; ') }));
+  for (const m of r.mentions) L.push(cx.t('insp.doc.nearMiss', { level: m.level, text: m.text, where: where(m), reasons: reasons(m.reasons) }));
   // The kind in words (zh); the parser's own reason stays as it is.
   for (const g of r.gaps) L.push(`  ! ${cx.lang === 'zh' ? kindWords(g.kind, 'zh') : g.kind}${g.inner ? ` (${g.inner})` : ''}: ${g.reason}`);
   process.stdout.write(terminalText(L.join('\n')) + '\n');

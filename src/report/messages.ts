@@ -121,5 +121,6 @@ export function valueWordZh(v: unknown): string | undefined {
   return typeof v === 'string' || typeof v === 'boolean' ? (VALUE_WORDS_ZH[String(v)] ?? CHECKLIST_VALUES[String(v)]?.zh) : undefined;
 }
 export * from './messages-cli.js';
+export * from './messages-markings.js';
 export * from './messages-kit.js';
 export * from './messages-annual.js';

@@ -117,6 +117,14 @@ describe('baomi inspect', () => {
     const no = JSON.parse(baomi(['inspect', join(lab, 'n02-rule-text.docx'), '--json']).stdout) as { markings: unknown[]; nearMisses: Array<{ reasons: string[] }> };
     expect(no.markings).toEqual([]);
     expect(no.nearMisses.some((m) => m.reasons.includes('inside quotation'))).toBe(true);
+    // in Chinese, the why and the why not are Chinese
+    const zh = baomi(['inspect', join(lab, 'w01-body-first-line.docx'), '--lang', 'zh']);
+    expect(zh.stdout).toMatch(/秘密  「秘密★1年」  位于 word\/document\.xml @0  — 计入：.*密级后有★/);
+    const zhNo = baomi(['inspect', join(lab, 'n02-rule-text.docx'), '--lang', 'zh']);
+    expect(zhNo.stdout).toMatch(/未计入：.*在引号中/);
+    for (const line of `${zh.stdout}\n${zhNo.stdout}`.split('\n').filter((l) => /计入：/.test(l))) {
+      expect(line.split('计入：')[1]!.replace(/「[^」]*」/g, ''), line).not.toMatch(/[A-Za-z]{2,}/);
+    }
   });
 
   it('exit 2 for a missing key, a missing file, an unknown type, a corrupt hive', async () => {
