@@ -23,6 +23,7 @@ import {
 } from '../../src/target/windows-live.js';
 import { FIXTURES, fixtureBytes, HIVES, makeWindowsRoot } from './windows-root.js';
 import { HOSTNAME_CMD, MACHINE_GUID_ARGS } from '../../src/checks/identity/windows.js';
+import { PS_HARDWARE } from '../../src/checks/identity/windows-live.js';
 import { NETSTAT_KEY, PS_NET_ADAPTERS, PS_PROCESSES, PS_USB_PNP, psKey } from '../../src/checks/windows/live.js';
 
 export const USER_SID = 'S-1-5-21-3623811015-3361044348-30300820-1001';
@@ -193,6 +194,7 @@ export function liveFixtureCommands(): Record<string, RecordedRun> {
     [psKey(PS_PROCESSES)]: { stdout: liveFixture('get-process.json') },
     [psKey(PS_USB_PNP)]: { stdout: liveFixture('win32-pnpentity-usb.json') },
     [psKey(PS_NET_ADAPTERS)]: { stdout: liveFixture('get-netadapter.json') },
+    [psKey(PS_HARDWARE)]: { stdout: liveFixture('win32-hardware.json') },
   };
 }
 

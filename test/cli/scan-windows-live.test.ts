@@ -215,6 +215,10 @@ describe('baomi scan on a running Windows machine (recorded commands, folders as
     // without the hives, the machine is still named: hostname and the MachineGuid any user may read
     const machine = (r as unknown as { machine: Record<string, unknown> }).machine;
     expect([machine['hostname'], machine['machineId']]).toEqual(['SM-CWK-07', '4c4c4544-0042-3510-8052-b4c04f4d4e31']);
+    // and its hardware, asked of Windows itself (the ledger's first key), not of the machine running the tests
+    expect(machine['hardware']).toMatchObject({ vendor: 'LENOVO', model: '20L8S2N800', serial: 'PF1ABCDE', boardSerial: 'L1HF8AB01CD' });
+    expect((machine['macs'] as Array<{ mac: string }>).map((m) => m.mac)).toEqual(['8c:16:45:12:34:56', 'a4:34:d9:12:34:56']);
+    expect((machine['disks'] as Array<{ serial?: string }>).map((d) => d.serial)).toEqual(['S4ENNX0N123456']);
     expect(res.reportFile!.split('/').pop()!.startsWith('SM-CWK-07-')).toBe(true);
   }, 240_000);
 

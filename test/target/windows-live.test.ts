@@ -244,3 +244,24 @@ describe('the machine named without administrator rights', () => {
     expect(cases).toHaveLength(4);
   });
 });
+
+describe('hardware identity of a running Windows machine', () => {
+  it('product, BIOS, board, disks and physical cards from one CIM answer; placeholders and zero MACs are no identity', async () => {
+    const { applyWindowsHardware } = await import('../../src/checks/identity/windows-live.js');
+    const obs = { sources: {}, macs: [], disks: [] } as Parameters<typeof applyWindowsHardware>[1];
+    applyWindowsHardware(
+      {
+        product: { Vendor: 'To be filled by O.E.M.', Name: 'System Product Name', IdentifyingNumber: 'Default string', UUID: '03000200-0400-0500-0006-000700080009' },
+        bios: { SerialNumber: 'MXL1234ABC' },
+        board: { Manufacturer: 'ASUSTeK COMPUTER INC.', Product: 'PRIME B450M-A', SerialNumber: '190123456789' },
+        disks: { Index: 1, Model: 'WDC WD10EZEX', SerialNumber: '  WD-WCC6Y1234567 ', Size: '1000202273280' },
+        nics: [{ Name: 'Realtek PCIe GbE', NetConnectionID: '以太网', MACAddress: '00-00-00-00-00-00' }, { Name: 'x', MACAddress: 'not-a-mac' }, { Name: 'Intel Wi-Fi', NetConnectionID: 'WLAN', MACAddress: 'A4-34-D9-12-34-56' }],
+      },
+      obs,
+    );
+    // the product says nothing real (a white box): the BIOS serial stands
+    expect(obs.hardware).toEqual({ serial: 'MXL1234ABC', boardVendor: 'ASUSTeK COMPUTER INC.', boardName: 'PRIME B450M-A', boardSerial: '190123456789' });
+    expect(obs.disks).toEqual([{ name: 'PhysicalDrive1', model: 'WDC WD10EZEX', serial: 'WD-WCC6Y1234567', sizeBytes: 1000202273280, source: 'PowerShell CIM (Win32_DiskDrive)' }]);
+    expect(obs.macs.map((m) => [m.mac, m.iface])).toEqual([['a4:34:d9:12:34:56', 'WLAN']]);
+  });
+});

@@ -10,6 +10,7 @@
 // that holds the root. Windows (offline, or live through `reg save`): the SYSTEM and SOFTWARE
 // hives (see ./windows.ts).
 import { S } from '../../engine/shape.js';
+import { liveWindowsHardware } from './windows-live.js';
 import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import type { Target } from '../../target/types.js';
 import { backingDisk, blockDisk, cleanValue, dmiHardware, isPhysicalBlockName, sysfsMacs, type TextReader } from './hardware.js';
@@ -140,21 +141,6 @@ async function addBackingDisk(target: Target, obs: IdentityObservation, coverage
 }
 
 /** Live Windows: MACs and disks from systeminformation (the registry records neither). */
-async function liveWindowsHardware(obs: IdentityObservation, coverage: CoverageItem[]): Promise<void> {
-  try {
-    const si = await import('systeminformation');
-    for (const n of await si.networkInterfaces()) {
-      if (!n.internal && n.mac && n.mac !== '00:00:00:00:00:00') obs.macs.push({ mac: n.mac.toLowerCase(), iface: n.iface, source: 'systeminformation', ...(n.virtual ? { virtual: true } : {}) });
-    }
-    obs.macs = dedupeMacs(obs.macs);
-  } catch {
-    // gap recorded below
-  }
-  await siFill(obs, coverage);
-  if (obs.macs.length === 0) coverage.push({ kind: 'not-recorded', reason: 'MAC addresses could not be read (systeminformation returned none)' });
-  if (obs.disks.length === 0) coverage.push({ kind: 'not-recorded', reason: 'disks could not be read (systeminformation returned none)' });
-}
-
 async function offlineLinuxIdentity(target: Target, coverage: CoverageItem[]): Promise<IdentityObservation> {
   const obs = await linuxFileIdentity(target, coverage);
   await addBackingDisk(target, obs, coverage);
@@ -207,7 +193,7 @@ export const identityProbe: Probe = {
     if (target.os.family === 'windows') {
       obs = await windowsIdentity(target, coverage);
       if (target.mode === 'offline') await addBackingDisk(target, obs, coverage);
-      else await liveWindowsHardware(obs, coverage);
+      else await liveWindowsHardware(target, obs, coverage);
     } else {
       obs = target.mode === 'live' ? await liveIdentity(target, coverage) : await offlineLinuxIdentity(target, coverage);
     }
