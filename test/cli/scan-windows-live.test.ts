@@ -9,12 +9,15 @@ import { lstat, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyFiles } from '../../src/sign/keys.js';
 import { verifyReportFile } from '../../src/report/sign.js';
 import { makeLiveMachine, USER_SID, type LiveMachine, type MachineOptions } from '../_helpers/windows-live-machine.js';
 import { requireUnshare } from '../checks/network/_netns.js';
 import { englishLeaks } from '../report/_leaks.js';
+import { chromiumName, evaluateInChromium } from '../report/_chromium.js';
+import { requireTool } from '../_helpers/oracles.js';
 import { commandKey } from '../../src/target/runner.js';
 import { FSUTIL, FSUTIL_LASTACCESS } from '../../src/target/windows-live.js';
 
@@ -192,6 +195,15 @@ describe('baomi scan on a running Windows machine (recorded commands, folders as
     expect(txt).toContain('本次读取: 驱动器 C:、D:（未检查：E: 可移动盘、K: 检查工具所在盘、Z: 网络盘）；注册表副本 4/4 份（用「reg save」复制');
     expect(englishLeaks(txt, run.report as never).map((l) => `${l.word}  ←  ${l.line}`)).toEqual([]);
   });
+
+  it('the HTML report as rendered (innerText in headless Chromium) says what was read, in Chinese, with no English leak', async () => {
+    const chromium = chromiumName();
+    requireTool(chromium);
+    const html = run.reportFile!.replace(/\.json$/, '.html');
+    const text = (await evaluateInChromium(chromium, pathToFileURL(html).href, 'document.body.innerText', { TZ: 'Asia/Shanghai' })) as string;
+    expect(text).toMatch(/本次读取\s+驱动器 C:、D:（未检查：E: 可移动盘、K: 检查工具所在盘、Z: 网络盘）/);
+    expect(englishLeaks(text, run.report as never).map((l) => `${l.word}  ←  ${l.line}`)).toEqual([]);
+  }, 120_000);
 
   it('the report is signed and verifies with the kit key', async () => {
     const v = await verifyReportFile(run.reportFile!, createPublicKey(await readFile(pubFile)));
