@@ -43,7 +43,7 @@ export const COVERAGE_KINDS: Readonly<Record<string, Words>> = {
   'empty-volume': { zh: '磁盘为空（是否已挂载？）', en: 'empty volume (is the disk mounted?)' },
   interrupted: { zh: '检查中途停止（被中断或超时），未读完', en: 'stopped before the end (interrupted or out of time)' },
   'nothing-checked': { zh: '没有任何检查项可执行', en: 'nothing could be checked' },
-  'in-use-system': { zh: '运行中的 Windows 锁定的系统文件（内存、休眠或注册表文件），未读取；请用检查工具离线检查', en: 'system files the running Windows keeps locked (memory, hibernation, registry), not read: scan offline with the kit' },
+  'in-use-system': { zh: '运行中的 Windows 锁定或只允许系统自身打开的文件和文件夹（内存、休眠、注册表文件，还原点），未读取；请用检查工具离线检查', en: 'files and folders the running Windows keeps locked or to itself (memory, hibernation, registry, restore points), not read: scan offline with the kit' },
   'last-access-updated': { zh: '本机的 NTFS 会更新“上次访问时间”：读取可能改变了文件的访问时间（如需保留，请用检查工具离线检查）', en: 'NTFS here updates last-access times: reading may have changed them (scan offline with the kit to keep them)' },
   'volume-not-scanned': { zh: '本机的其他分区未能检查（已加密或无法挂载）', en: "another volume of this machine was not scanned (encrypted, or not mountable)" },
   'volume-elsewhere': { zh: '本机的其他分区另有报告', en: 'another volume of this machine has a report of its own' },

@@ -228,6 +228,17 @@ describe('files a running Windows keeps locked', () => {
     ];
     for (const [p, want] of cases) expect(lockedByWindows(p), p).toBe(want);
     expect(cases).toHaveLength(14);
+    const { protectedByWindows } = await import('../../src/checks/documents/worker.js');
+    const folders: Array<[string, boolean]> = [
+      ['/System Volume Information', true],
+      ['/D:/system volume information', true],
+      ['/Windows/System32/LogFiles/WMI/RtBackup', true],
+      ['/Users/张三/System Volume Information', false],
+      ['/Users/张三/Documents/隐藏', false],
+      ['/$Recycle.Bin/S-1-5-21-1-2-3-1002', false],
+    ];
+    for (const [p, want] of folders) expect(protectedByWindows(p), p).toBe(want);
+    expect(folders).toHaveLength(6);
   });
 });
 

@@ -172,6 +172,11 @@ export function lockedByWindows(path: string): boolean {
     /^\/(?:Users|Documents and Settings)\/[^/]+\/(?:NTUSER\.DAT|AppData\/Local\/Microsoft\/Windows\/UsrClass\.dat)(?:\.LOG\d?|\{[^/]*)?$/i.test(path);
 }
 
+/** Folders a running Windows lets no administrator open (target paths, case-insensitive). */
+export function protectedByWindows(path: string): boolean {
+  return /^(?:\/[A-Z]:)?\/System Volume Information$/i.test(path) || /^\/Windows\/System32\/LogFiles\/WMI\/RtBackup$/i.test(path);
+}
+
 export class FolderScanner {
   private readonly shared = Buffer.allocUnsafe(CHUNK + OVERLAP);
   /**
@@ -277,7 +282,13 @@ export class FolderScanner {
           this.gaps.push({ kind: 'not-regular', path: at.t, ...rawFields(at), reason: `${sp.what}: not read (only regular files are)` });
         }
       } catch (err) {
-        this.gaps.push({ kind: 'unreadable', path: task.t, ...rawFields(task), reason: `folder not listed: ${errorReason(err)}` });
+        // A folder only Windows itself may open (restore points and shadow copies): listed, not
+        // blocking — any other folder that cannot be listed (one its owner locked) stays blocking.
+        const code = (err as NodeJS.ErrnoException).code;
+        const system = (code === 'EACCES' || code === 'EPERM') && protectedByWindows(task.t);
+        this.gaps.push(system
+          ? { kind: 'in-use-system', path: task.t, ...rawFields(task), reason: 'only Windows itself may open this folder (restore points, shadow copies): scan offline with the kit to read it' }
+          : { kind: 'unreadable', path: task.t, ...rawFields(task), reason: `folder not listed: ${errorReason(err)}` });
         this.flush(task, 0, true, []);
         return;
       }
