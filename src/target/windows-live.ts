@@ -6,9 +6,9 @@
 //   and the reports read them alike. Another drive is `/D:/…` (`/C:/…` is the system drive too).
 // - Each drive is an FsTarget over its root (`D:\`), so every open goes through the same confined
 //   resolver, refuses what is not a regular file and keeps to its budgets.
-// - The document walk's roots are the fixed drives (Win32_LogicalDisk DriveType 3), not the kit's
-//   own, not removable, network or optical drives (they are listed as not scanned; `--paths E:\`
-//   asks for one).
+// - The document walk's roots are the fixed drives (Win32_LogicalDisk DriveType 3), RAM disks and
+//   drives of no known type — not the kit's own, not removable, network or optical drives (they are
+//   listed as not scanned; `--paths E:\` asks for one).
 // - Registry hives in use are locked: `reg save` copies them into the scratch folder — on the kit,
 //   never the inspected machine — where the offline parser reads them; each copy is deleted once
 //   read. Users' hives that are not loaded are plain files on the disk.
@@ -246,8 +246,8 @@ export class WindowsLiveTarget implements Target {
       }
     }
     if (listed === undefined) {
-      // Neither could say: the system drive alone, typed unknown — the walk then covers it, and the
-      // report says the other drives could not be listed.
+      // Neither could say: the system drive alone — the walk covers it, and the report says (a
+      // blocking gap) that the other drives could not be listed.
       via = 'probe';
       listed = [{ letter: systemLetter, type: 'fixed' }];
     }
@@ -391,7 +391,9 @@ export class WindowsLiveTarget implements Target {
     const skipped: SkippedDrive[] = [];
     for (const d of this.allDrives) {
       if (d.letter === this.kitLetter) skipped.push({ drive: d, why: 'kit' });
-      else if (d.type !== 'fixed' && d.letter !== this.systemLetter) skipped.push({ drive: d, why: 'not-fixed' });
+      // removable, network and optical drives are not this machine's disks; a RAM disk, or a drive
+      // whose type Windows did not say, is walked (a document kept there is still on this machine)
+      else if ((d.type === 'removable' || d.type === 'network' || d.type === 'cdrom' || d.type === 'no-root') && d.letter !== this.systemLetter) skipped.push({ drive: d, why: 'not-fixed' });
       else if (this.drives.has(d.letter)) roots.push(d.letter === this.systemLetter ? '/' : `/${d.letter}:`);
       else skipped.push({ drive: d, why: 'unreadable', error: this.openErrors.get(d.letter) ?? 'not opened' });
     }

@@ -276,3 +276,19 @@ describe('hardware identity of a running Windows machine', () => {
     expect(obs.macs.map((m) => [m.mac, m.iface])).toEqual([['a4:34:d9:12:34:56', 'WLAN']]);
   });
 });
+
+describe('which drives are walked', () => {
+  it('fixed, RAM and drives of no known type are; removable, network and optical are not, nor the kit', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'baomi-winlive-types-'));
+    for (const l of ['C', 'D', 'R', 'U', 'E', 'F', 'K']) await mkdir(join(base, l), { recursive: true });
+    await mkdir(join(base, 'C', 'Windows', 'System32', 'config'), { recursive: true });
+    const drives = JSON.stringify([
+      { DeviceID: 'C:', DriveType: 3 }, { DeviceID: 'D:', DriveType: 3 }, { DeviceID: 'R:', DriveType: 6 }, { DeviceID: 'U:', DriveType: 0 },
+      { DeviceID: 'E:', DriveType: 2 }, { DeviceID: 'F:', DriveType: 5 }, { DeviceID: 'K:', DriveType: 3 }, { DeviceID: 'Z:', DriveType: 4 },
+    ]);
+    const t = await WindowsLiveTarget.open({ scratch: join(base, 's'), kitLetter: 'K', hostRootOf: (l) => join(base, l), runner: RecordedRunner.of({ [commandKey(POWERSHELL, powershellJsonArgs(DRIVES_SCRIPT))]: { stdout: drives } }) });
+    const { roots, skipped } = t.documentRoots();
+    expect(roots).toEqual(['/', '/D:', '/R:', '/U:']);
+    expect(skipped.map((s) => `${s.drive.letter}:${s.why}`)).toEqual(['E:not-fixed', 'F:not-fixed', 'K:kit', 'Z:not-fixed']);
+  });
+});
