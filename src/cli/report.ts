@@ -1,18 +1,20 @@
-// `baomi report DIR... --pubkey FILE... --out FILE`: the annual report from a season's signed
+// `baomi report DIR... --pubkey FILE... --out FILE [--key FILE]`: the annual report from a season's signed
 // per-machine reports (src/annual). Exit 0 written with every report counted, 1 written but some
 // file was not counted (unsigned, altered, unknown key, not a report…), 2 usage or input error.
 // The report (and the lines saying what was written) is in Chinese unless --lang en is given
 // (docs/annual-report.md); usage errors are in the CLI's language, like every command's.
 import type { Command } from 'commander';
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { signatureText, writeAtomic } from '../report/sign.js';
 import type { Ledger } from '../ledger/index.js';
 import { ANNUAL_WORDS, fillWords } from '../report/messages-annual.js';
 import type { Words } from '../report/messages.js';
 import type { Lang } from '../report/text.js';
-import { KeyError, loadPublicKey } from '../sign/keys.js';
+import { KeyError, keyIdOf, loadPrivateKey, loadPublicKey } from '../sign/keys.js';
 import { terminalText, toolVersion, UsageError, type CliContext } from './common.js';
 import { addCommand } from './help.js';
-import { keyErrorWords } from './keys.js';
+import { asUsageError, keyErrorWords } from './keys.js';
 
 export interface ReportFlags {
   pubkey?: string[];
@@ -20,6 +22,7 @@ export interface ReportFlags {
   year?: string;
   previous?: string[];
   ledger?: string[];
+  key?: string;
 }
 
 /** `lang`: the report's language (--lang, else Chinese). */
@@ -72,11 +75,16 @@ export async function reportCommand(dirs: string[], flags: ReportFlags, lang: La
     lang,
     toolVersion: toolVersion(),
   });
+  // Signed like a scan's report when a key is given: the office's key, so the bureau can check
+  // with its public key that the file is the one the office made (baomi verify FILE --pubkey).
+  const signing = flags.key !== undefined ? await loadPrivateKey(flags.key).catch(asUsageError) : undefined;
   try {
     await writeAnnual(annual, flags.out);
+    if (signing) await writeAtomic(`${flags.out}.sig`, Buffer.from(signatureText(await readFile(flags.out), signing), 'utf8'), false);
   } catch (err) {
     throw usage('cliWriteFailed', { file: flags.out, why: (err as Error).message });
   }
+  if (signing) process.stdout.write(`${terminalText(w('cliSigned', { sig: `${flags.out}.sig`, keyId: keyIdOf(createPublicKey(signing)) }))}\n`);
   for (const e of annual.excluded) process.stderr.write(`${terminalText(w('cliExcluded', { file: e.file, reason: [exclusionReason(e, lang).reason, exclusionReason(e, lang).detail].filter(Boolean).join(' ') }))}\n`);
   process.stdout.write(`${terminalText(w('cliWritten', { file: flags.out, machines: annual.machines.total, findings: annual.findings.total, counted: annual.reports.counted, excluded: annual.excluded.length }))}\n`);
   return annual.excluded.some((e) => e.kind !== 'other-year') ? 1 : 0;
@@ -90,6 +98,7 @@ export function registerReport(program: Command, cx: CliContext): void {
     .option('--year <yyyy>', cx.t('report.opt.year'))
     .option('--previous <dirs...>', cx.t('report.opt.previous'))
     .option('--ledger <files...>', cx.t('report.opt.ledger'))
+    .option('--key <file>', cx.t('report.opt.key'))
     .action(async (dirs: string[], opts: ReportFlags, cmd: Command) => {
       // The annual report is Chinese unless --lang is given (not the locale: it goes to the 保密 office).
       const given = cmd.optsWithGlobals<{ lang?: string }>().lang;

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
 import { loadPublicKey, publicKeyFromBase64 } from '../sign/keys.js';
-import { verifyCompanionFile, verifyReportFile, type VerifyResult } from '../report/sign.js';
+import { verifyCompanionFile, verifyDetachedFile, verifyReportFile, type VerifyResult } from '../report/sign.js';
 import { cliContext, terminalText, type CliContext } from './common.js';
 import { addCommand } from './help.js';
 import { asUsageError } from './keys.js';
@@ -19,6 +19,16 @@ export function registerVerify(program: Command, cx: CliContext): void {
 
 function line(r: VerifyResult, cx: CliContext): string {
   return terminalText(r.ok ? cx.t('verify.ok', { file: r.file, keyId: r.keyId ?? '' }) : cx.t('verify.fail', { file: r.file, reason: r.why?.[cx.lang] ?? r.reason ?? '' })) + '\n';
+}
+
+/** Whether a .json file is an annual report (its `schema` says so; its keys are in canonical order, so read it whole). */
+async function isAnnualJson(file: string): Promise<boolean> {
+  try {
+    const doc = JSON.parse(await readFile(file, 'utf8')) as { schema?: unknown };
+    return typeof doc.schema === 'string' && doc.schema.startsWith('baomi.annual/');
+  } catch {
+    return false; // not JSON: the report check says why
+  }
 }
 
 /** The key and scan id a verified report names (it verified, so its JSON parses). */
@@ -36,10 +46,12 @@ export async function verifyCommand(files: string[], opts: { pubkey?: string }, 
   const pub: KeyObject | undefined = opts.pubkey !== undefined ? await loadPublicKey(opts.pubkey).catch(asUsageError) : undefined;
   let allOk = true;
   for (const f of files) {
-    const r = await verifyReportFile(f, pub);
+    // A scan's report carries its signer; an annual report (any format) is signed by its .sig alone.
+    const detached = !f.endsWith('.json') || (await isAnnualJson(f));
+    const r = detached ? await verifyDetachedFile(f, pub) : await verifyReportFile(f, pub);
     allOk &&= r.ok;
     process.stdout.write(line(r, cx));
-    if (!f.endsWith('.json')) continue;
+    if (detached) continue;
     const base = f.slice(0, -'.json'.length);
     const { key: embedded, scanId } = r.ok ? await signerOf(f) : {};
     const key = pub ?? embedded;

@@ -129,6 +129,7 @@ export const ANNUAL_WORDS = {
   sheetFindings: { zh: '问题明细', en: 'Findings' },
   docxTruncated: { zh: '本表只列出前{shown}行，共{total}行；完整列表见 .xlsx 或 .json 格式的年度报告（同一命令，--out 改为 .xlsx 或 .json）。', en: 'Only the first {shown} of {total} rows are listed here; the full list is in the .xlsx or .json annual report (the same command with --out ending in .xlsx or .json).' },
   chartImageNote: { zh: '图中各柱的数值与左侧表格一一对应（自上而下）。', en: 'The bars match the table on the left, top to bottom.' },
+  cliSigned: { zh: '已签名：{sig}（密钥 {keyId}；用 baomi verify 文件 --pubkey 公钥 核验）', en: 'signed: {sig} (key {keyId}; check it with baomi verify FILE --pubkey PUBLIC-KEY)' },
   cliWritten: { zh: '已写入 {file}：计算机{machines}台，问题{findings}个，计入报告{counted}份，未计入文件{excluded}个', en: 'wrote {file}: {machines} computers, {findings} findings, {counted} reports counted, {excluded} files not counted' },
   cliExcluded: { zh: '未计入：{file}：{reason}', en: 'not counted: {file}: {reason}' },
   cliNoPubkey: { zh: '请用 --pubkey 给出核验签名所用的公钥（可给多个）', en: 'give the public keys the reports must be signed with: --pubkey FILE…' },

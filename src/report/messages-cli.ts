@@ -341,6 +341,7 @@ export const CLI_WORDS = {
   'verify.why.badPublicKey': { zh: '报告中的公钥无法读取', en: 'report carries an unreadable public key' },
   'verify.why.keyIdMismatch': { zh: '报告的密钥标识与其中的公钥不符', en: 'report key id does not match the public key it carries' },
   'verify.why.mismatch': { zh: '签名与文件不符（文件被改动过，或由其他密钥签名）', en: 'signature does not match the file (it was altered, or signed by another key)' },
+  'verify.why.needPubkey': { zh: '年度报告不带公钥：请用 --pubkey 给出签名者的公钥', en: 'an annual report carries no key of its own: give the signer\'s public key with --pubkey' },
   'verify.why.otherHtml': { zh: '签名有效，但不是这份报告的网页版（其中没有报告编号 {scanId}）', en: 'signed, but not the HTML of this report (scan id {scanId} not found in it)' },
   'verify.notChecked': { zh: '未核验：所属的报告未通过核验', en: 'not checked: the report it belongs to did not verify' },
   'verify.note': {
@@ -561,6 +562,7 @@ export const CLI_WORDS = {
   'report.opt.out': { zh: '要写的报告：.json、.md、.html、.xlsx 或 .docx', en: 'the report to write: .json, .md, .html, .xlsx or .docx' },
   'report.opt.year': { zh: '只统计这一年（UTC）的检查', en: 'count only scans of this year (UTC)' },
   'report.opt.previous': { zh: '上一期报告所在的目录，用于整改情况（已整改、未整改、新发现）', en: "the previous period's report folders, for rectification (fixed / still open / new)" },
+  'report.opt.key': { zh: '用这个私钥为年度报告签名（写出 文件.sig；上级用对应公钥以 baomi verify 核验）', en: 'sign the annual report with this private key (writes FILE.sig; checked with baomi verify and the public key)' },
   'report.opt.ledger': { zh: '各单位的台账：列出登记在册但从未在任何计算机上出现的介质', en: "the units' ledgers (台账): registered media never seen on any computer" },
   'report.examples': {
     zh:

@@ -254,7 +254,7 @@ export async function verifyReportFile(file: string, publicKey?: KeyObject): Pro
   try {
     sigText = await readFile(`${file}.sig`, 'utf8');
   } catch (err) {
-    const w = why('verify.why.cannotReadSig', { sig: `${file}.sig`, error: (err as Error).message });
+    const w = (err as NodeJS.ErrnoException).code === 'ENOENT' ? why('verify.why.sigMissing', { sig: `${basename(file)}.sig` }) : why('verify.why.cannotReadSig', { sig: `${file}.sig`, error: (err as Error).message });
     return { file, ok: false, against: publicKey ? 'pubkey' : 'embedded', reason: w.en, why: w };
   }
   return verifyReportBytes(file, bytes, sigText, publicKey);
@@ -296,6 +296,33 @@ export function verifyReportBytes(file: string, bytes: Buffer, sigText: string, 
   }
   if (!verifyBytes(bytes, sig, key)) return fail(why('verify.why.mismatch'), signer.keyId);
   return { file, ok: true, against, keyId: signer.keyId };
+}
+
+/**
+ * Check a file signed by its own `.sig` only (the annual report: any of its formats), against the
+ * public key given — it carries none of its own.
+ */
+export async function verifyDetachedFile(file: string, publicKey?: KeyObject): Promise<VerifyResult> {
+  const against = 'pubkey' as const;
+  const fail = (w: Words): VerifyResult => ({ file, ok: false, against, reason: w.en, why: w });
+  if (!publicKey) return fail(why('verify.why.needPubkey'));
+  let bytes: Buffer;
+  let sigText: string;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    return fail(why('verify.why.cannotRead', { error: (err as Error).message }));
+  }
+  try {
+    sigText = await readFile(`${file}.sig`, 'utf8');
+  } catch (err) {
+    return fail((err as NodeJS.ErrnoException).code === 'ENOENT' ? why('verify.why.sigMissing', { sig: `${basename(file)}.sig` }) : why('verify.why.cannotReadSig', { sig: `${file}.sig`, error: (err as Error).message }));
+  }
+  const sig = parseSignature(sigText);
+  if (!sig) return fail(why('verify.why.badSig'));
+  const keyId = keyIdOf(publicKey);
+  if (!verifyBytes(bytes, sig, publicKey)) return { ...fail(why('verify.why.mismatch')), keyId };
+  return { file, ok: true, against, keyId };
 }
 
 /**

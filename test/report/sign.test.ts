@@ -110,7 +110,7 @@ describe('report signature', () => {
   it('a missing or malformed signature file fails with a reason', async () => {
     const copy = join(dir, 'nosig.json');
     await writeFile(copy, bytes);
-    expect((await verifyReportFile(copy)).reason).toMatch(/cannot read signature/);
+    expect((await verifyReportFile(copy)).reason).toMatch(/^signature nosig\.json\.sig missing$/);
     await writeFile(`${copy}.sig`, 'not base64!\n');
     expect((await verifyReportFile(copy)).reason).toMatch(/not one line of base64/);
   });
