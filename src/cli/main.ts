@@ -46,7 +46,23 @@ function buildProgram(cx: CliContext): Command {
 }
 
 /** Run the CLI; resolves to the exit code (never calls process.exit itself). */
+/**
+ * A reader that goes away (`baomi scan | head`) is not an error of the command: what it writes after
+ * is dropped and the command ends with its own exit code, instead of a stack trace of an unhandled
+ * EPIPE. Any other stream error is thrown as before.
+ */
+export function ignoreClosedReader(stream: NodeJS.WriteStream): void {
+  if (stream.listenerCount('error') > 0 && (stream as { baomiQuietPipe?: boolean }).baomiQuietPipe) return;
+  (stream as { baomiQuietPipe?: boolean }).baomiQuietPipe = true;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    throw err;
+  });
+}
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  ignoreClosedReader(process.stdout);
+  ignoreClosedReader(process.stderr);
   let code = 0;
   const lang = langOfArgv(argv, env);
   const cx = cliContext(lang, (c) => {

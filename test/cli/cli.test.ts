@@ -191,6 +191,24 @@ describe('exit codes', () => {
   });
 });
 
+describe('a reader that goes away (baomi … | head)', () => {
+  it('ends with the command\'s own exit code and no stack trace', () => {
+    // ~300 KB of output: far more than a pipe holds, so the writer meets the closed pipe
+    const hive = join(tmpdir(), `baomi-epipe-${process.pid}`);
+    execFileSync('sh', ['-c', 'xz -dc "$0" > "$1"', join(REPO, 'fixtures', 'windows', 'hives', 'win10-1709-SYSTEM.xz'), hive]);
+    const cases: Array<[string, number]> = [
+      [`"${process.execPath}" "${BIN}" inspect "${hive}" --key 'ControlSet001\\Enum' --depth 3 | head -c 100 >/dev/null`, 0],
+      [`"${process.execPath}" "${BIN}" rules show no-such-rule --lang en | head -c 1 >/dev/null`, 2],
+    ];
+    for (const [line, want] of cases) {
+      const r = spawnSync('bash', ['-c', `${line}; exit \${PIPESTATUS[0]}`], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr, line).not.toMatch(/Unhandled 'error' event|EPIPE/);
+      expect(r.status, line).toBe(want);
+    }
+    expect(cases).toHaveLength(2);
+  });
+});
+
 describe('signing key defaults', () => {
   it('scan without --key creates one in the config dir and says where', async () => {
     const cfg = join(work, 'cfg2');
