@@ -1,8 +1,9 @@
 // A running Windows machine as the live target sees it, on Linux: folders stand in for the drives
 // (C:, D:, a removable E:, the kit K:), and a RecordedRunner answers the commands the live target
 // runs with outputs in their documented formats. `reg save` copies a fixture hive (the corpus
-// SYSTEM, the checklist SOFTWARE/SAM with a ProfileList merged in by hivexregedit, a corpus
-// NTUSER.DAT) to the file it is given — which must lie in the scratch folder on the kit.
+// SYSTEM, the checklist SOFTWARE with a ProfileList merged in by hivexregedit, a checklist
+// NTUSER.DAT) to the file it is given — which must lie in the scratch folder on the kit. The SAM is
+// never asked for: a running machine's guest account comes from CIM.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
@@ -24,6 +25,7 @@ import {
 import { FIXTURES, fixtureBytes, HIVES, makeWindowsRoot } from './windows-root.js';
 import { HOSTNAME_CMD, MACHINE_GUID_ARGS } from '../../src/checks/identity/windows.js';
 import { PS_HARDWARE } from '../../src/checks/identity/windows-live.js';
+import { PS_LOCAL_ACCOUNTS } from '../../src/checks/posture/posture.js';
 import { NETSTAT_KEY, PS_NET_ADAPTERS, PS_PROCESSES, PS_USB_PNP, psKey } from '../../src/checks/windows/live.js';
 
 export const USER_SID = 'S-1-5-21-3623811015-3361044348-30300820-1001';
@@ -152,7 +154,6 @@ export async function makeLiveMachine(opts: MachineOptions = {}): Promise<LiveMa
   const hives: Record<string, string> = {
     'HKLM\\SYSTEM': consistentHive(await put('SYSTEM', fixtureBytes(join(HIVES, 'win10-SYSTEM_B.xz')))),
     'HKLM\\SOFTWARE': await put('SOFTWARE.saved', softwareWithProfiles(work)),
-    'HKLM\\SAM': await put('SAM', fixtureBytes(join(FIXTURES, 'checklist', 'windows', 'violations', 'SAM.xz'))),
     [`HKU\\${USER_SID}`]: await put('NTUSER.DAT', fixtureBytes(join(FIXTURES, 'checklist', 'windows', 'violations', 'NTUSER.DAT.xz'))),
   };
   const exact: RecordedSpec['exact'] = {
@@ -195,6 +196,7 @@ export function liveFixtureCommands(): Record<string, RecordedRun> {
     [psKey(PS_USB_PNP)]: { stdout: liveFixture('win32-pnpentity-usb.json') },
     [psKey(PS_NET_ADAPTERS)]: { stdout: liveFixture('get-netadapter.json') },
     [psKey(PS_HARDWARE)]: { stdout: liveFixture('win32-hardware.json') },
+    [psKey(PS_LOCAL_ACCOUNTS)]: { stdout: liveFixture('win32-useraccount.json') },
   };
 }
 

@@ -134,7 +134,9 @@ describe('baomi scan on a running Windows machine (recorded commands, folders as
 
   it('reads the registry from reg save copies in a scratch folder on the kit, deleted after; the locked files on C: are never read', () => {
     const saves = run.calls.filter((c) => c.startsWith('reg save '));
-    expect(saves.map((c) => c.split(' ')[2]).sort()).toEqual(['HKLM\\SAM', 'HKLM\\SOFTWARE', 'HKLM\\SYSTEM', `HKU\\${USER_SID}`]);
+    // never the SAM: its copy would put the password hashes on the kit (the guest account is asked through CIM)
+    expect(saves.map((c) => c.split(' ')[2]).sort()).toEqual(['HKLM\\SOFTWARE', 'HKLM\\SYSTEM', `HKU\\${USER_SID}`]);
+    expect(run.report!.findings.filter((f) => f.ruleId === 'posture-guest-enabled').map((f) => f.evidence['source'])).toEqual(['Win32_UserAccount (PowerShell CIM)']);
     expect(run.scratch).toHaveLength(1);
     const scratch = run.scratch[0]!;
     expect(relative(m.kit, scratch).startsWith('..')).toBe(false);
@@ -192,7 +194,7 @@ describe('baomi scan on a running Windows machine (recorded commands, folders as
       elevated: true,
     });
     const txt = await readFile(run.reportFile!.replace(/\.json$/, '.txt'), 'utf8');
-    expect(txt).toContain('本次读取: 驱动器 C:、D:（未检查：E: 可移动盘、K: 检查工具所在盘、Z: 网络盘）；注册表副本 4/4 份（用「reg save」复制');
+    expect(txt).toContain('本次读取: 驱动器 C:、D:（未检查：E: 可移动盘、K: 检查工具所在盘、Z: 网络盘）；注册表副本 3/3 份（用「reg save」复制');
     expect(englishLeaks(txt, run.report as never).map((l) => `${l.word}  ←  ${l.line}`)).toEqual([]);
   });
 

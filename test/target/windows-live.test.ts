@@ -292,3 +292,14 @@ describe('which drives are walked', () => {
     expect(skipped.map((s) => `${s.drive.letter}:${s.why}`)).toEqual(['E:not-fixed', 'F:not-fixed', 'K:kit', 'Z:not-fixed']);
   });
 });
+
+describe('the guest account of a running Windows (CIM, never a copy of the SAM)', () => {
+  it('the account whose SID ends in -501; none, or no Disabled flag, is no fact', async () => {
+    const { guestFromAccounts } = await import('../../src/checks/posture/posture.js');
+    const sid = (rid: number): string => `S-1-5-21-1-2-3-${rid}`;
+    expect(guestFromAccounts([{ Name: 'Administrator', SID: sid(500), Disabled: true }, { Name: '来宾', SID: sid(501), Disabled: false }])).toEqual({ kind: 'guest-account', user: '来宾', enabled: true, source: 'Win32_UserAccount (PowerShell CIM)' });
+    expect(guestFromAccounts([{ Name: 'Guest', SID: sid(501), Disabled: true }])?.enabled).toBe(false);
+    expect(guestFromAccounts([{ Name: 'Guest', SID: sid(501), Disabled: 'False' }])).toBeUndefined();
+    expect(guestFromAccounts([{ Name: 'x', SID: sid(1501), Disabled: false }, { Name: 'y', SID: 'S-1-5-32-501', Disabled: false }])).toBeUndefined();
+  });
+});

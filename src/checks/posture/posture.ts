@@ -7,11 +7,33 @@ import { S } from '../../engine/shape.js';
 import type { CoverageItem, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import { hiveGapError, hiveNotes, systemHive, userHive, userHivePaths } from '../windows/hives.js';
 import { bootMenus } from './boot.js';
+import { liveGap, psStr, runPowerShellJson } from '../windows/live.js';
 import { linuxPosture } from './posture.linux.js';
 import { autoLogon, autorun, firewallProfiles, guestAccount, machineInactivityLimit, remoteDesktop, screenLock, shares, usbStoragePolicy } from './posture.windows.js';
 import type { PostureFact } from './types.js';
 
 const MAX_SHARES = 10_000;
+
+/** Local accounts of a running Windows (any user may list them): the guest is the one whose SID ends in -501. */
+export const PS_LOCAL_ACCOUNTS = "Get-CimInstance Win32_UserAccount -Filter 'LocalAccount=True' | Select-Object Name,SID,Disabled";
+
+/** The guest account of a running Windows from Win32_UserAccount (a pure function of the answer). */
+export function guestFromAccounts(rows: ReadonlyArray<Record<string, unknown>>): PostureFact | undefined {
+  const g = rows.find((r) => typeof r['SID'] === 'string' && /^S-1-5-21-[\d-]+-501$/.test(r['SID']));
+  if (!g || typeof g['Disabled'] !== 'boolean') return undefined;
+  return { kind: 'guest-account', user: psStr(g, 'Name') ?? 'Guest', enabled: !g['Disabled'], source: 'Win32_UserAccount (PowerShell CIM)' };
+}
+
+async function liveGuestAccount(ctx: ProbeContext, coverage: CoverageItem[]): Promise<PostureFact[]> {
+  try {
+    const g = guestFromAccounts(await runPowerShellJson(ctx.target, PS_LOCAL_ACCOUNTS, { timeoutMs: 60_000 }));
+    if (g) return [g];
+    coverage.push({ kind: 'not-recorded', path: 'Win32_UserAccount', reason: 'no local account with the guest SID (-501) was listed: guest account not checked', blocking: true, rules: ['posture-guest-enabled'] });
+  } catch (err) {
+    coverage.push({ ...liveGap(err, 'guest account not checked', true), rules: ['posture-guest-enabled'] });
+  }
+  return [];
+}
 
 async function windowsPosture(ctx: ProbeContext, coverage: CoverageItem[]): Promise<PostureFact[]> {
   const { target } = ctx;
@@ -24,8 +46,11 @@ async function windowsPosture(ctx: ProbeContext, coverage: CoverageItem[]): Prom
   const Y = sys.value;
   const out: PostureFact[] = [autoLogon(S_.hive, S_.source)];
 
-  const sam = await systemHive(target, 'SAM');
-  if (!sam.ok) coverage.push({ ...sam.gap, reason: `guest account not checked: ${sam.gap.reason}`, blocking: true });
+  // A running machine is asked through CIM: copying its SAM hive (reg save) would put the
+  // accounts' password hashes on the kit, even for a moment.
+  const sam = target.mode === 'live' ? undefined : await systemHive(target, 'SAM');
+  if (sam === undefined) out.push(...(await liveGuestAccount(ctx, coverage)));
+  else if (!sam.ok) coverage.push({ ...sam.gap, reason: `guest account not checked: ${sam.gap.reason}`, blocking: true });
   else {
     coverage.push(...hiveNotes(sam.value));
     const g = guestAccount(sam.value.hive, sam.value.source);
