@@ -41,7 +41,7 @@ export function runChromium(chromium: string, args: string[], url: string): Chro
     const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 90_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, HOME: profile } });
     return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', offline: netns ? 'netns' : 'flags' };
   } finally {
-    rmSync(profile, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 }
 
@@ -69,7 +69,15 @@ export async function evaluateInChromium(chromium: string, url: string, expressi
   const argv = netns
     ? ['-rn', '--', chromium, ...flags, 'about:blank']
     : [...flags, '--proxy-server=http://127.0.0.1:9', '--host-resolver-rules=MAP * ~NOTFOUND', 'about:blank'];
-  const child = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], env: { ...process.env, ...env, HOME: profile } });
+  // its own process group: the browser's helpers (zygote, renderers, crash handler) are ended with it
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], env: { ...process.env, ...env, HOME: profile }, detached: true });
+  const killAll = (): void => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  };
   const toBrowser = child.stdio[3] as NodeJS.WritableStream;
   const fromBrowser = child.stdio[4] as NodeJS.ReadableStream;
   let seq = 0;
@@ -95,7 +103,7 @@ export async function evaluateInChromium(chromium: string, url: string, expressi
       waiting.set(id, { ok, fail });
       toBrowser.write(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }) + '\0');
     });
-  const deadline = setTimeout(() => child.kill('SIGKILL'), 90_000);
+  const deadline = setTimeout(killAll, 90_000);
   try {
     const { targetId } = (await send('Target.createTarget', { url })) as { targetId: string };
     const { sessionId } = (await send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string };
@@ -112,8 +120,11 @@ export async function evaluateInChromium(chromium: string, url: string, expressi
     return r.result.value;
   } finally {
     clearTimeout(deadline);
-    child.kill('SIGKILL');
+    // closed by Browser.close above when all went well: give it a moment to go by itself
+    await Promise.race([exited, new Promise((res) => setTimeout(res, 3000))]);
+    killAll();
     await exited;
-    rmSync(profile, { recursive: true, force: true });
+    // a helper that outlived the browser may still be writing into the profile for a moment
+    rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 }
