@@ -59,10 +59,10 @@ describe('netstat -ano (recorded, zh header)', () => {
   });
 
   const hostile: Array<[string, string, { entries: number; bad: number; unknown?: string[] }]> = [
-    ['garbage lines', 'TCP\r\nTCP a b c d\r\nUDP 1.2.3.4:99999 *:* 5\r\nTCP 1.2.3.4:1 5.6.7.8:2 ESTABLISHED x\r\nhello world\r\n', { entries: 0, bad: 4 }],
-    ['a localised state is not silently dropped', '  TCP    10.0.0.2:5000   8.8.8.8:443   已建立   44\r\n', { entries: 0, bad: 1, unknown: ['已建立'] }],
-    ['control characters in a state are escaped', '  TCP    10.0.0.2:5000   8.8.8.8:443   EST\u001b[31m   44\r\n', { entries: 0, bad: 1, unknown: ['EST\\x1b[31m'] }],
-    ['a connected UDP socket (a peer shown) counts as ESTABLISHED', '  UDP    10.0.0.2:5000   8.8.8.8:53   44\r\n', { entries: 1, bad: 0 }],
+    ['garbage lines', 'TCP\r\nTCP a b c d\r\nUDP 198.51.100.4:99999 *:* 5\r\nTCP 198.51.100.4:1 203.0.113.8:2 ESTABLISHED x\r\nhello world\r\n', { entries: 0, bad: 4 }],
+    ['a localised state is not silently dropped', '  TCP    10.0.0.2:5000   203.0.113.53:443   已建立   44\r\n', { entries: 0, bad: 1, unknown: ['已建立'] }],
+    ['control characters in a state are escaped', '  TCP    10.0.0.2:5000   203.0.113.53:443   EST\u001b[31m   44\r\n', { entries: 0, bad: 1, unknown: ['EST\\x1b[31m'] }],
+    ['a connected UDP socket (a peer shown) counts as ESTABLISHED', '  UDP    10.0.0.2:5000   203.0.113.53:53   44\r\n', { entries: 1, bad: 0 }],
     ['IPv6 zone and upper case', '  TCP    [FE80::1%3]:1   [2001:DB8::1]:443   ESTABLISHED   7\r\n', { entries: 1, bad: 0 }],
     ['empty output', '', { entries: 0, bad: 0 }],
   ];
@@ -75,8 +75,8 @@ describe('netstat -ano (recorded, zh header)', () => {
   it('ran every hostile case', () => expect(hostile).toHaveLength(6));
 
   it('a connected UDP socket to a public peer is kept, as on Linux', () => {
-    const p = parseNetstat('  UDP    10.0.0.2:5000   8.8.8.8:53   44\r\n');
-    expect(publicConnections(p.entries)).toMatchObject([{ proto: 'udp', remote: '8.8.8.8', remotePort: 53, state: 'ESTABLISHED' }]);
+    const p = parseNetstat('  UDP    10.0.0.2:5000   203.0.113.53:53   44\r\n');
+    expect(publicConnections(p.entries)).toMatchObject([{ proto: 'udp', remote: '203.0.113.53', remotePort: 53, state: 'ESTABLISHED' }]);
   });
 });
 
@@ -97,7 +97,7 @@ describe('network.connections probe on a fake live Windows target', () => {
   const failures: Array<[string, Parameters<typeof fakeWinLive>[0], RegExp]> = [
     ['netstat exits non-zero', { commands: { [NETSTAT_KEY]: { exitCode: 1, stderr: '请求的操作需要提升。\r\n' } } }, /netstat -ano failed \(exit 1\).*\[exit\]/],
     ['netstat cannot run', { commands: { [NETSTAT_KEY]: undefined } }, /netstat could not run.*\[not-run\]/],
-    ['netstat prints 20 MB', { commands: { [NETSTAT_KEY]: { stdout: `  TCP    1.1.1.1:1   8.8.8.8:443   ESTABLISHED   4\r\n`.repeat(400_000) } } }, /printed more than .*\[too-large\]/],
+    ['netstat prints 20 MB', { commands: { [NETSTAT_KEY]: { stdout: `  TCP    192.0.2.1:1   203.0.113.53:443   ESTABLISHED   4\r\n`.repeat(400_000) } } }, /printed more than .*\[too-large\]/],
     ['netstat prints nothing', { commands: { [NETSTAT_KEY]: { stdout: '\r\n' } } }, /no connection line at all/],
   ];
   it.each(failures)('%s → no observation and a named blocking gap, not "no connections"', async (_n, spec, reason) => {

@@ -56,7 +56,7 @@ describe('hex addresses as the kernel prints them', () => {
     expect(formatIpv6(b('2001:db8:0:0:1:0:0:1'))).toBe('2001:db8::1:0:0:1');
     expect(formatIpv6(b('2001:0:0:1:0:0:0:1'))).toBe('2001:0:0:1::1');
     expect(formatIpv6(b('2001:db8:0:1:1:1:1:1'))).toBe('2001:db8:0:1:1:1:1:1');
-    expect(formatIpv6(b('::ffff:1.2.3.4'))).toBe('::ffff:1.2.3.4');
+    expect(formatIpv6(b('::ffff:203.0.113.4'))).toBe('::ffff:203.0.113.4');
     expect(formatIpv6(b('fe80::'))).toBe('fe80::');
     expect(parseIpv6('1::2::3')).toBeUndefined();
     expect(parseIpv6('12345::')).toBeUndefined();

@@ -54,7 +54,7 @@ describe('printers.installed — CUPS (fixtures/checklist/linux)', () => {
     expect(JSON.stringify(p)).not.toContain('secret');
   });
 
-  it.each([['socket://10.1.1.1:9100', 'network'], ['lpd://h/q', 'network'], ['usb://HP/LaserJet?serial=1', 'usb'], ['parallel:/dev/lp0', 'parallel'], ['hp:/net/x?ip=1.2.3.4', 'network'], ['file:///dev/null', 'virtual'], ['weird', 'unknown']])(
+  it.each([['socket://10.1.1.1:9100', 'network'], ['lpd://h/q', 'network'], ['usb://HP/LaserJet?serial=1', 'usb'], ['parallel:/dev/lp0', 'parallel'], ['hp:/net/x?ip=192.0.2.4', 'network'], ['file:///dev/null', 'virtual'], ['weird', 'unknown']])(
     'DeviceURI %s → %s',
     (uri, c) => expect(cupsConnection(uri).connection).toBe(c),
   );
