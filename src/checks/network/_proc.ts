@@ -294,17 +294,32 @@ export const TCP_STATES: Readonly<Record<number, string>> = {
   0x0c: 'NEW_SYN_RECV',
 };
 
-export interface SocketEntry {
+/** One socket's endpoints and state, as /proc/net (Linux) and netstat (Windows) both give them. */
+export interface SocketEndpoints {
   proto: SocketProto;
   local: string;
   localPort: number;
   remote: string;
   remotePort: number;
-  /** Numeric state (`st` column). */
+  /** Numeric state (`st` column; netstat's ESTABLISHED is 0x01 too). */
   st: number;
   state: string;
+}
+
+export interface SocketEntry extends SocketEndpoints {
   uid: number;
   inode: number;
+}
+
+/** The fields of a connection observation both systems have. */
+export function endpointFields(c: SocketEndpoints): Pick<SocketEndpoints, 'proto' | 'local' | 'localPort' | 'remote' | 'remotePort' | 'state'> {
+  return { proto: c.proto, local: c.local, localPort: c.localPort, remote: c.remote, remotePort: c.remotePort, state: c.state };
+}
+
+/** The order connections are reported in, on both systems (not locale-dependent). */
+export function byConnection(a: Omit<SocketEndpoints, 'st'>, b: Omit<SocketEndpoints, 'st'>): number {
+  const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+  return cmp(a.proto, b.proto) || cmp(a.remote, b.remote) || a.remotePort - b.remotePort || a.localPort - b.localPort;
 }
 
 function splitHostPort(field: string): [string, number] | undefined {

@@ -19,7 +19,7 @@ import { endianness } from 'node:os';
 import { S } from '../../engine/shape.js';
 import type { CoverageItem, Observation, Probe, ProbeContext, ProbeResult } from '../../engine/types.js';
 import { TargetError, type Target } from '../../target/types.js';
-import { parseProcNetSockets, publicConnections, socketInodeFromLink, type SocketEntry, type SocketProto } from './_proc.js';
+import { byConnection, endpointFields, parseProcNetSockets, publicConnections, socketInodeFromLink, type SocketEntry, type SocketProto } from './_proc.js';
 import { windowsConnections } from './connections.windows.js';
 
 export interface ConnectionObservation {
@@ -180,12 +180,7 @@ export const connectionsProbe: Probe = {
       const pid = scan.owners.get(c.inode);
       const process = pid !== undefined ? names.get(pid) : undefined;
       return {
-        proto: c.proto,
-        local: c.local,
-        localPort: c.localPort,
-        remote: c.remote,
-        remotePort: c.remotePort,
-        state: c.state,
+        ...endpointFields(c),
         uid: c.uid,
         inode: c.inode,
         ...(pid !== undefined ? { pid } : {}),
@@ -203,8 +198,7 @@ export const connectionsProbe: Probe = {
             : `the owning process of ${unowned} connection(s) is unknown (closed meanwhile, or held only by the kernel)`,
       });
     }
-    const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0); // not locale-dependent
-    observations.sort((a, b) => cmp(a.proto, b.proto) || cmp(a.remote, b.remote) || a.remotePort - b.remotePort || a.localPort - b.localPort);
+    observations.sort(byConnection);
     return { status: 'ok', observations: observations as unknown as Observation[], coverage };
   },
 };

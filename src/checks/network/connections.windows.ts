@@ -11,8 +11,7 @@
 import type { CoverageItem, Observation } from '../../engine/types.js';
 import type { Target } from '../../target/types.js';
 import { cleanText, liveGap, NETSTAT, NETSTAT_ARGS, PS_PROCESSES, runLive, runPowerShellJson, type LiveCommandError } from '../windows/live.js';
-import type { SocketProto } from './_proc.js';
-import { publicConnections } from './_proc.js';
+import { byConnection, endpointFields, publicConnections, type SocketEndpoints, type SocketProto } from './_proc.js';
 import type { ConnectionObservation } from './connections.js';
 
 /** TCP states netstat prints (MIB_TCP_STATE names as netstat shows them). */
@@ -22,14 +21,7 @@ export const NETSTAT_TCP_STATES: ReadonlySet<string> = new Set([
 ]);
 
 /** One endpoint line of `netstat -ano`. `st` is 0x01 for an established/connected one, as /proc/net says. */
-export interface NetstatEntry {
-  proto: SocketProto;
-  local: string;
-  localPort: number;
-  remote: string;
-  remotePort: number;
-  st: number;
-  state: string;
+export interface NetstatEntry extends SocketEndpoints {
   pid: number;
 }
 
@@ -106,21 +98,11 @@ export function processNames(objs: ReadonlyArray<Record<string, unknown>>): Map<
 
 /** Observations of the public connections of a netstat parse, with process names when known. */
 export function windowsConnectionObservations(parsed: NetstatParse, names: ReadonlyMap<number, string> | undefined): ConnectionObservation[] {
-  const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0); // not locale-dependent, as on Linux
   const out = publicConnections(parsed.entries).map((c): ConnectionObservation => {
     const process = names?.get(c.pid);
-    return {
-      proto: c.proto,
-      local: c.local,
-      localPort: c.localPort,
-      remote: c.remote,
-      remotePort: c.remotePort,
-      state: c.state,
-      pid: c.pid,
-      ...(process !== undefined ? { process } : {}),
-    };
+    return { ...endpointFields(c), pid: c.pid, ...(process !== undefined ? { process } : {}) };
   });
-  return out.sort((a, b) => cmp(a.proto, b.proto) || cmp(a.remote, b.remote) || a.remotePort - b.remotePort || a.localPort - b.localPort);
+  return out.sort(byConnection);
 }
 
 export const NETSTAT_MAX_BYTES = 16 * 1024 * 1024;
