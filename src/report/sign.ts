@@ -241,23 +241,29 @@ function why(key: Parameters<typeof cliWords>[0], vars?: Record<string, string>)
   return cliWords(key, vars);
 }
 
-/** Check one report: its signature file, and that `signer.keyId` names the key used. */
-export async function verifyReportFile(file: string, publicKey?: KeyObject): Promise<VerifyResult> {
+/**
+ * A signed file's bytes and the text of its `.sig`, or why they could not be read. `missing`: the
+ * words for a file that is not there (a companion file's own; else the read error is said).
+ */
+async function readSigned(file: string, missing?: Words): Promise<{ bytes: Buffer; sigText: string } | Words> {
   let bytes: Buffer;
-  let sigText: string;
   try {
     bytes = await readFile(file);
   } catch (err) {
-    const w = why('verify.why.cannotRead', { error: (err as Error).message });
-    return { file, ok: false, against: publicKey ? 'pubkey' : 'embedded', reason: w.en, why: w };
+    return missing && (err as NodeJS.ErrnoException).code === 'ENOENT' ? missing : why('verify.why.cannotRead', { error: (err as Error).message });
   }
   try {
-    sigText = await readFile(`${file}.sig`, 'utf8');
+    return { bytes, sigText: await readFile(`${file}.sig`, 'utf8') };
   } catch (err) {
-    const w = (err as NodeJS.ErrnoException).code === 'ENOENT' ? why('verify.why.sigMissing', { sig: `${basename(file)}.sig` }) : why('verify.why.cannotReadSig', { sig: `${file}.sig`, error: (err as Error).message });
-    return { file, ok: false, against: publicKey ? 'pubkey' : 'embedded', reason: w.en, why: w };
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? why('verify.why.sigMissing', { sig: `${basename(file)}.sig` }) : why('verify.why.cannotReadSig', { sig: `${file}.sig`, error: (err as Error).message });
   }
-  return verifyReportBytes(file, bytes, sigText, publicKey);
+}
+
+/** Check one report: its signature file, and that `signer.keyId` names the key used. */
+export async function verifyReportFile(file: string, publicKey?: KeyObject): Promise<VerifyResult> {
+  const read = await readSigned(file);
+  if (!('bytes' in read)) return { file, ok: false, against: publicKey ? 'pubkey' : 'embedded', reason: read.en, why: read };
+  return verifyReportBytes(file, read.bytes, read.sigText, publicKey);
 }
 
 function parseSignature(sigText: string): Buffer | undefined {
@@ -306,22 +312,12 @@ export async function verifyDetachedFile(file: string, publicKey?: KeyObject): P
   const against = 'pubkey' as const;
   const fail = (w: Words): VerifyResult => ({ file, ok: false, against, reason: w.en, why: w });
   if (!publicKey) return fail(why('verify.why.needPubkey'));
-  let bytes: Buffer;
-  let sigText: string;
-  try {
-    bytes = await readFile(file);
-  } catch (err) {
-    return fail(why('verify.why.cannotRead', { error: (err as Error).message }));
-  }
-  try {
-    sigText = await readFile(`${file}.sig`, 'utf8');
-  } catch (err) {
-    return fail((err as NodeJS.ErrnoException).code === 'ENOENT' ? why('verify.why.sigMissing', { sig: `${basename(file)}.sig` }) : why('verify.why.cannotReadSig', { sig: `${file}.sig`, error: (err as Error).message }));
-  }
-  const sig = parseSignature(sigText);
+  const read = await readSigned(file);
+  if (!('bytes' in read)) return fail(read);
+  const sig = parseSignature(read.sigText);
   if (!sig) return fail(why('verify.why.badSig'));
   const keyId = keyIdOf(publicKey);
-  if (!verifyBytes(bytes, sig, publicKey)) return { ...fail(why('verify.why.mismatch')), keyId };
+  if (!verifyBytes(read.bytes, sig, publicKey)) return { ...fail(why('verify.why.mismatch')), keyId };
   return { file, ok: true, against, keyId };
 }
 
@@ -338,18 +334,9 @@ export async function verifyCompanionFile(
   scanId?: string,
 ): Promise<VerifyResult> {
   const fail = (w: Words): VerifyResult => ({ file, ok: false, against, keyId, reason: w.en, why: w });
-  let bytes: Buffer;
-  let sigText: string;
-  try {
-    bytes = await readFile(file);
-  } catch (err) {
-    return fail((err as NodeJS.ErrnoException).code === 'ENOENT' ? why('verify.why.missing') : why('verify.why.cannotRead', { error: (err as Error).message }));
-  }
-  try {
-    sigText = await readFile(`${file}.sig`, 'utf8');
-  } catch (err) {
-    return fail((err as NodeJS.ErrnoException).code === 'ENOENT' ? why('verify.why.sigMissing', { sig: `${basename(file)}.sig` }) : why('verify.why.cannotReadSig', { sig: `${file}.sig`, error: (err as Error).message }));
-  }
+  const read = await readSigned(file, why('verify.why.missing'));
+  if (!('bytes' in read)) return fail(read);
+  const { bytes, sigText } = read;
   const sig = parseSignature(sigText);
   if (!sig) return fail(why('verify.why.badSig'));
   if (!verifyBytes(bytes, sig, key)) return fail(why('verify.why.mismatch'));
