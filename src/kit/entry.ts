@@ -79,6 +79,20 @@ async function askProfile(lang: Lang): Promise<string | undefined | null> {
   }
 }
 
+/** The class the officer chose, or the exit code (2) when there is no terminal or the question was cancelled; `where` follows the no-terminal message. */
+async function askProfileOrRefuse(lang: Lang, where = ''): Promise<string | number> {
+  const chosen = await askProfile(lang);
+  if (chosen === null) {
+    process.stderr.write(`${terminalText(`baomi: ${kitWords(KIT_MSG.profileNone, lang)}${where}`)}\n`);
+    return 2;
+  }
+  if (chosen === undefined) {
+    process.stderr.write(`baomi: ${KIT_MSG.profileCancelled[lang]}\n`);
+    return 2;
+  }
+  return chosen;
+}
+
 async function loadKit(kitDir: string): Promise<KitManifest> {
   return JSON.parse(await readFile(join(kitDir, KIT_JSON), 'utf8')) as KitManifest;
 }
@@ -124,15 +138,8 @@ export async function kitScanOne(
   if (root === undefined && !hasFlag(args, '--profile') && !hasFlag(args, '--ledger')) {
     // This running machine, with no ledger to find it in: ask, never guess (with a ledger the scan
     // finds the machine's row by its identity).
-    const chosen = await askProfile(lang);
-    if (chosen === null) {
-      process.stderr.write(`${terminalText(`baomi: ${kitWords(KIT_MSG.profileNone, lang)}`)}\n`);
-      return 2;
-    }
-    if (chosen === undefined) {
-      process.stderr.write(`baomi: ${KIT_MSG.profileCancelled[lang]}\n`);
-      return 2;
-    }
+    const chosen = await askProfileOrRefuse(lang);
+    if (typeof chosen === 'number') return chosen;
     args.push('--profile', chosen);
     profileSource = 'prompt';
   } else if (root !== undefined) {
@@ -153,15 +160,8 @@ export async function kitScanOne(
     } else if (!hasFlag(args, '--profile')) {
       // id undefined: the target could not be opened; scan says why (exit 2) below.
       if (id !== undefined) {
-        const chosen = await askProfile(lang);
-        if (chosen === null) {
-          process.stderr.write(`${terminalText(`baomi: ${kitWords(KIT_MSG.profileNone, lang)}${isAuto ? ` (${root})` : ''}`)}\n`);
-          return 2;
-        }
-        if (chosen === undefined) {
-          process.stderr.write(`baomi: ${KIT_MSG.profileCancelled[lang]}\n`);
-          return 2;
-        }
+        const chosen = await askProfileOrRefuse(lang, isAuto ? ` (${root})` : '');
+        if (typeof chosen === 'number') return chosen;
         args.push('--profile', chosen);
         profileSource = 'prompt';
         machine?.onSettled?.({ profile: chosen });
