@@ -352,14 +352,13 @@ export async function runScan(args: RunArgs): Promise<RunOutput> {
   // Reading may have changed access times where the kernel refused O_NOATIME (not root, not the
   // owner) on a file system mounted with atime updates: the report says so (the kit mounts read-only).
   const at = await args.target.accessTimeNotes?.().catch(() => undefined);
-  if (at && at.mount === 'atime' && at.filesWithoutNoatime + at.foldersWithoutNoatime > 0) {
-    const windows = args.target.mode === 'live' && args.target.os.family === 'windows';
+  if (at?.mount === 'atime' && at.everyRead) {
+    extra.push({ probe: 'scan', kind: 'last-access-updated', reason: 'NTFS on this machine updates last-access times: reading may have changed those of the files read (scan offline with the kit to keep them)' });
+  } else if (at && at.mount === 'atime' && at.filesWithoutNoatime + at.foldersWithoutNoatime > 0) {
     extra.push({
       probe: 'scan',
-      kind: windows ? 'last-access-updated' : 'access-times-changed',
-      reason: windows
-        ? `NTFS on this machine updates last-access times: reading may have changed those of up to ${at.filesWithoutNoatime} files (scan offline with the kit to keep them)`
-        : `reading may have changed the access times of up to ${at.filesWithoutNoatime} files and ${at.foldersWithoutNoatime} folders (run as root, or mount the disk read-only with noatime as the kit does)`,
+      kind: 'access-times-changed',
+      reason: `reading may have changed the access times of up to ${at.filesWithoutNoatime} files and ${at.foldersWithoutNoatime} folders (run as root, or mount the disk read-only with noatime as the kit does)`,
     });
   }
   // A scan in which no rule could look at anything is never "complete": an empty or wrong mount

@@ -95,6 +95,8 @@ export interface AccessTimeNotes {
    * whatever the counts say), else `atime` (relatime, strictatime…: the counts are what changed).
    */
   mount?: 'read-only' | 'noatime' | 'atime';
+  /** Reading any file may change its access time, and no count is kept (a running Windows with NTFS last-access updates on). */
+  everyRead?: boolean;
 }
 
 export interface Target {

@@ -197,8 +197,6 @@ export class WindowsLiveTarget implements Target {
   private loadedP?: Promise<{ sids: string[]; error?: string }>;
   private saves = 0;
   private readonly saved: Array<{ key: string; ok: boolean }> = [];
-  private filesRead = 0;
-  private foldersListed = 0;
 
   private constructor(
     private readonly drives: ReadonlyMap<string, { drive: WindowsDrive; fs: FsTarget }>,
@@ -310,42 +308,25 @@ export class WindowsLiveTarget implements Target {
   }
   async readDir(path: string): Promise<DirEntry[]> {
     const r = this.route(path);
-    this.foldersListed++;
     return r.fs.readDir(r.rest);
   }
   async readFile(path: string, opts?: { maxBytes?: number }): Promise<Buffer> {
     const r = this.route(path);
-    this.filesRead++;
     return r.fs.readFile(r.rest, opts);
   }
   async readText(path: string, opts?: { maxBytes?: number }): Promise<string> {
     const r = this.route(path);
-    this.filesRead++;
     return r.fs.readText(r.rest, opts);
   }
   async open(path: string): Promise<TargetFile> {
     const r = this.route(path);
-    this.filesRead++;
     return r.fs.open(r.rest);
   }
   async *walk(path: string, opts?: WalkOptions): AsyncGenerator<WalkEntry> {
     const r = this.route(path);
     const skip = opts?.skip;
-    let lastParent = '';
     for await (const e of r.fs.walk(r.rest as string, { ...opts, ...(skip ? { skip: (p: string) => skip(r.prefix + p) } : {}) })) {
-      if (e.kind === 'file' && e.error === undefined) {
-        this.filesRead++; // the document readers open what the walk yields
-        const parent = e.path.slice(0, e.path.lastIndexOf('/'));
-        if (parent !== lastParent) {
-          this.foldersListed++;
-          lastParent = parent;
-        }
-      }
-      if (r.prefix === '') {
-        yield e;
-        continue;
-      }
-      yield { ...e, path: r.prefix + e.path, ...(e.pathBytes ? { pathBytes: Buffer.concat([Buffer.from(r.prefix), e.pathBytes]) } : {}) };
+      yield r.prefix === '' ? e : { ...e, path: r.prefix + e.path, ...(e.pathBytes ? { pathBytes: Buffer.concat([Buffer.from(r.prefix), e.pathBytes]) } : {}) };
     }
   }
   async glob(pattern: string): Promise<string[]> {
@@ -359,8 +340,9 @@ export class WindowsLiveTarget implements Target {
   }
 
   /**
-   * NTFS may update a file's last-access time when it is read (DisableLastAccess 0 or 2): then the
-   * files the scan read are counted as possibly changed. When fsutil cannot tell, assume it does.
+   * NTFS may update a file's last-access time when it is read (DisableLastAccess 0 or 2): then any
+   * file the scan read may have moved (the document readers open files by their host paths, so no
+   * count is kept). When fsutil cannot tell, assume it does.
    */
   async accessTimeNotes(): Promise<AccessTimeNotes> {
     let mode: 'updated' | 'not-updated' | undefined;
@@ -370,7 +352,7 @@ export class WindowsLiveTarget implements Target {
     } catch {
       mode = undefined;
     }
-    return { filesWithoutNoatime: this.filesRead, foldersWithoutNoatime: this.foldersListed, mount: mode === 'not-updated' ? 'noatime' : 'atime' };
+    return { filesWithoutNoatime: 0, foldersWithoutNoatime: 0, mount: mode === 'not-updated' ? 'noatime' : 'atime', everyRead: true };
   }
 
   exec(file: string, args: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
