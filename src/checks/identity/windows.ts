@@ -7,7 +7,7 @@ import type { Hive } from '../../formats/regf.js';
 import type { Target } from '../../target/types.js';
 import { NET_CLASS } from '../windows/devices.js';
 import { hiveNotes, systemHive, userHivePaths, type OpenedHive } from '../windows/hives.js';
-import { bytes, filetimeIso, key, num, str, subkeys, unixIso } from '../windows/reg.js';
+import { bytes, filetimeIso, key, num, profileList, str, subkeys, unixIso } from '../windows/reg.js';
 import { cleanValue } from './hardware.js';
 import { normaliseMac } from './linux.js';
 import type { IdentityObservation, MacAddress } from './types.js';
@@ -134,13 +134,7 @@ export function softwareIdentity(h: OpenedHive, obs: IdentityObservation): void 
     obs.machineId = guid.toLowerCase();
     obs.sources['machineId'] = src(h, crypto?.path) + ' MachineGuid';
   }
-  const profiles = key(hive, 'Microsoft\\Windows NT\\CurrentVersion\\ProfileList');
-  const users: WindowsUser[] = [];
-  for (const k of subkeys(profiles)) {
-    if (!/^S-1-5-21-/.test(k.name)) continue; // local and domain accounts; skip SYSTEM/LocalService…
-    const p = str(k, 'ProfileImagePath');
-    users.push({ sid: k.name, ...(p ? { profilePath: p } : {}), source: src(h, k.path) });
-  }
+  const users: WindowsUser[] = profileList(hive).map((u) => ({ sid: u.key.name, ...(u.profilePath ? { profilePath: u.profilePath } : {}), source: src(h, u.key.path) }));
   if (users.length > 0) obs['users'] = users;
 }
 

@@ -8,6 +8,7 @@ import { ProbeGapError, type CoverageItem } from '../../engine/types.js';
 import { checkHiveIntegrity, Hive, HiveError, openHiveWithLogs, readBaseBlock, transactionLogNames, type LogFileInput, type ReplayResult } from '../../formats/regf.js';
 import type { Target } from '../../target/types.js';
 import { asWindowsLive } from '../../target/windows-live.js';
+import { profileList } from './reg.js';
 
 /** Hive files can be large (SOFTWARE of a busy machine: 100–300 MB); refuse absurd ones. */
 const MAX_HIVE_BYTES = 1024 * 1024 * 1024;
@@ -258,15 +259,10 @@ export function userHive(target: Target, path: string): Promise<HiveResult> {
 /** ProfileList: each account's SID and its profile folder as a target path (from the SOFTWARE hive). */
 export function profileFolders(software: Hive, targetPathOf: (windowsPath: string) => string | undefined, systemDrive = 'C:'): Map<string, string> {
   const out = new Map<string, string>();
-  const list = software.getKey('Microsoft\\Windows NT\\CurrentVersion\\ProfileList');
-  if (!list) return out;
-  for (const sub of list.subkeys()) {
-    const v = sub.value('ProfileImagePath');
-    const raw = typeof v?.data === 'string' ? v.data : undefined;
-    if (raw === undefined) continue;
-    const expanded = raw.replace(/%SystemDrive%/gi, systemDrive).replace(/%SystemRoot%/gi, `${systemDrive}\\Windows`);
-    const t = targetPathOf(expanded);
-    if (t !== undefined) out.set(sub.name.toUpperCase(), t);
+  for (const u of profileList(software)) {
+    if (u.profilePath === undefined) continue;
+    const t = targetPathOf(u.profilePath.replace(/%SystemDrive%/gi, systemDrive).replace(/%SystemRoot%/gi, `${systemDrive}\\Windows`));
+    if (t !== undefined) out.set(u.sid, t);
   }
   return out;
 }

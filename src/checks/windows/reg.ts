@@ -82,3 +82,18 @@ export function unixIso(sec: number | undefined): string | undefined {
 export function where(source: string, k: RegKey | undefined): { hive: string; key: string } {
   return { hive: source, key: k?.path ?? '' };
 }
+
+/**
+ * The user accounts of SOFTWARE's ProfileList: each SID of a person (local or domain S-1-5-21-…,
+ * Azure AD S-1-12-1-…; not SYSTEM or the service accounts) with its profile folder as written.
+ */
+export function profileList(software: Hive): Array<{ sid: string; profilePath?: string; key: RegKey }> {
+  const out: Array<{ sid: string; profilePath?: string; key: RegKey }> = [];
+  for (const k of subkeys(key(software, 'Microsoft\\Windows NT\\CurrentVersion\\ProfileList'))) {
+    if (!/^S-1-(?:5-21|12-1)-/i.test(k.name)) continue;
+    const p = str(k, 'ProfileImagePath');
+    out.push({ sid: k.name.toUpperCase(), ...(p ? { profilePath: p } : {}), key: k });
+  }
+  return out;
+}
+
