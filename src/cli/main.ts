@@ -52,8 +52,9 @@ function buildProgram(cx: CliContext): Command {
  * EPIPE. Any other stream error is thrown as before.
  */
 export function ignoreClosedReader(stream: NodeJS.WriteStream): void {
-  if (stream.listenerCount('error') > 0 && (stream as { baomiQuietPipe?: boolean }).baomiQuietPipe) return;
-  (stream as { baomiQuietPipe?: boolean }).baomiQuietPipe = true;
+  const marked = stream as { baomiQuietPipe?: boolean };
+  if (marked.baomiQuietPipe) return; // once per stream, however often main() runs (the kit calls it per volume)
+  marked.baomiQuietPipe = true;
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
     throw err;
